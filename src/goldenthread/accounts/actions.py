@@ -1,0 +1,86 @@
+"""Every write to user accounts and every sign-in event, each audited in the same transaction."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from goldenthread.accounts.models import User
+from goldenthread.audit.actions import Actor, audit_record
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    by: Actor,
+    job_title: str = "",
+    phone: str = "",
+) -> User:
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        job_title=job_title,
+        phone=phone,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(actor=by, action="user.created", object_type="user", object_id=user.pk)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, by: Actor) -> User:
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=by,
+        action="user.reactivated" if active else "user.deactivated",
+        object_type="user",
+        object_id=user.pk,
+    )
+    return user
+
+
+@transaction.atomic
+def user_second_factor_reset(*, user: User, by: Actor) -> int:
+    """Remove the user's authenticators so they enrol again at their next sign-in (a lost phone)."""
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
+    audit_record(
+        actor=by,
+        action="user.second_factor_reset",
+        object_type="user",
+        object_id=user.pk,
+        details={"removed": removed},
+    )
+    return removed
+
+
+@transaction.atomic
+def totp_device_confirm(*, device: TOTPDevice, by: Actor) -> TOTPDevice:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    # Any other unconfirmed attempts are abandoned QR codes; keeping them would leave live secrets around.
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).exclude(pk=device.pk).delete()
+    audit_record(actor=by, action="auth.second_factor_enrolled", object_type="user", object_id=device.user_id)
+    return device
+
+
+def sign_in_event_record(*, actor: Actor, action: str, user_id: str | int = "", reason: str = "") -> None:
+    """Sign-in, sign-out and refusals: events with no other write to share a transaction with."""
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="user" if user_id else "",
+        object_id=user_id,
+        details={"reason": reason} if reason else None,
+    )

@@ -1,0 +1,91 @@
+"""Enforces, on every request: session time limits, live membership, and the second factor."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+from goldenthread.accounts.actions import sign_in_event_record
+from goldenthread.accounts.session_policy import (
+    AGENCY_ID,
+    LAST_SEEN_AT,
+    session_expiry_reason,
+    user_is_verified,
+)
+from goldenthread.agencies.selectors import memberships_active_for
+from goldenthread.audit.actions import Actor
+
+# Reachable before the second factor is verified: nothing that shows or changes data.
+_PRE_VERIFICATION_VIEWS = {
+    "accounts:two-factor-set-up",
+    "accounts:two-factor-verify",
+    "accounts:sign-out",
+    "accounts:sign-in",
+    "web:healthz",
+}
+
+_MESSAGES = {
+    "absolute_timeout": "You were signed out after 10 hours signed in. Sign in again.",
+    "idle_timeout": "You have been signed out because you were inactive for 30 minutes. Sign in again.",
+    "no_membership": "You have been signed out because your account is no longer a member of any agency.",
+    "no_sign_in_time": "Your session has ended. Sign in again.",
+}
+
+
+def _view_name(request: HttpRequest) -> str:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return ""
+    return match.view_name
+
+
+class SessionPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.agency = None  # type: ignore[attr-defined]
+        request.memberships = []  # type: ignore[attr-defined]
+        user = request.user
+        if request.path_info.startswith("/static/") or request.path_info == "/healthz":
+            # Health checks and assets neither need nor touch a session.
+            return self.get_response(request)
+        if user.is_authenticated:
+            ended = self._end_if_needed(request)
+            if ended is not None:
+                return ended
+            self._attach_agency(request)
+            if not user_is_verified(user) and _view_name(request) not in _PRE_VERIFICATION_VIEWS:
+                return redirect("accounts:two-factor-verify")
+            request.session[LAST_SEEN_AT] = time.time()
+        return self.get_response(request)
+
+    def _end_if_needed(self, request: HttpRequest) -> HttpResponse | None:
+        reason = session_expiry_reason(request.session)
+        memberships = memberships_active_for(user=request.user)
+        if reason is None and not memberships:
+            reason = "no_membership"
+        if reason is None:
+            request.memberships = memberships  # type: ignore[attr-defined]
+            return None
+        actor = Actor.of(request.user)
+        logout(request)
+        sign_in_event_record(actor=actor, action="auth.session_ended", user_id=actor.user_id, reason=reason)
+        messages.info(request, _MESSAGES[reason])
+        return redirect("accounts:sign-in")
+
+    def _attach_agency(self, request: HttpRequest) -> None:
+        memberships = request.memberships  # type: ignore[attr-defined]
+        chosen = request.session.get(AGENCY_ID)
+        agency = next((m.agency for m in memberships if m.agency_id == chosen), None)
+        if agency is None:
+            agency = memberships[0].agency
+            request.session[AGENCY_ID] = agency.pk
+        request.agency = agency  # type: ignore[attr-defined]

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from goldenthread.accounts.actions import sign_in_event_record, totp_device_confirm
+from goldenthread.accounts.forms import SignInForm, TokenForm
+from goldenthread.accounts.models import User
+from goldenthread.accounts.session_policy import session_start, user_is_verified
+from goldenthread.agencies.selectors import memberships_active_for
+from goldenthread.audit.actions import Actor
+
+NEXT = "gt_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+def _finish(request: HttpRequest) -> HttpResponse:
+    return redirect(request.session.pop(NEXT, None) or "web:home")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if user_is_verified(request.user):
+        return redirect("web:home")
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        if user is None:
+            known = User.objects.filter(username=username).only("pk").first()
+            # Only a real account's name is logged: a password typed into the username box stays out of it.
+            sign_in_event_record(
+                actor=Actor(username=username if known else "unknown"),
+                action="auth.sign_in_failed",
+                user_id=known.pk if known else "",
+                reason="bad_credentials" if known else "unknown_user",
+            )
+            error = "The username or password is not right"
+        elif not (memberships := memberships_active_for(user=user)):
+            sign_in_event_record(
+                actor=Actor.of(user), action="auth.sign_in_refused", user_id=user.pk, reason="no_membership"
+            )
+            error = "Your account is not a member of any agency. Ask your system administrator to add you."
+        else:
+            next_url = _safe_next(request, request.GET.get("next"))
+            login(request, user)
+            session_start(request.session, agency_id=memberships[0].agency_id)
+            if next_url:
+                request.session[NEXT] = next_url
+            sign_in_event_record(
+                actor=Actor.of(user, memberships[0].agency), action="auth.password_accepted", user_id=user.pk
+            )
+            if user_has_device(user):
+                return redirect("accounts:two-factor-verify")
+            return redirect("accounts:two-factor-set-up")
+    return render(request, "accounts/sign_in.html", {"form": form, "error": error})
+
+
+def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:sign-in")
+    if user_has_device(user):
+        return redirect("accounts:two-factor-verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").last()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    actor = Actor.of(user, getattr(request, "agency", None))
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            totp_device_confirm(device=device, by=actor)
+            otp_login(request, device)
+            sign_in_event_record(actor=actor, action="auth.signed_in", user_id=user.pk)
+            return _finish(request)
+        sign_in_event_record(
+            actor=actor, action="auth.sign_in_failed", user_id=user.pk, reason="bad_enrolment_code"
+        )
+        form.add_error(
+            "token", "That code is not right. Check the time on your phone and enter the newest code"
+        )
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, title="QR code for your authenticator app"
+    )
+    return render(
+        request,
+        "accounts/two_factor_set_up.html",
+        {"form": form, "qr_svg": qr_svg, "secret": _base32(device.bin_key)},
+    )
+
+
+def _base32(key: bytes) -> str:
+    raw = base64.b32encode(key).decode("ascii").rstrip("=")
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:sign-in")
+    if user_is_verified(user):
+        return redirect("web:home")
+    if not user_has_device(user):
+        return redirect("accounts:two-factor-set-up")
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    actor = Actor.of(user, getattr(request, "agency", None))
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            sign_in_event_record(actor=actor, action="auth.signed_in", user_id=user.pk)
+            return _finish(request)
+        sign_in_event_record(
+            actor=actor, action="auth.sign_in_failed", user_id=user.pk, reason="bad_second_factor"
+        )
+        form.add_error(
+            "token",
+            "That code is not right (after several wrong codes, wait a moment before the next)",
+        )
+    return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            return redirect("accounts:sign-in")
+        return render(request, "accounts/sign_out.html")
+    if request.user.is_authenticated:
+        actor = Actor.of(request.user, getattr(request, "agency", None))
+        logout(request)
+        sign_in_event_record(actor=actor, action="auth.signed_out", user_id=actor.user_id)
+        messages.success(request, "You have signed out")
+    return redirect("accounts:sign-in")

@@ -1,0 +1,104 @@
+"""Every write to agencies, teams and memberships, each audited in the same transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.accounts.models import User
+from goldenthread.agencies.models import Agency, Membership, Team
+from goldenthread.agencies.permissions import Role
+from goldenthread.audit.actions import Actor, audit_record
+
+
+class MembershipError(ValueError):
+    """A membership change that would leave the records inconsistent."""
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    by: Actor,
+    ods_code: str = "",
+    urn: str = "",
+    la_code: str = "",
+    charity_number: str = "",
+) -> Agency:
+    agency = Agency(
+        code=code,
+        name=name,
+        kind=kind,
+        ods_code=ods_code,
+        urn=urn,
+        la_code=la_code,
+        charity_number=charity_number,
+    )
+    agency.full_clean()
+    agency.save()
+    audit_record(
+        actor=by, action="agency.created", object_type="agency", object_id=agency.pk, details={"code": code}
+    )
+    return agency
+
+
+@transaction.atomic
+def team_create(*, agency: Agency, code: str, name: str, is_mash: bool, by: Actor) -> Team:
+    team = Team(agency=agency, code=code, name=name, is_mash=is_mash)
+    team.full_clean()
+    team.save()
+    audit_record(
+        actor=by,
+        action="team.created",
+        object_type="team",
+        object_id=team.pk,
+        details={"agency": agency.code, "code": code},
+    )
+    return team
+
+
+@transaction.atomic
+def membership_create(
+    *, user: User, agency: Agency, role: str, by: Actor, by_user: User | None = None, team: Team | None = None
+) -> Membership:
+    if role not in Role.values:
+        raise MembershipError(f"{role!r} is not a role")
+    if team is not None and team.agency_id != agency.pk:
+        raise MembershipError("The team must belong to the same agency")
+    if Membership.objects.filter(user=user, agency=agency, role=role, ended_at__isnull=True).exists():
+        raise MembershipError(f"{user.get_username()} already has that role at {agency.name}")
+    membership = Membership.objects.create(
+        user=user, agency=agency, role=role, team=team, started_at=timezone.now(), started_by=by_user
+    )
+    audit_record(
+        actor=by,
+        action="membership.created",
+        object_type="membership",
+        object_id=membership.pk,
+        details={"user_id": user.pk, "agency": agency.code, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, by: Actor, by_user: User | None, reason: str) -> Membership:
+    reason = reason.strip()
+    if not reason:
+        raise MembershipError("Give a reason for ending the membership")
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.ended_at is not None:
+        raise MembershipError("That membership has already ended")
+    locked.ended_at = timezone.now()
+    locked.ended_by = by_user
+    locked.ended_reason = reason[:200]
+    locked.save(update_fields=["ended_at", "ended_by", "ended_reason"])
+    audit_record(
+        actor=by,
+        action="membership.ended",
+        object_type="membership",
+        object_id=locked.pk,
+        details={"user_id": locked.user_id, "agency": locked.agency.code, "role": locked.role},
+    )
+    return locked

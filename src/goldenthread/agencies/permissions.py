@@ -1,0 +1,66 @@
+"""Roles and what each may do: the one table every view and endpoint consults.
+
+Read it as: a permission is granted to a user acting for an agency when one of their active memberships of
+that agency carries a role listed against the permission.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    MANAGER = "manager", "Manager"
+    DSL = "dsl", "Designated safeguarding lead"
+    MASH_OFFICER = "mash_officer", "MASH officer"
+    IG_OFFICER = "ig_officer", "Information governance officer"
+    CALDICOTT_GUARDIAN = "caldicott_guardian", "Caldicott Guardian"
+    BOARD_ANALYST = "board_analyst", "Board analyst"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+
+
+class Permission(StrEnum):
+    USE_SERVICE = "use_service"
+    VIEW_CHILD_DATA = "view_child_data"
+    SEARCH_CHILD_INDEX = "search_child_index"
+    RECORD_DECISION = "record_decision"
+    ENDORSE_DECISION = "endorse_decision"
+    GIVE_ADVICE = "give_advice"
+    BREAK_GLASS = "break_glass"
+    VIEW_AGGREGATE_REPORTS = "view_aggregate_reports"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    VERIFY_AUDIT_LOG = "verify_audit_log"
+    MANAGE_USERS = "manage_users"
+    MANAGE_AGENCIES = "manage_agencies"
+
+
+_FRONTLINE = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.DSL, Role.MASH_OFFICER})
+_GOVERNANCE = frozenset({Role.IG_OFFICER, Role.CALDICOTT_GUARDIAN})
+
+# The system administrator runs the service and manages accounts, and sees no child data: it appears
+# only against USE_SERVICE and the two MANAGE permissions.
+PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.USE_SERVICE: frozenset(Role),
+    Permission.VIEW_CHILD_DATA: _FRONTLINE | _GOVERNANCE,
+    Permission.SEARCH_CHILD_INDEX: _FRONTLINE | _GOVERNANCE,
+    Permission.RECORD_DECISION: _FRONTLINE,
+    Permission.ENDORSE_DECISION: frozenset({Role.MANAGER, Role.DSL, Role.CALDICOTT_GUARDIAN}),
+    Permission.GIVE_ADVICE: frozenset({Role.DSL}) | _GOVERNANCE,
+    Permission.BREAK_GLASS: frozenset({Role.MASH_OFFICER, Role.MANAGER, Role.DSL}),
+    Permission.VIEW_AGGREGATE_REPORTS: frozenset({Role.BOARD_ANALYST, Role.MANAGER}) | _GOVERNANCE,
+    Permission.VIEW_AUDIT_LOG: _GOVERNANCE,
+    Permission.VERIFY_AUDIT_LOG: _GOVERNANCE | {Role.SYSTEM_ADMINISTRATOR},
+    Permission.MANAGE_USERS: frozenset({Role.SYSTEM_ADMINISTRATOR}),
+    Permission.MANAGE_AGENCIES: frozenset({Role.SYSTEM_ADMINISTRATOR}),
+}
+
+
+def roles_with(permission: Permission) -> frozenset[Role]:
+    return PERMISSIONS[permission]
+
+
+def role_grants(role: str, permission: Permission) -> bool:
+    return role in PERMISSIONS[permission]

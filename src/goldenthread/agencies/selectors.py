@@ -1,0 +1,36 @@
+"""Reads of memberships and the permission checks built on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from goldenthread.agencies.models import Agency, Membership
+from goldenthread.agencies.permissions import PERMISSIONS, Permission
+
+
+def memberships_active_for(*, user: Any) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Membership.objects.active().filter(user=user).select_related("agency", "team"))
+
+
+def agencies_active_for(*, user: Any) -> list[Agency]:
+    seen: dict[int, Agency] = {}
+    for membership in memberships_active_for(user=user):
+        seen.setdefault(membership.agency_id, membership.agency)
+    return sorted(seen.values(), key=lambda a: a.name)
+
+
+def user_has_permission(*, user: Any, permission: Permission, agency: Agency | None) -> bool:
+    """True when one of the user's active memberships of ``agency`` carries a role with the permission."""
+    if agency is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    roles = PERMISSIONS[permission]
+    return Membership.objects.active().filter(user=user, agency=agency, role__in=list(roles)).exists()
+
+
+def permissions_for(*, user: Any, agency: Agency | None) -> frozenset[Permission]:
+    if agency is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    roles = set(Membership.objects.active().filter(user=user, agency=agency).values_list("role", flat=True))
+    return frozenset(p for p, allowed in PERMISSIONS.items() if roles & set(allowed))

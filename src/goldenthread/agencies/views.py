@@ -1,0 +1,164 @@
+"""Account and agency administration for the system administrator, who sees no child data here."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from goldenthread.accounts.actions import user_create, user_second_factor_reset, user_set_active
+from goldenthread.accounts.models import User
+from goldenthread.agencies.actions import MembershipError, agency_create, membership_create, membership_end
+from goldenthread.agencies.forms import (
+    AgencyCreateForm,
+    MembershipCreateForm,
+    MembershipEndForm,
+    UserCreateForm,
+)
+from goldenthread.agencies.models import Agency, Membership
+from goldenthread.agencies.permissions import Permission
+from goldenthread.audit.actions import Actor
+from goldenthread.web.permissions import permission_required
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.of(request.user, request.agency)  # type: ignore[attr-defined]
+
+
+def _apply_validation_error(form: object, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None  # type: ignore[attr-defined]
+            for message in errors:
+                form.add_error(target, message)  # type: ignore[attr-defined]
+    else:
+        for message in exc.messages:
+            form.add_error("password" if "password" in form.fields else None, message)  # type: ignore[attr-defined]
+
+
+@require_GET
+@permission_required(Permission.MANAGE_USERS)
+def users(request: HttpRequest) -> HttpResponse:
+    people = User.objects.order_by("username").prefetch_related("memberships__agency")
+    return render(request, "agencies/users.html", {"people": people})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_USERS)
+def user_new(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if User.objects.filter(username=data["username"]).exists():
+            form.add_error("username", "That username is already taken")
+        else:
+            try:
+                user = user_create(by=_actor(request), **data)
+            except ValidationError as exc:
+                _apply_validation_error(form, exc)
+            else:
+                messages.success(request, f"Account {user.username} created. Now add a membership.")
+                return redirect("agencies:user", user_id=user.pk)
+    return render(request, "agencies/user_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_USERS)
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id)
+    form = MembershipCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_create(
+                user=person,
+                agency=form.cleaned_data["agency"],
+                role=form.cleaned_data["role"],
+                team=form.cleaned_data["team"],
+                by=_actor(request),
+                by_user=request.user,  # type: ignore[arg-type]
+            )
+        except (MembershipError, IntegrityError) as exc:
+            form.add_error(
+                None, str(exc) if isinstance(exc, MembershipError) else "That membership already exists"
+            )
+        else:
+            messages.success(request, "Membership added")
+            return redirect("agencies:user", user_id=person.pk)
+    memberships = Membership.objects.filter(user=person).select_related("agency", "team", "ended_by")
+    return render(
+        request, "agencies/user_detail.html", {"person": person, "form": form, "memberships": memberships}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_USERS)
+def membership_end_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("user", "agency"), pk=membership_id)
+    form = MembershipEndForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_end(
+                membership=membership,
+                by=_actor(request),
+                by_user=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except MembershipError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Membership ended. Any live session for it ends at the next request.")
+            return redirect("agencies:user", user_id=membership.user_id)
+    return render(request, "agencies/membership_end.html", {"membership": membership, "form": form})
+
+
+@require_POST
+@permission_required(Permission.MANAGE_USERS)
+def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id)
+    wanted = request.POST.get("active")
+    if wanted not in ("true", "false"):
+        messages.error(request, "Choose whether to activate or deactivate the account")
+    elif person.pk == request.user.pk and wanted == "false":
+        messages.error(request, "You cannot deactivate your own account")
+    else:
+        user_set_active(user=person, active=wanted == "true", by=_actor(request))
+        messages.success(
+            request, "Account activated" if wanted == "true" else "Account deactivated: signed out"
+        )
+    return redirect("agencies:user", user_id=person.pk)
+
+
+@require_POST
+@permission_required(Permission.MANAGE_USERS)
+def user_reset_second_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id)
+    user_second_factor_reset(user=person, by=_actor(request))
+    messages.success(
+        request, "Second factor reset: they will set up a new authenticator at their next sign-in"
+    )
+    return redirect("agencies:user", user_id=person.pk)
+
+
+@require_GET
+@permission_required(Permission.MANAGE_AGENCIES)
+def agencies(request: HttpRequest) -> HttpResponse:
+    rows = Agency.objects.prefetch_related("teams").order_by("name")
+    return render(request, "agencies/agencies.html", {"agencies": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.MANAGE_AGENCIES)
+def agency_new(request: HttpRequest) -> HttpResponse:
+    form = AgencyCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency_create(by=_actor(request), **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Agency {form.cleaned_data['name']} added")
+            return redirect("agencies:agencies")
+    return render(request, "agencies/agency_new.html", {"form": form})

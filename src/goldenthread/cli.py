@@ -1,0 +1,113 @@
+"""The `goldenthread` command: the project's own verbs, and Django's management commands for the rest."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+USAGE = """usage: goldenthread VERB [options]
+
+Verbs:
+  serve [--bind HOST:PORT]              run the service (gunicorn)
+  demo-data                             load the fictitious demo partnership (safe to repeat)
+  audit verify                          check the audit chain (exit 0 intact, 1 broken)
+  decide --facts FILE [--pack NAME]     recommend whether to share, from the facts of a case
+  policy show [--pack NAME] [--format text|svg]
+                                        print a rule pack's flowchart
+  link INPUT.csv --out OUTPUT.csv [--engine duckdb|spark]
+                                        deduplicate a file of records (no database needed)
+  any Django management command         e.g. migrate, createsuperuser, check --deploy
+"""
+
+
+def _django(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["goldenthread", *argv])
+    return 0
+
+
+def _decide(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="goldenthread decide")
+    parser.add_argument("--facts", required=True, help="a JSON file of facts, or - for standard input")
+    parser.add_argument("--pack", default=None, help="rule pack name (default: the current pack)")
+    args = parser.parse_args(argv)
+    from goldenthread.policy.cli import run_decide
+
+    return run_decide(args.facts, args.pack, sys.stdin, sys.stdout, sys.stderr)
+
+
+def _policy(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="goldenthread policy")
+    sub = parser.add_subparsers(dest="action", required=True)
+    show = sub.add_parser("show", help="print a rule pack's flowchart")
+    show.add_argument("--pack", default=None)
+    show.add_argument("--format", choices=["text", "svg"], default="text")
+    args = parser.parse_args(argv)
+    from goldenthread.policy.cli import run_policy_show
+
+    return run_policy_show(args.pack, sys.stdout, sys.stderr, fmt=args.format)
+
+
+def _link(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="goldenthread link")
+    parser.add_argument("input", help="CSV of records to deduplicate")
+    parser.add_argument("--out", required=True, help="where to write record_id,person_id")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    args = parser.parse_args(argv)
+    from goldenthread.people.matching.cli import run_link
+
+    return run_link(args.input, args.out, args.engine, sys.stdout, sys.stderr)
+
+
+def _serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="goldenthread serve")
+    parser.add_argument("--bind", default=os.environ.get("GOLDENTHREAD_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("GOLDENTHREAD_WORKERS", "2")))
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "goldenthread.config.wsgi",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
+    os.execv(sys.executable, command)  # noqa: S606 - replaces this process with the server, no shell involved
+    return 0  # pragma: no cover
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0
+    verb, rest = argv[0], argv[1:]
+    if verb == "decide":
+        return _decide(rest)
+    if verb == "policy":
+        return _policy(rest)
+    if verb == "link":
+        return _link(rest)
+    if verb == "serve":
+        return _serve(rest)
+    if verb == "demo-data":
+        return _django(["demo_data", *rest])
+    if verb == "audit" and rest[:1] == ["verify"]:
+        return _django(["audit_verify", *rest[1:]])
+    return _django(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

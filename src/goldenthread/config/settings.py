@@ -1,0 +1,237 @@
+"""Settings come from the environment, with loud errors for anything a deployment gets wrong.
+
+GOLDENTHREAD_ENV selects the mode:
+- ``embedded`` (default): one machine, SQLite under var/, plain HTTP on 127.0.0.1; a secret key is
+  generated once into var/ so a fresh checkout runs with no configuration.
+- ``production``: every secret and host must be given; HTTPS-only cookies and HSTS.
+- ``test``: like embedded, but fast password hashing is never used: the suite exercises Argon2 as deployed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SRC_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(os.environ.get("GOLDENTHREAD_HOME", SRC_DIR.parent.parent)).resolve()
+VAR_DIR = Path(os.environ.get("GOLDENTHREAD_VAR_DIR", PROJECT_DIR / "var")).resolve()
+
+MODES = ("embedded", "production", "test")
+MODE = os.environ.get("GOLDENTHREAD_ENV", "embedded")
+if MODE not in MODES:
+    raise ImproperlyConfigured(f"GOLDENTHREAD_ENV must be one of {', '.join(MODES)}; got {MODE!r}")
+PRODUCTION = MODE == "production"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false; got {raw!r}")
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when GOLDENTHREAD_ENV=production")
+    return value
+
+
+def _embedded_secret_key() -> str:
+    # A generated key kept beside the embedded database, so sessions survive restarts without any set-up.
+    path = VAR_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+if PRODUCTION:
+    SECRET_KEY = _required("GOLDENTHREAD_SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("GOLDENTHREAD_SECRET_KEY must be at least 50 characters long")
+    ALLOWED_HOSTS = [h.strip() for h in _required("GOLDENTHREAD_ALLOWED_HOSTS").split(",") if h.strip()]
+    database_url = _required("DATABASE_URL")
+else:
+    SECRET_KEY = os.environ.get("GOLDENTHREAD_SECRET_KEY") or _embedded_secret_key()
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'goldenthread.sqlite3'}"
+
+DEBUG = _env_bool("GOLDENTHREAD_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("GOLDENTHREAD_DEBUG must not be on in production")
+
+try:
+    _database = dj_database_url.parse(database_url, conn_max_age=60, conn_health_checks=True)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database address Golden Thread can use: {exc}"
+    ) from exc
+if _database["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite")
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    if _database["NAME"] != ":memory:":
+        Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _database["CONN_MAX_AGE"] = 0
+    # IMMEDIATE transactions serialise writers up front, so appending to the audit chain cannot race.
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "goldenthread.audit",
+    "goldenthread.agencies",
+    "goldenthread.accounts",
+    "goldenthread.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "goldenthread.web.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "goldenthread.accounts.middleware.SessionPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "goldenthread.config.urls"
+WSGI_APPLICATION = "goldenthread.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "goldenthread.web.context_processors.service",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "web:home"
+
+# Sessions: 30 minutes idle (the cookie's age is renewed on every request) and 10 hours absolute,
+# enforced by SessionPolicyMiddleware from the time of sign-in stored in the session.
+SESSION_COOKIE_AGE = int(os.environ.get("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+GOLDENTHREAD_ABSOLUTE_SESSION_SECONDS = int(
+    os.environ.get("GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", 10 * 3600)
+)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Sign-in throttling: five failures lock the account, and separately the address, for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("GOLDENTHREAD_SIGN_IN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "goldenthread.accounts.views.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Golden Thread"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Security headers. The embedded mode serves plain HTTP on loopback, so only production insists on HTTPS.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and _env_bool("GOLDENTHREAD_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+if PRODUCTION and os.environ.get("GOLDENTHREAD_BEHIND_PROXY"):
+    # Only trust X-Forwarded-Proto when an operator says a TLS-terminating proxy sits in front.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("GOLDENTHREAD_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+if not PRODUCTION:
+    # WhiteNoise warns about a missing STATIC_ROOT even when it serves from the finders.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Outside production the assets are served straight from build/, so no collectstatic step is needed.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("GOLDENTHREAD_LOG_LEVEL", "WARNING")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+SERVICE_NAME = "Golden Thread"

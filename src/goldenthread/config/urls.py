@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("goldenthread.web.urls")),
+    path("accounts/", include("goldenthread.accounts.urls")),
+    path("admin-area/", include("goldenthread.agencies.urls")),
+    path("audit/", include("goldenthread.audit.urls")),
+]
+
+handler403 = "goldenthread.web.views.permission_denied"
+handler404 = "goldenthread.web.views.page_not_found"
+handler500 = "goldenthread.web.views.server_error"

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from goldenthread.accounts.session_policy import AGENCY_ID
+from goldenthread.agencies.permissions import Permission
+from goldenthread.web.permissions import forbidden, permission_required
+
+
+@require_GET
+@permission_required(Permission.USE_SERVICE)
+def home(request: HttpRequest) -> HttpResponse:
+    # Later parts of the service add their tasks here (requests due, endorsements owed, reviews).
+    tasks: list[dict[str, str]] = []
+    return render(request, "web/home.html", {"tasks": tasks})
+
+
+@require_POST
+@permission_required(Permission.USE_SERVICE)
+def switch_agency(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("agency", "")
+    memberships = request.memberships  # type: ignore[attr-defined]
+    match = next((m for m in memberships if str(m.agency_id) == wanted), None)
+    if match is None:
+        return forbidden(request, "You are not a member of that agency.")
+    request.session[AGENCY_ID] = match.agency_id
+    return redirect("web:home")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return forbidden(request)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/500.html", status=500)

@@ -1,0 +1,127 @@
+"""Start-up behaviour, run as a separate process the way an operator would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from goldenthread.accounts.models import User
+from goldenthread.agencies.models import Agency, Membership
+from goldenthread.audit.models import AuditEvent
+
+GOLDENTHREAD = [sys.executable, "-m", "goldenthread.cli"]
+PRODUCTION_ENV = {
+    "GOLDENTHREAD_ENV": "production",
+    "GOLDENTHREAD_SECRET_KEY": "k" * 20 + "-production-secret-key-for-the-check-0123456789",
+    "GOLDENTHREAD_ALLOWED_HOSTS": "goldenthread.example.org",
+    "DATABASE_URL": "postgres://gt@db.invalid:5432/goldenthread",
+}
+
+
+def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("GOLDENTHREAD_", "DATABASE_URL", "DJANGO_"))
+    }
+    base["GOLDENTHREAD_VAR_DIR"] = str(tmp_path)
+    return subprocess.run(
+        [*GOLDENTHREAD, *args], env={**base, **env}, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_settings_production_check_deploy_is_clean(tmp_path: Path) -> None:
+    result = _run(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("GOLDENTHREAD_SECRET_KEY", "GOLDENTHREAD_SECRET_KEY must be set"),
+        ("GOLDENTHREAD_ALLOWED_HOSTS", "GOLDENTHREAD_ALLOWED_HOSTS must be set"),
+        ("DATABASE_URL", "DATABASE_URL must be set"),
+    ],
+)
+def test_settings_production_missing_variable_fails_loudly(
+    tmp_path: Path, missing: str, message: str
+) -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = _run(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_settings_unknown_mode_fails_loudly(tmp_path: Path) -> None:
+    result = _run(["check"], {"GOLDENTHREAD_ENV": "staging"}, tmp_path)
+    assert result.returncode != 0
+    assert "GOLDENTHREAD_ENV must be one of embedded, production, test" in result.stderr
+
+
+def test_settings_bad_database_url_fails_loudly(tmp_path: Path) -> None:
+    result = _run(["check"], {"DATABASE_URL": "mysql://root@127.0.0.1/x"}, tmp_path)
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at PostgreSQL or SQLite" in result.stderr
+
+
+def test_cli_help_lists_the_project_verbs(tmp_path: Path) -> None:
+    result = _run(["--help"], {}, tmp_path)
+    assert result.returncode == 0
+    for verb in ("serve", "demo-data", "audit verify", "decide", "policy show", "link"):
+        assert verb in result.stdout
+
+
+@pytest.mark.django_db
+def test_demo_data_second_run_creates_nothing_new(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo_data")
+    first = capsys.readouterr().out
+    counts = (
+        Agency.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    call_command("demo_data")
+    second = capsys.readouterr().out
+    assert counts == (
+        Agency.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert "northshire-demo-2026" in first
+    assert "(0 new records)" in second
+    # Every role has at least one demo account.
+    assert set(Membership.objects.values_list("role", flat=True)) >= {
+        "practitioner",
+        "manager",
+        "dsl",
+        "mash_officer",
+        "ig_officer",
+        "caldicott_guardian",
+        "board_analyst",
+        "system_administrator",
+    }
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_ok() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_pages_send_security_headers(client: Any) -> None:
+    response = client.get("/accounts/sign-in/")
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"

@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "goldenthread.audit",
     "goldenthread.agencies",
     "goldenthread.accounts",
+    "goldenthread.people",
+    "goldenthread.sharing",
     "goldenthread.web",
 ]
 

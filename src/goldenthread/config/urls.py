@@ -5,6 +5,8 @@ urlpatterns = [
     path("accounts/", include("goldenthread.accounts.urls")),
     path("admin-area/", include("goldenthread.agencies.urls")),
     path("audit/", include("goldenthread.audit.urls")),
+    path("children/", include("goldenthread.people.urls")),
+    path("sharing/", include("goldenthread.sharing.urls")),
 ]
 
 handler403 = "goldenthread.web.views.permission_denied"

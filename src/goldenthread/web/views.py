@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 from goldenthread.accounts.session_policy import AGENCY_ID
 from goldenthread.agencies.permissions import Permission
 from goldenthread.web.permissions import forbidden, permission_required
+from goldenthread.web.tasks import tasks_for
 
 
 @require_GET
 @permission_required(Permission.USE_SERVICE)
 def home(request: HttpRequest) -> HttpResponse:
-    # Later parts of the service add their tasks here (requests due, endorsements owed, reviews).
-    tasks: list[dict[str, str]] = []
+    tasks = tasks_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
     return render(request, "web/home.html", {"tasks": tasks})
 
 

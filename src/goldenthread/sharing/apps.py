@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SharingConfig(AppConfig):
+    name = "goldenthread.sharing"
+    label = "sharing"
+    verbose_name = "Decisions, disclosures, requests and advice"
+
+    def ready(self) -> None:
+        from goldenthread.sharing import tasks  # noqa: F401 - registers the home page's task providers

@@ -1,0 +1,33 @@
+"""Access matrix rows for the foundation: home, sign-in, administration and the audit log."""
+
+from __future__ import annotations
+
+from tests.security.access import ADMIN, GOVERNANCE, MEMBERS, Case, only, target_membership, target_user
+
+MATRIX: dict[str, Case] = {
+    "web:home": Case("get", only(MEMBERS, 200), others=200),
+    "web:healthz": Case("get", only(MEMBERS, 200), others=200, unauthenticated=200, outsider=200),
+    "web:switch-agency": Case(
+        "post",
+        {},
+        others=403,
+        data=lambda made: {"agency": made["police_officer"].agency.pk},
+        extra={"police_officer": "go"},
+    ),
+    "accounts:sign-in": Case("get", {}, others="go", unauthenticated=200),
+    "accounts:sign-out": Case("get", {}, others=200),
+    "accounts:two-factor-set-up": Case("get", {}, others="go"),
+    "accounts:two-factor-verify": Case("get", {}, others="go"),
+    "agencies:users": Case("get", only(ADMIN, 200), others=403),
+    "agencies:user-new": Case("get", only(ADMIN, 200), others=403),
+    "agencies:user": Case("get", only(ADMIN, 200), others=403, kwargs=target_user),
+    "agencies:user-active": Case(
+        "post", only(ADMIN, "go"), others=403, kwargs=target_user, data=lambda made: {"active": "true"}
+    ),
+    "agencies:user-reset-second-factor": Case("post", only(ADMIN, "go"), others=403, kwargs=target_user),
+    "agencies:membership-end": Case("get", only(ADMIN, 200), others=403, kwargs=target_membership),
+    "agencies:agencies": Case("get", only(ADMIN, 200), others=403),
+    "agencies:agency-new": Case("get", only(ADMIN, 200), others=403),
+    "audit:events": Case("get", only(GOVERNANCE, 200), others=403),
+    "audit:verify": Case("post", only([*GOVERNANCE, *ADMIN], 200), others=403),
+}

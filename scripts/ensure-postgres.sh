@@ -3,11 +3,12 @@
 set -euo pipefail
 HOST=127.0.0.1
 PORT=${GOLDENTHREAD_PG_PORT:-5432}
+DBNAME=${GOLDENTHREAD_PG_DBNAME:-goldenthread}
 
 reachable() { pg_isready -q -h "$HOST" -p "$1" 2>/dev/null; }
 
 if reachable "$PORT"; then
-  echo "postgres://postgres@$HOST:$PORT/goldenthread"
+  echo "postgres://postgres@$HOST:$PORT/$DBNAME"
   exit 0
 fi
 
@@ -16,7 +17,7 @@ if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
   for version in $(ls /etc/postgresql); do
     pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 2>/dev/null || true
   done
-  for _ in $(seq 1 20); do reachable "$PORT" && { echo "postgres://postgres@$HOST:$PORT/goldenthread"; exit 0; }; sleep 0.5; done
+  for _ in $(seq 1 20); do reachable "$PORT" && { echo "postgres://postgres@$HOST:$PORT/$DBNAME"; exit 0; }; sleep 0.5; done
 fi
 
 # Otherwise a throwaway cluster of our own, trust auth on loopback only.
@@ -42,4 +43,4 @@ if ! reachable "$OWN_PORT"; then
   "${RUN_AS[@]}" "$PG_CTL" -D "$DATA" -o "-p $OWN_PORT -k /tmp -c listen_addresses=$HOST" -l "$DATA/log" -w start >&2
 fi
 reachable "$OWN_PORT" || { echo "ensure-postgres: could not start a PostgreSQL cluster in $DATA" >&2; exit 1; }
-echo "postgres://postgres@$HOST:$OWN_PORT/goldenthread"
+echo "postgres://postgres@$HOST:$OWN_PORT/$DBNAME"

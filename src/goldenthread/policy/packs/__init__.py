@@ -1,0 +1,1 @@
+"""Rule pack data files (TOML); a package so that importlib.resources and package data find them."""

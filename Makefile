@@ -12,7 +12,7 @@ ASSETS := build/static/goldenthread/app.css
 setup: $(PIP_STAMP) $(ASSETS)
 
 $(PIP_STAMP): pyproject.toml constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $@
 

@@ -67,7 +67,16 @@ def _serve(argv: list[str]) -> int:
     parser.add_argument("--bind", default=os.environ.get("GOLDENTHREAD_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("GOLDENTHREAD_WORKERS", "2")))
     args = parser.parse_args(argv)
+    production = os.environ.get("GOLDENTHREAD_ENV") == "production"
+    host = args.bind.rsplit(":", 1)[0].strip("[]")
+    if not production and host not in ("127.0.0.1", "localhost", "::1"):
+        # Outside production the demo accounts share a published password: never on the network.
+        sys.stderr.write(f"goldenthread serve: refusing to listen on {host} outside production mode\n")
+        return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
+    if production:
+        # Hashed, compressed copies of the assets, which production's manifest storage serves.
+        _django(["collectstatic", "--no-input", "--verbosity", "0"])
     command = [
         sys.executable,
         "-m",

@@ -77,3 +77,34 @@ def test_access_matrix_system_administrator_holds_no_child_data_permission() -> 
         Permission.VIEW_AUDIT_LOG,
     }
     assert {p for p in child_data if Role.SYSTEM_ADMINISTRATOR in PERMISSIONS[p]} == set()
+
+
+# Views anyone may reach without a permission: the sign-in journey and the health check.
+PUBLIC_VIEWS = {
+    "web:healthz",
+    "accounts:sign-in",
+    "accounts:sign-out",
+    "accounts:two-factor-set-up",
+    "accounts:two-factor-verify",
+}
+
+
+def _callbacks(patterns: list[Any], namespace: str = "") -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found.update(_callbacks(pattern.url_patterns, inner))
+        elif isinstance(pattern, URLPattern):
+            found[f"{namespace}{pattern.name}"] = pattern.callback
+    return found
+
+
+def test_access_every_non_public_view_declares_its_permission() -> None:
+    # permission_required marks the views it wraps; a view without it would be open to every member.
+    unguarded = {
+        name
+        for name, callback in _callbacks(get_resolver().url_patterns).items()
+        if name not in PUBLIC_VIEWS and not hasattr(callback, "required_permission")
+    }
+    assert unguarded == set()

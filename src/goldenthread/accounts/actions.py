@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.models import User
@@ -38,10 +39,18 @@ def user_create(
     return user
 
 
+def user_sessions_end(*, user: User) -> None:
+    """Every live session of the user fails its hash check at its next request and is discarded."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
 @transaction.atomic
 def user_set_active(*, user: User, active: bool, by: Actor) -> User:
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        user_sessions_end(user=user)
     audit_record(
         actor=by,
         action="user.reactivated" if active else "user.deactivated",
@@ -55,6 +64,8 @@ def user_set_active(*, user: User, active: bool, by: Actor) -> User:
 def user_second_factor_reset(*, user: User, by: Actor) -> int:
     """Remove the user's authenticators so they enrol again at their next sign-in (a lost phone)."""
     removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
+    # A live session could otherwise enrol a new authenticator without the password being asked again.
+    user_sessions_end(user=user)
     audit_record(
         actor=by,
         action="user.second_factor_reset",

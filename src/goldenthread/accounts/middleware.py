@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
@@ -30,9 +31,14 @@ _PRE_VERIFICATION_VIEWS = {
     "web:healthz",
 }
 
+
+def _hours(seconds: int) -> str:
+    return f"{seconds // 3600} hours" if seconds % 3600 == 0 else f"{seconds // 60} minutes"
+
+
 _MESSAGES = {
-    "absolute_timeout": "You were signed out after 10 hours signed in. Sign in again.",
-    "idle_timeout": "You have been signed out because you were inactive for 30 minutes. Sign in again.",
+    "absolute_timeout": "You were signed out after {absolute} signed in. Sign in again.",
+    "idle_timeout": "You have been signed out because you were inactive for {idle}. Sign in again.",
     "no_membership": "You have been signed out because your account is no longer a member of any agency.",
     "no_sign_in_time": "Your session has ended. Sign in again.",
 }
@@ -78,7 +84,13 @@ class SessionPolicyMiddleware:
         actor = Actor.of(request.user)
         logout(request)
         sign_in_event_record(actor=actor, action="auth.session_ended", user_id=actor.user_id, reason=reason)
-        messages.info(request, _MESSAGES[reason])
+        messages.info(
+            request,
+            _MESSAGES[reason].format(
+                absolute=_hours(settings.GOLDENTHREAD_ABSOLUTE_SESSION_SECONDS),
+                idle=_hours(settings.SESSION_COOKIE_AGE),
+            ),
+        )
         return redirect("accounts:sign-in")
 
     def _attach_agency(self, request: HttpRequest) -> None:

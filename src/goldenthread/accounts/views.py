@@ -4,10 +4,12 @@ import base64
 from typing import Any
 
 import segno
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -25,15 +27,24 @@ NEXT = "gt_next"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path on this site: never another host, never a bare word redirect() would try to reverse.
+    if (
+        candidate
+        and candidate.startswith("/")
+        and not candidate.startswith("//")
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()})
     ):
         return candidate
     return None
 
 
-def _finish(request: HttpRequest) -> HttpResponse:
-    return redirect(request.session.pop(NEXT, None) or "web:home")
+def _finish(request: HttpRequest, user: User) -> HttpResponse:
+    # A new session key once fully signed in, so an identifier seen before the second factor is worthless.
+    request.session.cycle_key()
+    # Failures are forgotten only now: resetting at the password step would let one valid password
+    # clear the address's counter and allow unlimited guessing of other accounts.
+    axes_reset(username=user.get_username())
+    return HttpResponseRedirect(request.session.pop(NEXT, None) or reverse("web:home"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,17 +56,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
-        if getattr(request, "axes_locked_out", False):
-            return locked_out(request)
         if user is None:
             known = User.objects.filter(username=username).only("pk").first()
+            locked = getattr(request, "axes_locked_out", False)
             # Only a real account's name is logged: a password typed into the username box stays out of it.
             sign_in_event_record(
                 actor=Actor(username=username if known else "unknown"),
                 action="auth.sign_in_failed",
                 user_id=known.pk if known else "",
-                reason="bad_credentials" if known else "unknown_user",
+                reason="locked_out" if locked else "bad_credentials" if known else "unknown_user",
             )
+            if locked:
+                return locked_out(request)
             error = "The username or password is not right"
         elif not (memberships := memberships_active_for(user=user)):
             sign_in_event_record(
@@ -98,7 +110,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             totp_device_confirm(device=device, by=actor)
             otp_login(request, device)
             sign_in_event_record(actor=actor, action="auth.signed_in", user_id=user.pk)
-            return _finish(request)
+            return _finish(request, user)
         sign_in_event_record(
             actor=actor, action="auth.sign_in_failed", user_id=user.pk, reason="bad_enrolment_code"
         )
@@ -136,7 +148,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             sign_in_event_record(actor=actor, action="auth.signed_in", user_id=user.pk)
-            return _finish(request)
+            return _finish(request, user)
         sign_in_event_record(
             actor=actor, action="auth.sign_in_failed", user_id=user.pk, reason="bad_second_factor"
         )

@@ -65,6 +65,9 @@ def membership_create(
 ) -> Membership:
     if role not in Role.values:
         raise MembershipError(f"{role!r} is not a role")
+    if by_user is not None and by_user.pk == user.pk:
+        # Nobody grants themselves access: an administrator must not become a practitioner or IG officer.
+        raise MembershipError("You cannot add a membership to your own account; ask another administrator")
     if team is not None and team.agency_id != agency.pk:
         raise MembershipError("The team must belong to the same agency")
     if Membership.objects.filter(user=user, agency=agency, role=role, ended_at__isnull=True).exists():
@@ -93,6 +96,7 @@ def membership_end(*, membership: Membership, by: Actor, by_user: User | None, r
     locked.ended_at = timezone.now()
     locked.ended_by = by_user
     locked.ended_reason = reason[:200]
+    # A session left with no membership is ended, with its reason audited, by SessionPolicyMiddleware.
     locked.save(update_fields=["ended_at", "ended_by", "ended_reason"])
     audit_record(
         actor=by,

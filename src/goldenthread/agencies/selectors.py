@@ -14,13 +14,6 @@ def memberships_active_for(*, user: Any) -> list[Membership]:
     return list(Membership.objects.active().filter(user=user).select_related("agency", "team"))
 
 
-def agencies_active_for(*, user: Any) -> list[Agency]:
-    seen: dict[int, Agency] = {}
-    for membership in memberships_active_for(user=user):
-        seen.setdefault(membership.agency_id, membership.agency)
-    return sorted(seen.values(), key=lambda a: a.name)
-
-
 def user_has_permission(*, user: Any, permission: Permission, agency: Agency | None) -> bool:
     """True when one of the user's active memberships of ``agency`` carries a role with the permission."""
     if agency is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -80,10 +79,8 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
                 by=_actor(request),
                 by_user=request.user,  # type: ignore[arg-type]
             )
-        except (MembershipError, IntegrityError) as exc:
-            form.add_error(
-                None, str(exc) if isinstance(exc, MembershipError) else "That membership already exists"
-            )
+        except MembershipError as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, "Membership added")
             return redirect("agencies:user", user_id=person.pk)

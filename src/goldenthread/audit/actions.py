@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from goldenthread.audit.chain import event_hash
+from goldenthread.audit.chain import details_check, event_hash
 from goldenthread.audit.models import GENESIS_HASH, AuditEvent
 
 # Any 64-bit key works; this one is "GT-AUDIT" in ASCII so it is recognisable in pg_locks.
@@ -64,6 +64,7 @@ def audit_record(
     if not action:
         raise ValueError("An audit event needs an action")
     clean_details = dict(details or {})
+    details_check(clean_details)
     if len(repr(clean_details)) > _MAX_DETAIL_LENGTH:
         raise ValueError("Audit details are for identifiers and codes, not content")
     _lock_chain()

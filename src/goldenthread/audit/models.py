@@ -17,6 +17,15 @@ class AuditImmutableError(Exception):
     """Raised when code tries to change or remove an audit event."""
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    # Bulk paths skip Model.save/delete, so they are closed here too.
+    def update(self, **kwargs: Any) -> int:
+        raise AuditImmutableError("Audit events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("Audit events cannot be deleted")
+
+
 class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(unique=True, help_text="Position in the chain, from 1 without gaps")
     occurred_at = models.DateTimeField(help_text="UTC")
@@ -30,6 +39,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True, help_text="Never personal data")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]

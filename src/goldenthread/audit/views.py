@@ -14,7 +14,8 @@ from goldenthread.web.permissions import permission_required
 @require_GET
 @permission_required(Permission.VIEW_AUDIT_LOG)
 def events(request: HttpRequest) -> HttpResponse:
-    prefix = request.GET.get("action", "")[:64]
+    # Action names are dotted identifiers; anything else (a NUL byte, markup) simply matches nothing.
+    prefix = "".join(c for c in request.GET.get("action", "")[:64] if c.isalnum() or c in "._-")
     rows = list(audit_events_recent(action_prefix=prefix))
     audit_record(
         actor=Actor.of(request.user, request.agency),  # type: ignore[attr-defined]

@@ -39,6 +39,19 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false; got {raw!r}")
 
 
+def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    raw = os.environ.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}")
+    return value
+
+
 def _required(name: str) -> str:
     value = os.environ.get(name, "")
     if not value:
@@ -161,11 +174,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "web:home"
 
 # Sessions: 30 minutes idle (the cookie's age is renewed on every request) and 10 hours absolute,
 # enforced by SessionPolicyMiddleware from the time of sign-in stored in the session.
-SESSION_COOKIE_AGE = int(os.environ.get("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", 30 * 60))
+SESSION_COOKIE_AGE = _env_int("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 GOLDENTHREAD_ABSOLUTE_SESSION_SECONDS = int(
@@ -176,16 +188,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 # Sign-in throttling: five failures lock the account, and separately the address, for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("GOLDENTHREAD_SIGN_IN_FAILURE_LIMIT", 5))
+AXES_FAILURE_LIMIT = _env_int("GOLDENTHREAD_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Counters are reset for the username only after the second factor (accounts.views); axes' own reset at the
+# password step would also clear the address's counter and let one known password unlock guessing.
+AXES_RESET_ON_SUCCESS = False
+# A failure during a lockout must not restart it, or one request every 15 minutes keeps a user locked out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "goldenthread.accounts.client_ip.client_ip"
+# Behind N trusted proxies the client is the Nth address from the right of X-Forwarded-For.
+GOLDENTHREAD_TRUSTED_PROXY_COUNT = _env_int("GOLDENTHREAD_TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_LOCKOUT_CALLABLE = "goldenthread.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Golden Thread"
-OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Security headers. The embedded mode serves plain HTTP on loopback, so only production insists on HTTPS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -198,7 +216,8 @@ SECURE_SSL_REDIRECT = PRODUCTION and _env_bool("GOLDENTHREAD_SSL_REDIRECT", True
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
-if PRODUCTION and os.environ.get("GOLDENTHREAD_BEHIND_PROXY"):
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+if PRODUCTION and GOLDENTHREAD_TRUSTED_PROXY_COUNT:
     # Only trust X-Forwarded-Proto when an operator says a TLS-terminating proxy sits in front.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = [
@@ -232,7 +251,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("GOLDENTHREAD_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": os.environ.get("GOLDENTHREAD_LOG_LEVEL", "WARNING").upper()},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 

@@ -68,9 +68,8 @@ class Command(BaseCommand):
                 created += 1
             for agency_code, role in person.memberships:
                 agency = Agency.objects.get(code=agency_code)
-                if not Membership.objects.filter(
-                    user=user, agency=agency, role=role, ended_at__isnull=True
-                ).exists():
+                # Any membership ever held counts: one ended through the service stays ended.
+                if not Membership.objects.filter(user=user, agency=agency, role=role).exists():
                     membership_create(user=user, agency=agency, role=role, by=actor)
                     created += 1
         return created

@@ -36,7 +36,7 @@ def _decide(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from goldenthread.policy.cli import run_decide
 
-    return run_decide(args.facts, args.pack, sys.stdin, sys.stdout, sys.stderr)
+    return int(run_decide(args.facts, args.pack, sys.stdin, sys.stdout, sys.stderr))
 
 
 def _policy(argv: list[str]) -> int:
@@ -48,7 +48,7 @@ def _policy(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from goldenthread.policy.cli import run_policy_show
 
-    return run_policy_show(args.pack, sys.stdout, sys.stderr, fmt=args.format)
+    return int(run_policy_show(args.pack, sys.stdout, sys.stderr, fmt=args.format))
 
 
 def _link(argv: list[str]) -> int:
@@ -59,7 +59,7 @@ def _link(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from goldenthread.people.matching.cli import run_link
 
-    return run_link(args.input, args.out, args.engine, sys.stdout, sys.stderr)
+    return int(run_link(args.input, args.out, args.engine, sys.stdout, sys.stderr))
 
 
 def _serve(argv: list[str]) -> int:

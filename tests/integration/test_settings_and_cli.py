@@ -22,6 +22,8 @@ PRODUCTION_ENV = {
     "GOLDENTHREAD_SECRET_KEY": "k" * 20 + "-production-secret-key-for-the-check-0123456789",
     "GOLDENTHREAD_ALLOWED_HOSTS": "goldenthread.example.org",
     "DATABASE_URL": "postgres://gt@db.invalid:5432/goldenthread",
+    "GOLDENTHREAD_EMAIL_HOST": "smtp.invalid",
+    "GOLDENTHREAD_EMAIL_FROM": "golden-thread@example.org",
 }
 
 

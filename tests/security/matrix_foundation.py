@@ -18,6 +18,12 @@ MATRIX: dict[str, Case] = {
     "accounts:sign-out": Case("get", {}, others=200),
     "accounts:two-factor-set-up": Case("get", {}, others="go"),
     "accounts:two-factor-verify": Case("get", {}, others="go"),
+    # A bad link is refused the same way for everyone; the signed-out outsider is sent to sign in first.
+    "accounts:set-up": Case(
+        "get", {}, others=400, unauthenticated=400, kwargs=lambda made: {"uidb64": "MQ", "token": "bad-token"}
+    ),
+    "accounts:password-change": Case("get", only(MEMBERS, 200), others=200),
+    "agencies:user-send-setup-link": Case("post", only(ADMIN, "go"), others=403, kwargs=target_user),
     "agencies:users": Case("get", only(ADMIN, 200), others=403),
     "agencies:user-new": Case("get", only(ADMIN, 200), others=403),
     "agencies:user": Case("get", only(ADMIN, 200), others=403, kwargs=target_user),

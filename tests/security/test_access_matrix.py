@@ -86,6 +86,7 @@ PUBLIC_VIEWS = {
     "accounts:sign-out",
     "accounts:two-factor-set-up",
     "accounts:two-factor-verify",
+    "accounts:set-up",
 }
 
 

@@ -62,6 +62,7 @@ def persona_make(name: str, *, enrolled: bool = True) -> Persona:
         password=_password_hash(),
         first_name=name.replace("_", " ").title(),
         last_name="Tester",
+        email=f"{name}@test.example",
     )
     agency = None
     if spec is not None:

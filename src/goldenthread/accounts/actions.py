@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.models import User
+from goldenthread.accounts.setup_tokens import setup_link_path
 from goldenthread.audit.actions import Actor, audit_record
 
 
@@ -15,14 +18,16 @@ from goldenthread.audit.actions import Actor, audit_record
 def user_create(
     *,
     username: str,
-    password: str,
     first_name: str,
     last_name: str,
     email: str,
     by: Actor,
     job_title: str = "",
     phone: str = "",
+    password: str | None = None,
 ) -> User:
+    """Create an account. Without a password (the normal case) the person chooses one through a set-up link,
+    so no administrator ever knows it; a password is given only by demo-data and tests."""
     user = User(
         username=username,
         first_name=first_name,
@@ -31,8 +36,11 @@ def user_create(
         job_title=job_title,
         phone=phone,
     )
-    validate_password(password, user)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
     user.full_clean()
     user.save()
     audit_record(actor=by, action="user.created", object_type="user", object_id=user.pk)
@@ -95,3 +103,42 @@ def sign_in_event_record(*, actor: Actor, action: str, user_id: str | int = "", 
         object_id=user_id,
         details={"reason": reason} if reason else None,
     )
+
+
+@transaction.atomic
+def user_setup_link_send(*, user: User, by: Actor, base_url: str) -> None:
+    """Email the person a one-time link to choose their password. The old password stops working at once,
+    and live sessions end, so the link is also the way to recover a forgotten password."""
+    if not user.email:
+        raise ValueError("This account has no email address to send a set-up link to")
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    user_sessions_end(user=user)
+    link = base_url.rstrip("/") + setup_link_path(user)
+    send_mail(
+        subject="Set up your Golden Thread account",
+        message=(
+            f"Hello {user.get_full_name() or user.username},\n\n"
+            f"Use this link to choose your password for Golden Thread (username: {user.username}).\n"
+            f"It works once and expires in {settings.PASSWORD_RESET_TIMEOUT // 3600} hours:\n\n{link}\n\n"
+            "If you did not expect this message, tell your system administrator.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    audit_record(actor=by, action="user.setup_link_sent", object_type="user", object_id=user.pk)
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str, by: Actor, reason: str) -> User:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=by,
+        action="user.password_set",
+        object_type="user",
+        object_id=user.pk,
+        details={"reason": reason},
+    )
+    return user

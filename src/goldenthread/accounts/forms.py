@@ -38,3 +38,38 @@ class TokenForm(forms.Form):
         if not _TOKEN.match(token):
             raise forms.ValidationError("The security code must be 6 digits, like 123456")
         return token
+
+
+class NewPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New password",
+        strip=False,
+        max_length=4096,
+        help_text="At least 12 characters. A few unrelated words is easier to remember than symbols.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    confirm = forms.CharField(
+        label="Confirm new password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again"},
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("confirm") and data["password"] != data["confirm"]:
+            self.add_error("confirm", "The passwords do not match")
+        return data
+
+
+class PasswordChangeForm(NewPasswordForm):
+    current = forms.CharField(
+        label="Current password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your current password"},
+    )
+    field_order = ["current", "password", "confirm"]

@@ -28,6 +28,7 @@ _PRE_VERIFICATION_VIEWS = {
     "accounts:two-factor-verify",
     "accounts:sign-out",
     "accounts:sign-in",
+    "accounts:set-up",
     "web:healthz",
 }
 

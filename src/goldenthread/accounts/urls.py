@@ -8,4 +8,6 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("two-factor/set-up/", views.two_factor_set_up, name="two-factor-set-up"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("set-up/<str:uidb64>/<str:token>/", views.set_up, name="set-up"),
+    path("password/", views.password_change, name="password-change"),
 ]

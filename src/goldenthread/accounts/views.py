@@ -6,22 +6,27 @@ from typing import Any
 import segno
 from axes.utils import reset as axes_reset
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from goldenthread.accounts.actions import sign_in_event_record, totp_device_confirm
-from goldenthread.accounts.forms import SignInForm, TokenForm
+from goldenthread.accounts.actions import sign_in_event_record, totp_device_confirm, user_password_set
+from goldenthread.accounts.forms import NewPasswordForm, PasswordChangeForm, SignInForm, TokenForm
 from goldenthread.accounts.models import User
 from goldenthread.accounts.session_policy import session_start, user_is_verified
+from goldenthread.accounts.setup_tokens import setup_token_generator
+from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import memberships_active_for
 from goldenthread.audit.actions import Actor
+from goldenthread.web.permissions import permission_required
 
 NEXT = "gt_next"
 
@@ -171,3 +176,54 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         sign_in_event_record(actor=actor, action="auth.signed_out", user_id=actor.user_id)
         messages.success(request, "You have signed out")
     return redirect("accounts:sign-in")
+
+
+@require_http_methods(["GET", "POST"])
+def set_up(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The one-time link: the person chooses their own password, then signs in and enrols a second factor."""
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not user.is_active or not setup_token_generator.check_token(user, token):
+        return render(request, "accounts/set_up_invalid.html", status=400)
+    form = NewPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_password_set(
+                user=user, password=form.cleaned_data["password"], by=Actor.of(user), reason="set_up_link"
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("password", message)
+        else:
+            messages.success(request, "Your password is set. Sign in, then set up your authenticator app.")
+            return redirect("accounts:sign-in")
+    return render(request, "accounts/set_up.html", {"form": form, "person": user})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.USE_SERVICE)
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if not user.check_password(form.cleaned_data["current"]):
+            form.add_error("current", "Your current password is not right")
+        else:
+            try:
+                user_password_set(
+                    user=user,  # type: ignore[arg-type]
+                    password=form.cleaned_data["password"],
+                    by=Actor.of(user, request.agency),  # type: ignore[attr-defined]
+                    reason="changed_by_user",
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("password", message)
+            else:
+                # Other sessions of this account end; this one carries on.
+                update_session_auth_hash(request, user)  # type: ignore[arg-type]
+                messages.success(request, "Your password has been changed")
+                return redirect("web:home")
+    return render(request, "accounts/password_change.html", {"form": form})

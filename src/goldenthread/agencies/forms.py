@@ -18,13 +18,6 @@ class UserCreateForm(forms.Form):
     )
     job_title = forms.CharField(max_length=200, required=False)
     phone = forms.CharField(label="Work phone", max_length=40, required=False)
-    password = forms.CharField(
-        label="Initial password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters, not a common password. Give it to the person by a secure route.",
-        error_messages={"required": "Enter an initial password"},
-    )
 
 
 class MembershipCreateForm(forms.Form):

@@ -13,6 +13,7 @@ urlpatterns = [
         views.user_reset_second_factor,
         name="user-reset-second-factor",
     ),
+    path("users/<int:user_id>/send-set-up-link/", views.user_send_setup_link, name="user-send-setup-link"),
     path("memberships/<int:membership_id>/end/", views.membership_end_view, name="membership-end"),
     path("agencies/", views.agencies, name="agencies"),
     path("agencies/new/", views.agency_new, name="agency-new"),

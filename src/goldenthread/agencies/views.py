@@ -8,7 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from goldenthread.accounts.actions import user_create, user_second_factor_reset, user_set_active
+from goldenthread.accounts.actions import (
+    user_create,
+    user_second_factor_reset,
+    user_set_active,
+    user_setup_link_send,
+)
 from goldenthread.accounts.models import User
 from goldenthread.agencies.actions import MembershipError, agency_create, membership_create, membership_end
 from goldenthread.agencies.forms import (
@@ -59,7 +64,12 @@ def user_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _apply_validation_error(form, exc)
             else:
-                messages.success(request, f"Account {user.username} created. Now add a membership.")
+                user_setup_link_send(user=user, by=_actor(request), base_url=request.build_absolute_uri("/"))
+                messages.success(
+                    request,
+                    f"Account {user.username} created and a set-up link emailed to {user.email}. "
+                    "Now add a membership.",
+                )
                 return redirect("agencies:user", user_id=user.pk)
     return render(request, "agencies/user_new.html", {"form": form})
 
@@ -124,6 +134,22 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
         user_set_active(user=person, active=wanted == "true", by=_actor(request))
         messages.success(
             request, "Account activated" if wanted == "true" else "Account deactivated: signed out"
+        )
+    return redirect("agencies:user", user_id=person.pk)
+
+
+@require_POST
+@permission_required(Permission.MANAGE_USERS)
+def user_send_setup_link(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id)
+    if person.pk == request.user.pk:
+        messages.error(request, "Change your own password from your account page")
+    elif not person.email:
+        messages.error(request, "This account has no email address to send a set-up link to")
+    else:
+        user_setup_link_send(user=person, by=_actor(request), base_url=request.build_absolute_uri("/"))
+        messages.success(
+            request, f"Set-up link emailed to {person.email}. Their old password no longer works."
         )
     return redirect("agencies:user", user_id=person.pk)
 

@@ -224,6 +224,21 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("GOLDENTHREAD_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
+# Set-up links (accounts.setup_tokens) last three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+if PRODUCTION:
+    EMAIL_HOST = _required("GOLDENTHREAD_EMAIL_HOST")
+    EMAIL_PORT = _env_int("GOLDENTHREAD_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("GOLDENTHREAD_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("GOLDENTHREAD_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("GOLDENTHREAD_EMAIL_TLS", True)
+    DEFAULT_FROM_EMAIL = _required("GOLDENTHREAD_EMAIL_FROM")
+else:
+    # No mail server in embedded mode: messages are written as files a person can open.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    DEFAULT_FROM_EMAIL = "golden-thread@localhost"
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False

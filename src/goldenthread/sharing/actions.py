@@ -1,0 +1,279 @@
+"""Every write in the sharing app: advice sought and given, decisions recorded, endorsements given.
+
+Each action checks its own rules whoever calls it (a view, the API, a script) and writes its audit
+event in the same transaction, so a decision that cannot be audited is not recorded at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from goldenthread.accounts.models import User
+from goldenthread.agencies.models import Agency
+from goldenthread.agencies.permissions import Permission
+from goldenthread.agencies.selectors import user_has_permission
+from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.policy import FactsError, PackError, Recommendation, decide, load_pack, parse_facts
+from goldenthread.sharing.models import (
+    AdviceRequest,
+    AdviserRole,
+    Decision,
+    DecisionItem,
+    Endorsement,
+)
+from goldenthread.sharing.rules import ItemInput, decision_problems, shares_without_consent
+from goldenthread.sharing.workdays import one_working_day_after
+
+
+class SharingError(ValueError):
+    """The request breaks a rule; ``problems`` maps a form field ("__all__" for none) to messages."""
+
+    def __init__(self, problems: Mapping[str, list[str]]) -> None:
+        self.problems = {field: list(messages) for field, messages in problems.items()}
+        super().__init__("; ".join(m for messages in self.problems.values() for m in messages))
+
+
+def _outcome_title(recommendation: Recommendation) -> str:
+    outcome = load_pack(recommendation.pack_name).outcomes.get(recommendation.outcome_id)
+    return outcome.title[:200] if outcome else ""
+
+
+def _refuse(message: str, field: str = "__all__") -> SharingError:
+    return SharingError({field: [message]})
+
+
+@transaction.atomic
+def advice_request_create(
+    *,
+    agency: Agency,
+    requested_by: User,
+    actor: Actor,
+    adviser_role: str,
+    question: str,
+    anonymised: bool,
+    child_ref: str = "",
+    facts: Mapping[str, Any] | None = None,
+    pack_name: str = "",
+    pack_version: str = "",
+) -> AdviceRequest:
+    if not user_has_permission(user=requested_by, permission=Permission.RECORD_DECISION, agency=agency):
+        raise _refuse("Only practitioners who record decisions in this agency can seek advice here")
+    problems: dict[str, list[str]] = {}
+    if adviser_role not in AdviserRole.values:
+        problems["adviser_role"] = ["Select who you want advice from"]
+    if not question.strip():
+        problems["question"] = ["Enter your question"]
+    if anonymised and child_ref.strip():
+        problems["anonymised"] = ["An anonymised request cannot name a child: remove the reference"]
+    if problems:
+        raise SharingError(problems)
+    advice = AdviceRequest.objects.create(
+        agency=agency,
+        requested_by=requested_by,
+        requested_at=timezone.now(),
+        adviser_role=adviser_role,
+        anonymised=anonymised,
+        child_ref="" if anonymised else child_ref.strip(),
+        question=question.strip(),
+        facts=dict(facts) if facts is not None else None,
+        pack_name=pack_name,
+        pack_version=pack_version,
+    )
+    audit_record(
+        actor=actor,
+        action="advice.requested",
+        object_type="advice_request",
+        object_id=advice.pk,
+        details={"adviser_role": adviser_role, "anonymised": anonymised, "child_ref": advice.child_ref},
+    )
+    return advice
+
+
+@transaction.atomic
+def advice_request_answer(
+    *, advice: AdviceRequest, answered_by: User, actor: Actor, answer: str
+) -> AdviceRequest:
+    if not user_has_permission(user=answered_by, permission=Permission.GIVE_ADVICE, agency=advice.agency):
+        raise _refuse("Only an adviser in the agency asked can answer this request")
+    if answered_by.pk == advice.requested_by_id:
+        raise _refuse("You cannot answer your own request for advice")
+    if not answer.strip():
+        raise _refuse("Enter your advice", "answer")
+    locked = AdviceRequest.objects.select_for_update().get(pk=advice.pk)
+    if locked.is_answered:
+        raise _refuse("This request has already been answered")
+    locked.answer = answer.strip()
+    locked.answered_by = answered_by
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["answer", "answered_by", "answered_at"])
+    audit_record(
+        actor=actor,
+        action="advice.answered",
+        object_type="advice_request",
+        object_id=locked.pk,
+        details={"adviser_role": locked.adviser_role},
+    )
+    return locked
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    agency: Agency,
+    decided_by: User,
+    actor: Actor,
+    facts: Mapping[str, Any],
+    pack_name: str | None,
+    decision: str,
+    departure_reason: str,
+    purpose: str,
+    recipients: str,
+    items: Sequence[ItemInput],
+    consent_position: str,
+    consent_reasons: str,
+    risks: str,
+    consulted: str = "",
+    advice: AdviceRequest | None = None,
+    emergency: bool = False,
+    child_ref: str = "",
+    supersedes: Decision | None = None,
+) -> Decision:
+    """Record a practitioner's decision, with the engine's recommendation worked out afresh here."""
+    if not user_has_permission(user=decided_by, permission=Permission.RECORD_DECISION, agency=agency):
+        raise _refuse("You cannot record decisions for this agency")
+    try:
+        checked = parse_facts(facts)
+        recommendation = decide(checked, load_pack(pack_name))
+    except FactsError as exc:
+        raise SharingError({"facts": exc.errors}) from exc
+    except PackError as exc:
+        raise _refuse(f"The rule pack cannot be used: {exc}", "facts") from exc
+    normalised = checked.to_dict()
+    problems = decision_problems(
+        facts=normalised,
+        recommended=recommendation.outcome,
+        decision=decision,
+        departure_reason=departure_reason,
+        purpose=purpose,
+        recipients=recipients,
+        items=items,
+        consent_position=consent_position,
+        consent_reasons=consent_reasons,
+        risks=risks,
+        emergency=emergency,
+    )
+    if advice is not None and (
+        advice.agency_id != agency.pk or advice.requested_by_id != decided_by.pk or not advice.is_answered
+    ):
+        problems.setdefault("advice", []).append("Attach only answered advice that you asked for here")
+    if supersedes is not None:
+        if supersedes.agency_id != agency.pk:
+            problems.setdefault("__all__", []).append("You can only correct a decision of your own agency")
+        elif Decision.objects.filter(supersedes=supersedes).exists():
+            problems.setdefault("__all__", []).append("That decision has already been corrected")
+    if problems:
+        raise SharingError(problems)
+
+    now = timezone.now()
+    needs_endorsement = shares_without_consent(decision, consent_position)
+    record = Decision(
+        agency=agency,
+        decided_by=decided_by,
+        decided_at=now,
+        child_ref=child_ref.strip(),
+        supersedes=supersedes,
+        facts=normalised,
+        pack_name=recommendation.pack_name,
+        pack_version=recommendation.pack_version,
+        recommendation=recommendation.to_dict(),
+        recommended_outcome=recommendation.outcome,
+        recommendation_title=_outcome_title(recommendation),
+        decision=decision,
+        departure_reason=departure_reason.strip() if decision != recommendation.outcome else "",
+        purpose=purpose.strip(),
+        recipients=recipients.strip(),
+        consent_position=consent_position,
+        consent_reasons=consent_reasons.strip(),
+        risks=risks.strip(),
+        consulted=consulted.strip(),
+        advice=advice,
+        needs_endorsement=needs_endorsement,
+        emergency=emergency,
+        endorsement_due_at=one_working_day_after(now) if emergency else None,
+    )
+    record.full_clean()
+    record.save()
+    DecisionItem.objects.bulk_create(
+        DecisionItem(decision=record, position=n, description=item.description.strip(), kind=item.kind)
+        for n, item in enumerate(items, start=1)
+    )
+    audit_record(
+        actor=actor,
+        action="decision.recorded",
+        object_type="decision",
+        object_id=record.pk,
+        details={
+            "decision": decision,
+            "recommended": recommendation.outcome,
+            "departs": decision != recommendation.outcome,
+            "pack": f"{recommendation.pack_name}@{recommendation.pack_version}",
+            "needs_endorsement": needs_endorsement,
+            "emergency": emergency,
+            "items": len(items),
+            "advice": advice.pk if advice is not None else None,
+            "supersedes": supersedes.pk if supersedes is not None else None,
+            "child_ref": record.child_ref,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def decision_viewed(*, decision: Decision, actor: Actor, page: str = "detail") -> None:
+    """Reading a decision is recorded like any change to it."""
+    audit_record(
+        actor=actor,
+        action="decision.viewed",
+        object_type="decision",
+        object_id=decision.pk,
+        details={"page": page, "child_ref": decision.child_ref},
+    )
+
+
+@transaction.atomic
+def endorsement_record(
+    *, decision: Decision, endorsed_by: User, actor: Actor, comment: str = ""
+) -> Endorsement:
+    if not user_has_permission(
+        user=endorsed_by, permission=Permission.ENDORSE_DECISION, agency=decision.agency
+    ):
+        raise _refuse("Only a manager of the deciding agency can endorse this decision")
+    if endorsed_by.pk == decision.decided_by_id:
+        raise _refuse("You cannot endorse your own decision: another manager must endorse it")
+    if not decision.needs_endorsement:
+        raise _refuse("This decision does not need an endorsement")
+    # Lock the decision row so two managers endorsing at once get one endorsement and one clear refusal.
+    Decision.objects.select_for_update().get(pk=decision.pk)
+    if Endorsement.objects.filter(decision=decision).exists():
+        raise _refuse("This decision has already been endorsed")
+    now = timezone.now()
+    endorsement = Endorsement.objects.create(
+        decision=decision, endorsed_by=endorsed_by, endorsed_at=now, comment=comment.strip()
+    )
+    due = decision.endorsement_due_at
+    audit_record(
+        actor=actor,
+        action="decision.endorsed",
+        object_type="decision",
+        object_id=decision.pk,
+        details={
+            "endorsement": endorsement.pk,
+            "emergency": decision.emergency,
+            "late": bool(due and now > due),
+        },
+    )
+    return endorsement

@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from goldenthread.policy.facts import MAX_AGE, MIN_AGE
+from goldenthread.sharing.guide import CHECKBOXES, NONE_OF_THESE, NUMBER, Step
+from goldenthread.sharing.models import AdviceRequest, AdviserRole, ConsentPosition, ItemKind, Outcome
+from goldenthread.sharing.rules import ItemInput, decision_problems
+
+ITEM_ROWS = 5
+CHILD_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"class": "govuk-textarea", "rows": rows})
+
+
+class GuideStepForm(forms.Form):
+    """One question page of the guide: a single field called ``answer``."""
+
+    def __init__(self, step: Step, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.step = step
+        required = {"required": step.error, "invalid_choice": step.error}
+        field: forms.Field
+        if step.kind == NUMBER:
+            field = forms.IntegerField(
+                min_value=MIN_AGE,
+                max_value=MAX_AGE,
+                error_messages={
+                    "required": step.error,
+                    "invalid": step.error,
+                    "min_value": step.error,
+                    "max_value": step.error,
+                },
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "govuk-input govuk-input--width-3",
+                        "inputmode": "numeric",
+                        "spellcheck": "false",
+                    }
+                ),
+            )
+        elif step.kind == CHECKBOXES:
+            field = forms.MultipleChoiceField(
+                choices=[(c.value, c.label) for c in step.choices], error_messages=required
+            )
+        else:
+            field = forms.ChoiceField(
+                choices=[(c.value, c.label) for c in step.choices], error_messages=required
+            )
+        field.label = step.question
+        self.fields["answer"] = field
+
+    def clean_answer(self) -> Any:
+        answer = self.cleaned_data["answer"]
+        if self.step.kind == CHECKBOXES and NONE_OF_THESE in answer and len(answer) > 1:
+            raise forms.ValidationError("Select the ones that apply, or None of these, not both")
+        return answer
+
+    def stored_answer(self) -> str | list[str]:
+        """The answer as the session keeps it: text, or a list of texts."""
+        answer = self.cleaned_data["answer"]
+        return [str(a) for a in answer] if isinstance(answer, list) else str(answer)
+
+
+class GuideStartForm(forms.Form):
+    child_ref = forms.RegexField(
+        regex=CHILD_REF_PATTERN,
+        required=False,
+        error_messages={
+            "invalid": "The child reference can only contain letters, digits, hyphens and underscores"
+        },
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="What have you decided?",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you have decided"},
+    )
+    departure_reason = forms.CharField(
+        label="Why does your decision differ from the recommendation?",
+        help_text="Only needed if you decide something other than the recommendation.",
+        required=False,
+        widget=_textarea(),
+    )
+    purpose = forms.CharField(
+        label="What is the purpose of sharing (or of not sharing)?",
+        widget=_textarea(3),
+        error_messages={"required": "Enter the purpose of sharing, or of the decision not to share"},
+    )
+    recipients = forms.CharField(
+        label="Who will receive the information?",
+        help_text="The agency and the named person or role, for example 'Northshire children's social care, "
+        "duty social worker'. Needed if you decide to share.",
+        required=False,
+        widget=_textarea(3),
+    )
+    consent_position = forms.ChoiceField(
+        label="What is the consent position?",
+        choices=ConsentPosition.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the consent position"},
+    )
+    consent_reasons = forms.CharField(
+        label="Your reasons for sharing without consent, or for not sharing",
+        required=False,
+        widget=_textarea(),
+    )
+    risks = forms.CharField(
+        label="The risks of sharing weighed against the risks of not sharing",
+        required=False,
+        widget=_textarea(),
+    )
+    consulted = forms.CharField(
+        label="Who did you consult, and what advice were you given? (optional)",
+        required=False,
+        widget=_textarea(3),
+    )
+    advice = forms.ModelChoiceField(
+        label="Attach advice you asked for (optional)",
+        queryset=AdviceRequest.objects.none(),
+        required=False,
+        empty_label="No advice to attach",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    emergency = forms.BooleanField(
+        label="This is an emergency: I am sharing before a manager can endorse it",
+        help_text="A manager must then endorse the decision within one working day.",
+        required=False,
+    )
+    child_ref = forms.RegexField(
+        label="Child index reference (optional)",
+        regex=CHILD_REF_PATTERN,
+        required=False,
+        error_messages={
+            "invalid": "The child reference can only contain letters, digits, hyphens and underscores"
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        facts: Mapping[str, Any],
+        recommended: str,
+        advice_choices: QuerySet[AdviceRequest],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.facts = facts
+        self.recommended = recommended
+        self.fields["advice"].queryset = advice_choices  # type: ignore[attr-defined]
+        self.fields["advice"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda a: (
+                f"Request {a.pk} to the {AdviserRole(a.adviser_role).label}, "
+                f"answered {a.answered_at:%d %b %Y}"
+            )
+        )
+        for n in range(1, ITEM_ROWS + 1):
+            self.fields[f"item_{n}_description"] = forms.CharField(
+                label=f"Item {n}", required=False, widget=_textarea(2)
+            )
+            self.fields[f"item_{n}_kind"] = forms.ChoiceField(
+                label=f"Is item {n} a fact or an opinion?",
+                choices=ItemKind.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def item_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"item_{n}_description"], self[f"item_{n}_kind"]) for n in range(1, ITEM_ROWS + 1)]
+
+    def items(self) -> list[ItemInput]:
+        rows = []
+        for n in range(1, ITEM_ROWS + 1):
+            text = self.cleaned_data.get(f"item_{n}_description", "") or ""
+            kind = self.cleaned_data.get(f"item_{n}_kind", "") or ""
+            if text.strip() or kind:
+                rows.append(ItemInput(description=text, kind=kind))
+        return rows
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        problems = decision_problems(
+            facts=self.facts,
+            recommended=self.recommended,
+            decision=data.get("decision", ""),
+            departure_reason=data.get("departure_reason", ""),
+            purpose=data.get("purpose", ""),
+            recipients=data.get("recipients", ""),
+            items=self.items(),
+            consent_position=data.get("consent_position", ""),
+            consent_reasons=data.get("consent_reasons", ""),
+            risks=data.get("risks", ""),
+            emergency=bool(data.get("emergency")),
+        )
+        self.add_problems(problems)
+        return data
+
+    def add_problems(self, problems: Mapping[str, list[str]]) -> None:
+        for field, messages in problems.items():
+            target = "item_1_description" if field == "items" else field
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+
+class AdviceRequestForm(forms.Form):
+    adviser_role = forms.ChoiceField(
+        label="Who do you want advice from?",
+        choices=AdviserRole.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who you want advice from"},
+    )
+    anonymised = forms.BooleanField(
+        label="Ask without identifying the child or family (anonymised)",
+        help_text="The guidance says: seek advice without disclosing the person's identity where possible.",
+        required=False,
+        initial=True,
+    )
+    question = forms.CharField(
+        label="What do you want advice on?",
+        help_text="If the request is anonymised, do not include names, addresses, dates of birth or other "
+        "details that could identify the child or family.",
+        widget=_textarea(6),
+        error_messages={"required": "Enter your question"},
+    )
+
+
+class AdviceAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Your advice",
+        widget=_textarea(6),
+        error_messages={"required": "Enter your advice"},
+    )
+
+
+class EndorsementForm(forms.Form):
+    comment = forms.CharField(label="Comment (optional)", required=False, widget=_textarea(3))

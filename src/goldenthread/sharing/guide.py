@@ -1,0 +1,324 @@
+"""The decision guide's questions: one page per fact, worded from the rule pack, mapped to the facts contract.
+
+The pack's own questions are the flowchart's decision points (several facts each, answered by the
+engine); a practitioner instead answers one plain question at a time about the case. Where a pack
+question asks the same thing, its text, hint and answer labels are used, and the pack's label tables
+word every choice, so a new pack edition rewords the guide without a code change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from goldenthread.policy import Pack
+from goldenthread.policy.facts import (
+    CONCERNS,
+    CONSENT_STATUSES,
+    INDICATORS,
+    LEGAL_REQUIREMENTS,
+    MAX_AGE,
+    MIN_AGE,
+    PURPOSES,
+    RISKS,
+)
+
+RADIOS = "radios"
+CHECKBOXES = "checkboxes"
+NUMBER = "number"
+NONE_OF_THESE = "none"
+Answers = Mapping[str, str | list[str]]
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    hint: str = ""
+    # Drawn after an "or" divider; for checkboxes it also clears the other boxes (GOV.UK "none" option).
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    kind: str
+    question: str
+    hint: str
+    summary: str
+    choices: tuple[Choice, ...] = ()
+    # Which facts-contract field an engine error on this step's answer is reported against.
+    fact_paths: tuple[str, ...] = ()
+    error: str = "Select an answer"
+
+    def label_for(self, value: str | list[str]) -> str:
+        if self.kind == NUMBER:
+            return str(value)
+        labels = {c.value: c.label for c in self.choices}
+        values = value if isinstance(value, list) else [value]
+        return "; ".join(labels.get(v, v) for v in values)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _label(pack: Pack, label_set: str, value: str) -> str:
+    return _cap(pack.labels.get(label_set, {}).get(value, value.replace("_", " ")))
+
+
+def _question(pack: Pack, qid: str, fallback_text: str, fallback_hint: str = "") -> tuple[str, str]:
+    question = pack.questions.get(qid)
+    return (question.text, question.hint) if question else (fallback_text, fallback_hint)
+
+
+def _answer_label(pack: Pack, qid: str, value: str, fallback: str) -> str:
+    question = pack.questions.get(qid)
+    for answer in question.answers if question else ():
+        if answer.value == value:
+            return answer.label
+    return fallback
+
+
+def _with_none(choices: list[Choice]) -> tuple[Choice, ...]:
+    return (*choices, Choice(NONE_OF_THESE, "None of these", exclusive=True))
+
+
+def guide_steps(pack: Pack) -> list[Step]:
+    """The guide's question pages, in the order a practitioner meets them."""
+    yes = _answer_label(pack, "purpose", "yes", "Yes")
+    no = _answer_label(pack, "purpose", "no", "No")
+    not_sure = _answer_label(pack, "purpose", "not_sure", "Not sure")
+
+    purpose_text, purpose_hint = _question(pack, "purpose", "Why do you want to share the information?")
+    purposes = [Choice(p, f"{yes}: {_label(pack, 'purpose', p).lower()}") for p in PURPOSES[:-2]]
+    purposes += [Choice("none", no, exclusive=True), Choice("unsure", not_sure)]
+
+    competence_text, competence_hint = _question(
+        pack, "competence", "Can the child or young person decide for themselves?"
+    )
+    harm_text, harm_hint = _question(pack, "child_protection", "What is your concern about the child?")
+    legal_text, legal_hint = _question(pack, "legal_requirement", "Does the law require you to share?")
+    identifies_text, identifies_hint = _question(pack, "identifies", "Does the information identify anyone?")
+    confidential_text, confidential_hint = _question(pack, "confidential", "Is the information confidential?")
+    _, consent_hint = _question(pack, "consent", "")
+    _, public_hint = _question(pack, "public_interest", "")
+
+    def consent_choices() -> tuple[Choice, ...]:
+        return tuple(Choice(s, _label(pack, "consent_status", s)) for s in CONSENT_STATUSES)
+
+    return [
+        Step(
+            "purpose",
+            RADIOS,
+            purpose_text,
+            purpose_hint,
+            "Purpose",
+            tuple(purposes),
+            ("purpose",),
+            "Select the purpose, or No or Not sure",
+        ),
+        Step(
+            "age",
+            NUMBER,
+            "How old is the child or young person?",
+            f"In whole years, {MIN_AGE} to {MAX_AGE}. Enter 0 for a baby under one, and the person's "
+            "age if they are a young adult (care leavers are supported up to 25).",
+            "Age",
+            fact_paths=("subject.age",),
+            error=f"Enter the age in whole years, from {MIN_AGE} to {MAX_AGE}",
+        ),
+        Step(
+            "competence",
+            RADIOS,
+            competence_text,
+            competence_hint,
+            "Able to decide for themselves",
+            (
+                Choice("yes", "Yes, they have been assessed as able to decide"),
+                Choice("no", "No, they have been assessed as not able to decide"),
+                Choice(
+                    "not_assessed",
+                    "They have not been assessed, or I am not sure",
+                    hint="The guide then goes by their age, as the hint above describes.",
+                    exclusive=True,
+                ),
+            ),
+            ("subject.competent_to_consent",),
+            "Select whether they can decide for themselves",
+        ),
+        Step(
+            "concern",
+            RADIOS,
+            harm_text,
+            harm_hint,
+            "Concern about the child",
+            tuple(
+                Choice(c, _label(pack, "concern", c), exclusive=c == "none")
+                for c in reversed(CONCERNS)  # the most serious first, "no concern" after the divider
+            ),
+            ("concern",),
+            "Select your concern about the child",
+        ),
+        Step(
+            "indicators",
+            CHECKBOXES,
+            "Do any of these also apply?",
+            "Select all that apply. A teenager at risk of sexual exploitation is a child at risk of "
+            "significant harm.",
+            "Also applies",
+            _with_none([Choice(i, _label(pack, "indicators", i)) for i in INDICATORS]),
+            ("indicators",),
+            "Select which of these apply, or None of these",
+        ),
+        Step(
+            "legal-requirement",
+            RADIOS,
+            legal_text,
+            legal_hint,
+            "Required by law",
+            (
+                *(
+                    Choice(r, f"{yes}: {_label(pack, 'legal_requirement', r).lower()}")
+                    for r in LEGAL_REQUIREMENTS[1:]
+                ),
+                Choice("none", no, exclusive=True),
+            ),
+            ("legal_requirement",),
+            "Select whether a court order or statutory duty requires sharing",
+        ),
+        Step(
+            "identifies",
+            RADIOS,
+            identifies_text,
+            identifies_hint,
+            "Identifies a living person",
+            (Choice("yes", yes), Choice("no", no)),
+            ("information.identifies_individual",),
+            "Select whether the information identifies a living person",
+        ),
+        Step(
+            "confidential",
+            RADIOS,
+            confidential_text,
+            confidential_hint,
+            "Confidential",
+            (Choice("yes", yes), Choice("no", no), Choice("not_sure", not_sure, exclusive=True)),
+            ("information.confidential",),
+            "Select whether the information is confidential",
+        ),
+        Step(
+            "consent-child",
+            RADIOS,
+            "What is the child or young person's own answer about sharing?",
+            consent_hint,
+            "Child's consent",
+            consent_choices(),
+            ("consent.subject",),
+            "Select the child or young person's answer",
+        ),
+        Step(
+            "consent-parent",
+            RADIOS,
+            "What is the answer of a person with parental responsibility?",
+            "For example a parent or a carer with a court order. " + consent_hint,
+            "Parent's consent",
+            consent_choices(),
+            ("consent.parent",),
+            "Select the answer of a person with parental responsibility",
+        ),
+        Step(
+            "risks",
+            CHECKBOXES,
+            "Would asking for consent do any of these?",
+            "Select all that apply. " + public_hint,
+            "Risks of asking for consent",
+            _with_none([Choice(r, _label(pack, "risks", r)) for r in RISKS]),
+            ("risks_of_seeking_consent",),
+            "Select which of these apply, or None of these",
+        ),
+    ]
+
+
+def step_for_path(steps: list[Step], error: str) -> Step | None:
+    """The step whose answer an engine error message ("subject.age: ...") is about."""
+    path = error.split(":", 1)[0].split("[", 1)[0]
+    return next((s for s in steps if any(path == p or path.startswith(p + ".") for p in s.fact_paths)), None)
+
+
+_BOOL = {"yes": True, "no": False}
+_COMPETENT = {"yes": True, "no": False, "not_assessed": None}
+_CONFIDENTIAL: dict[str, bool | str] = {"yes": True, "no": False, "not_sure": "unsure"}
+
+
+def _many(value: Any) -> Any:
+    if isinstance(value, list):
+        return [v for v in value if v != NONE_OF_THESE]
+    return value  # not a list: left for the engine to reject with its own message
+
+
+def facts_from_answers(answers: Answers) -> dict[str, Any]:
+    """The facts contract built from the guide's answers; the engine validates what comes out.
+
+    An unrecognised answer is passed through unchanged so that the engine, which owns the contract,
+    reports it; a missing answer leaves its field out for the same reason.
+    """
+    facts: dict[str, Any] = {}
+    subject: dict[str, Any] = {}
+    information: dict[str, Any] = {}
+    consent: dict[str, Any] = {}
+    if "purpose" in answers:
+        facts["purpose"] = answers["purpose"]
+    if "age" in answers:
+        raw = answers["age"]
+        subject["age"] = int(raw) if isinstance(raw, str) and raw.isdigit() else raw
+    if "competence" in answers:
+        raw = answers["competence"]
+        subject["competent_to_consent"] = _COMPETENT.get(raw, raw) if isinstance(raw, str) else raw
+    if subject:
+        facts["subject"] = subject
+    if "identifies" in answers:
+        raw = answers["identifies"]
+        information["identifies_individual"] = _BOOL.get(raw, raw) if isinstance(raw, str) else raw
+    if "confidential" in answers:
+        raw = answers["confidential"]
+        information["confidential"] = _CONFIDENTIAL.get(raw, raw) if isinstance(raw, str) else raw
+    if information:
+        facts["information"] = information
+    if "concern" in answers:
+        facts["concern"] = answers["concern"]
+    if "indicators" in answers:
+        facts["indicators"] = _many(answers["indicators"])
+    if "consent-child" in answers:
+        consent["subject"] = answers["consent-child"]
+    if "consent-parent" in answers:
+        consent["parent"] = answers["consent-parent"]
+    if consent:
+        facts["consent"] = consent
+    if "risks" in answers:
+        facts["risks_of_seeking_consent"] = _many(answers["risks"])
+    if "legal-requirement" in answers:
+        facts["legal_requirement"] = answers["legal-requirement"]
+    return facts
+
+
+def _reverse(table: Mapping[str, Any], value: Any) -> str:
+    return next(k for k, v in table.items() if v == value and type(v) is type(value))
+
+
+def answers_from_facts(facts: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """The guide's answers for valid, normalised facts (``Facts.to_dict()``), to correct a decision."""
+    return {
+        "purpose": facts["purpose"],
+        "age": str(facts["subject"]["age"]),
+        "competence": _reverse(_COMPETENT, facts["subject"]["competent_to_consent"]),
+        "concern": facts["concern"],
+        "indicators": list(facts["indicators"]) or [NONE_OF_THESE],
+        "legal-requirement": facts["legal_requirement"],
+        "identifies": _reverse(_BOOL, facts["information"]["identifies_individual"]),
+        "confidential": _reverse(_CONFIDENTIAL, facts["information"]["confidential"]),
+        "consent-child": facts["consent"]["subject"],
+        "consent-parent": facts["consent"]["parent"],
+        "risks": list(facts["risks_of_seeking_consent"]) or [NONE_OF_THESE],
+    }

@@ -1,0 +1,1 @@
+"""Views of the sharing app, one module per journey: the guide, decisions, advice."""

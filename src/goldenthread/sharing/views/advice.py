@@ -1,0 +1,113 @@
+"""Seeking advice from the agency's safeguarding lead, IG officer or Caldicott Guardian, and giving it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from goldenthread.agencies.permissions import Permission
+from goldenthread.agencies.selectors import user_has_permission
+from goldenthread.audit.actions import audit_record
+from goldenthread.sharing.actions import SharingError, advice_request_answer, advice_request_create
+from goldenthread.sharing.forms import AdviceAnswerForm, AdviceRequestForm
+from goldenthread.sharing.selectors import (
+    advice_get_for_user,
+    advice_requests_by,
+    advice_requests_for_adviser,
+)
+from goldenthread.sharing.views.state import actor, guide_result, state_get
+from goldenthread.web.permissions import forbidden, permission_required
+
+
+@require_GET
+@permission_required(Permission.VIEW_CHILD_DATA)
+def advice_list(request: HttpRequest) -> HttpResponse:
+    agency = request.agency  # type: ignore[attr-defined]
+    waiting = list(advice_requests_for_adviser(user=request.user, agency=agency)[:200])
+    mine = list(advice_requests_by(user=request.user, agency=agency)[:200])
+    audit_record(actor=actor(request), action="advice.listed", details={"rows": len(waiting) + len(mine)})
+    return render(
+        request,
+        "sharing/advice_list.html",
+        {
+            "waiting": waiting,
+            "mine": mine,
+            "is_adviser": user_has_permission(
+                user=request.user, permission=Permission.GIVE_ADVICE, agency=agency
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.RECORD_DECISION)
+def advice_new(request: HttpRequest) -> HttpResponse:
+    state = state_get(request)
+    result = guide_result(state)
+    # The guide's facts are codes and an age: they go with the question when the guide is complete.
+    facts = result.facts if result.recommendation is not None else None
+    form = AdviceRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            advice = advice_request_create(
+                agency=request.agency,  # type: ignore[attr-defined]
+                requested_by=request.user,  # type: ignore[arg-type]
+                actor=actor(request),
+                adviser_role=data["adviser_role"],
+                question=data["question"],
+                anonymised=data["anonymised"],
+                child_ref="" if data["anonymised"] else state.child_ref,
+                facts=facts,
+                pack_name=result.pack.name if facts is not None else "",
+                pack_version=result.pack.version if facts is not None else "",
+            )
+        except SharingError as exc:
+            for field, problems in exc.problems.items():
+                for message in problems:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"Advice requested: request {advice.pk}")
+            return redirect("sharing:advice", advice_id=advice.pk)
+    return render(
+        request,
+        "sharing/advice_new.html",
+        {"form": form, "with_facts": facts is not None, "child_ref": state.child_ref},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.VIEW_CHILD_DATA)
+def advice_detail(request: HttpRequest, advice_id: int) -> HttpResponse:
+    agency = request.agency  # type: ignore[attr-defined]
+    advice = advice_get_for_user(user=request.user, agency=agency, advice_id=advice_id)
+    can_answer = (
+        not advice.is_answered
+        and advice.requested_by_id != request.user.pk
+        and user_has_permission(user=request.user, permission=Permission.GIVE_ADVICE, agency=agency)
+    )
+    if request.method == "POST" and not can_answer:
+        return forbidden(request, "This request is answered already, or it is not yours to answer.")
+    form = AdviceAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            advice_request_answer(
+                advice=advice,
+                answered_by=request.user,  # type: ignore[arg-type]
+                actor=actor(request),
+                answer=form.cleaned_data["answer"],
+            )
+        except SharingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your advice has been recorded")
+            return redirect("sharing:advice", advice_id=advice.pk)
+    elif request.method == "GET":
+        audit_record(
+            actor=actor(request), action="advice.viewed", object_type="advice_request", object_id=advice.pk
+        )
+    return render(
+        request, "sharing/advice_detail.html", {"advice": advice, "form": form, "can_answer": can_answer}
+    )

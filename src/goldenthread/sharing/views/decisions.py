@@ -1,0 +1,173 @@
+"""Recording, reading, endorsing and correcting decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from goldenthread.agencies.permissions import Permission
+from goldenthread.agencies.selectors import user_has_permission
+from goldenthread.audit.actions import audit_record
+from goldenthread.sharing.actions import SharingError, decision_record, decision_viewed, endorsement_record
+from goldenthread.sharing.forms import DecisionForm, EndorsementForm
+from goldenthread.sharing.guide import answers_from_facts
+from goldenthread.sharing.models import Decision
+from goldenthread.sharing.presenting import recommendation_display
+from goldenthread.sharing.selectors import (
+    advice_answered_for_decision,
+    decision_endorsement,
+    decision_get_for_user,
+    decisions_for_agency,
+)
+from goldenthread.sharing.views.state import (
+    GuideState,
+    actor,
+    guide_result,
+    state_clear,
+    state_get,
+    state_put,
+)
+from goldenthread.web.permissions import permission_required
+
+
+@require_GET
+@permission_required(Permission.VIEW_CHILD_DATA)
+def decision_list(request: HttpRequest) -> HttpResponse:
+    rows = list(decisions_for_agency(user=request.user, agency=request.agency)[:200])  # type: ignore[attr-defined]
+    audit_record(actor=actor(request), action="decision.listed", details={"rows": len(rows)})
+    return render(request, "sharing/decision_list.html", {"decisions": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.RECORD_DECISION)
+def decision_new(request: HttpRequest) -> HttpResponse:
+    state = state_get(request)
+    result = guide_result(state)
+    if result.recommendation is None:
+        messages.info(request, "Answer the guide's questions before you record a decision")
+        return redirect("sharing:guide-check")
+    recommendation = result.recommendation
+    agency = request.agency  # type: ignore[attr-defined]
+    supersedes = (
+        decision_get_for_user(user=request.user, agency=agency, decision_id=state.supersedes)
+        if state.supersedes is not None
+        else None
+    )
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        facts=result.facts,
+        recommended=recommendation.outcome,
+        advice_choices=advice_answered_for_decision(user=request.user, agency=agency),
+        initial={"decision": recommendation.outcome, "child_ref": state.child_ref},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = decision_record(
+                agency=agency,
+                decided_by=request.user,  # type: ignore[arg-type]
+                actor=actor(request),
+                facts=result.facts,
+                pack_name=result.pack.name,
+                decision=data["decision"],
+                departure_reason=data["departure_reason"],
+                purpose=data["purpose"],
+                recipients=data["recipients"],
+                items=form.items(),
+                consent_position=data["consent_position"],
+                consent_reasons=data["consent_reasons"],
+                risks=data["risks"],
+                consulted=data["consulted"],
+                advice=data["advice"],
+                emergency=data["emergency"],
+                child_ref=data["child_ref"],
+                supersedes=supersedes,
+            )
+        except SharingError as exc:
+            form.add_problems(exc.problems)
+        else:
+            state_clear(request)
+            messages.success(request, f"Decision {decision.pk} recorded")
+            return redirect("sharing:decision", decision_id=decision.pk)
+    title = result.pack.outcomes[recommendation.outcome_id].title
+    return render(
+        request,
+        "sharing/decision_form.html",
+        {
+            "form": form,
+            "rec": recommendation_display(recommendation.to_dict(), title),
+            "supersedes": supersedes,
+        },
+    )
+
+
+def _detail_context(decision: Decision) -> dict[str, object]:
+    return {
+        "decision": decision,
+        "rec": recommendation_display(decision.recommendation, decision.recommendation_title),
+        "items": list(decision.items.all()),
+        "endorsement": decision_endorsement(decision),
+        "corrections": list(decision.superseded_by.all()),
+    }
+
+
+@require_GET
+@permission_required(Permission.VIEW_CHILD_DATA)
+def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    agency = request.agency  # type: ignore[attr-defined]
+    decision = decision_get_for_user(user=request.user, agency=agency, decision_id=decision_id)
+    decision_viewed(decision=decision, actor=actor(request))
+    context = _detail_context(decision)
+    context["can_endorse"] = (
+        decision.needs_endorsement
+        and context["endorsement"] is None
+        and decision.decided_by_id != request.user.pk
+        and user_has_permission(user=request.user, permission=Permission.ENDORSE_DECISION, agency=agency)
+    )
+    context["can_correct"] = not context["corrections"] and user_has_permission(
+        user=request.user, permission=Permission.RECORD_DECISION, agency=agency
+    )
+    return render(request, "sharing/decision_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.ENDORSE_DECISION)
+def decision_endorse(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)  # type: ignore[attr-defined]
+    form = EndorsementForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endorsement_record(
+                decision=decision,
+                endorsed_by=request.user,  # type: ignore[arg-type]
+                actor=actor(request),
+                comment=form.cleaned_data["comment"],
+            )
+        except SharingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Decision {decision.pk} endorsed")
+            return redirect("sharing:decision", decision_id=decision.pk)
+    else:
+        decision_viewed(decision=decision, actor=actor(request), page="endorse")
+    return render(request, "sharing/decision_endorse.html", {**_detail_context(decision), "form": form})
+
+
+@require_POST
+@permission_required(Permission.RECORD_DECISION)
+def decision_correct(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Start a correction: the guide reopens with the old decision's answers, to record a new decision."""
+    decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)  # type: ignore[attr-defined]
+    state = GuideState(
+        pack=decision.pack_name,
+        answers=answers_from_facts(decision.facts),
+        child_ref=decision.child_ref,
+        supersedes=decision.pk,
+    )
+    state_put(request, state)
+    messages.info(
+        request, f"Correcting decision {decision.pk}: check the answers, then record the new decision"
+    )
+    return redirect("sharing:guide-check")

@@ -1,0 +1,140 @@
+"""The decision guide: start, one question per page, check your answers, the recommendation."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from goldenthread.agencies.permissions import Permission
+from goldenthread.policy import flowchart_svg
+from goldenthread.sharing.forms import GuideStartForm, GuideStepForm
+from goldenthread.sharing.guide import NUMBER
+from goldenthread.sharing.presenting import recommendation_display
+from goldenthread.sharing.views.state import GuideState, guide_result, pack_for, state_get, state_put
+from goldenthread.web.permissions import permission_required
+
+
+@require_GET
+@permission_required(Permission.RECORD_DECISION)
+def guide_start(request: HttpRequest) -> HttpResponse:
+    # The child's card links here as ?child=<reference>; a malformed reference is dropped, not trusted.
+    form = GuideStartForm({"child_ref": request.GET.get("child", "")})
+    child_ref = form.cleaned_data["child_ref"] if form.is_valid() else ""
+    state = state_get(request)
+    return render(
+        request,
+        "sharing/guide_start.html",
+        {"child_ref": child_ref, "pack": pack_for(state), "in_progress": bool(state.answers)},
+    )
+
+
+@require_POST
+@permission_required(Permission.RECORD_DECISION)
+def guide_begin(request: HttpRequest) -> HttpResponse:
+    form = GuideStartForm(request.POST)
+    child_ref = form.cleaned_data["child_ref"] if form.is_valid() else ""
+    state = GuideState(child_ref=child_ref)
+    state_put(request, state)
+    first = guide_result(state).steps[0]
+    return redirect("sharing:guide-question", step_id=first.id)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.RECORD_DECISION)
+def guide_question(request: HttpRequest, step_id: str) -> HttpResponse:
+    state = state_get(request)
+    steps = guide_result(state).steps
+    index = next((n for n, s in enumerate(steps) if s.id == step_id), None)
+    if index is None:
+        raise Http404("No such question")
+    step = steps[index]
+    returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
+    if request.method == "POST":
+        form = GuideStepForm(step, request.POST)
+        if form.is_valid():
+            state.answers[step.id] = form.stored_answer()
+            state_put(request, state)
+            if returning or index + 1 == len(steps):
+                return redirect("sharing:guide-check")
+            return redirect("sharing:guide-question", step_id=steps[index + 1].id)
+    else:
+        form = GuideStepForm(step, initial={"answer": state.answers.get(step.id)})
+    if returning:
+        back = reverse("sharing:guide-check")
+    elif index == 0:
+        back = reverse("sharing:guide")
+    else:
+        back = reverse("sharing:guide-question", kwargs={"step_id": steps[index - 1].id})
+    current = form["answer"].value()
+    chosen = [str(v) for v in current] if isinstance(current, list) else [str(current or "")]
+    return render(
+        request,
+        "sharing/guide_question.html",
+        {
+            "form": form,
+            "step": step,
+            "is_number": step.kind == NUMBER,
+            "chosen": chosen,
+            "back": back,
+            "returning": returning,
+            "number": index + 1,
+            "total": len(steps),
+        },
+    )
+
+
+@require_GET
+@permission_required(Permission.RECORD_DECISION)
+def guide_check(request: HttpRequest) -> HttpResponse:
+    state = state_get(request)
+    result = guide_result(state)
+    rows = [
+        {
+            "step": step,
+            "answered": step.id in state.answers,
+            "value": step.label_for(state.answers[step.id]) if step.id in state.answers else "",
+        }
+        for step in result.steps
+    ]
+    return render(
+        request,
+        "sharing/guide_check.html",
+        {
+            "rows": rows,
+            "problems": result.problems,
+            "error": "Some answers are missing or not valid" if result.problems else "",
+            "child_ref": state.child_ref,
+            "supersedes": state.supersedes,
+        },
+    )
+
+
+@require_GET
+@permission_required(Permission.RECORD_DECISION)
+def guide_recommendation(request: HttpRequest) -> HttpResponse:
+    state = state_get(request)
+    result = guide_result(state)
+    if result.recommendation is None:
+        return redirect("sharing:guide-check")
+    recommendation = result.recommendation
+    title = result.pack.outcomes[recommendation.outcome_id].title
+    return render(
+        request,
+        "sharing/guide_recommendation.html",
+        {
+            "rec": recommendation_display(recommendation.to_dict(), title),
+            "child_ref": state.child_ref,
+            "supersedes": state.supersedes,
+            "global_note": result.pack.global_note,
+        },
+    )
+
+
+@require_GET
+@permission_required(Permission.RECORD_DECISION)
+def guide_flowchart(request: HttpRequest) -> HttpResponse:
+    """The flowchart as an SVG image, drawn from the pack the guide is using."""
+    pack = pack_for(state_get(request))
+    return HttpResponse(flowchart_svg(pack), content_type="image/svg+xml; charset=utf-8")

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from goldenthread.audit.models import AuditEvent
+from goldenthread.sharing.models import Decision
+from tests.support.personas import PASSWORD, persona_make
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(os.environ.get("GOLDENTHREAD_SCREENSHOTS", "var/screenshots"))
+
+
+def _choose(page: Any, label: str) -> None:
+    page.get_by_label(label, exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_browser_decision_guide_bruised_child_records_share_decision(live_server: Any, page: Any) -> None:
+    worker = persona_make("social_worker")
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Username").fill("social_worker")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/two-factor/verify/")
+    page.get_by_label("Security code").fill(worker.current_token())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(live_server.url + "/")
+
+    # A 7-year-old with unexplained bruising; asking the parent would increase the risk.
+    page.get_by_role("link", name="Decision guide").click()
+    # decode() waits until the SVG has loaded and fails if it cannot be drawn.
+    width = page.locator("[data-testid=flowchart]").evaluate(
+        "img => img.decode().then(() => img.naturalWidth)"
+    )
+    assert width > 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "decision-guide-start.png"), full_page=True)
+    page.get_by_role("button", name="Start now").click()
+    _choose(page, "Yes: safeguarding")
+    page.get_by_label("How old is the child or young person?").fill("7")
+    page.get_by_role("button", name="Continue").click()
+    _choose(page, "They have not been assessed, or I am not sure")
+    page.screenshot(path=str(SCREENSHOTS / "decision-guide-question.png"), full_page=True)
+    _choose(page, "Reasonable cause to suspect significant harm")
+    _choose(page, "None of these")
+    page.get_by_role("link", name="Back").click()  # back links work, and keep the answer
+    assert page.get_by_label("None of these", exact=True).is_checked()
+    page.get_by_role("button", name="Continue").click()
+    _choose(page, "No")  # no court order or statutory duty
+    _choose(page, "Yes")  # identifies a living person
+    _choose(page, "Yes")  # confidential
+    _choose(page, "Consent not yet sought")  # the child
+    _choose(page, "Consent not yet sought")  # the parent
+    _choose(page, "Asking would create or increase the risk to the child")
+
+    page.wait_for_url("**/guide/check/")
+    assert page.get_by_role("heading", name="Check your answers").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "decision-guide-check.png"), full_page=True)
+    page.get_by_role("link", name="See the recommendation").click()
+    page.wait_for_url("**/guide/recommendation/")
+    assert page.get_by_test_id("outcome").inner_text() == "Share"
+    assert "Refer without delay" in page.get_by_test_id("refer-without-delay").inner_text()
+    assert "england-2024" in page.get_by_test_id("pack").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "decision-recommendation.png"), full_page=True)
+
+    page.get_by_role("link", name="Record your decision").click()
+    page.get_by_label("What is the purpose of sharing (or of not sharing)?").fill(
+        "Refer to children's social care under child protection procedures"
+    )
+    page.get_by_label("Who will receive the information?").fill("Test CSC, duty social worker")
+    page.get_by_label("Item 1", exact=True).fill("Bruises seen on both upper arms on 3 March")
+    page.locator("input[name=item_1_kind][value=fact]").check()
+    page.get_by_label("Item 2", exact=True).fill("The explanation given did not fit the injuries")
+    page.locator("input[name=item_2_kind][value=opinion]").check()
+    page.get_by_label("Consent not sought, for example because asking would increase the risk").check()
+    page.get_by_label("Your reasons for sharing without consent, or for not sharing").fill(
+        "Asking the parent would increase the risk to the child"
+    )
+    page.get_by_label("The risks of sharing weighed against the risks of not sharing").fill(
+        "Not sharing leaves the child at risk of further harm"
+    )
+    page.get_by_role("button", name="Record decision").click()
+
+    page.wait_for_url("**/sharing/decisions/*/")
+    decision = Decision.objects.get()
+    assert page.get_by_test_id("decision").inner_text() == "Share"
+    items = page.get_by_test_id("items").inner_text()
+    assert "Bruises seen on both upper arms" in items and "Fact" in items and "Opinion" in items
+    assert "Waiting for endorsement" in page.get_by_test_id("endorsement").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "decision-detail.png"), full_page=True)
+    assert decision.decision == "share" and decision.recommended_outcome == "share"
+    assert AuditEvent.objects.filter(action="decision.recorded", object_id=str(decision.pk)).exists()
+    assert AuditEvent.objects.filter(action="decision.viewed", object_id=str(decision.pk)).exists()

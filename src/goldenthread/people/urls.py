@@ -1,4 +1,15 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from goldenthread.people import views
 
 app_name = "people"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:person_id>/", views.card, name="card"),
+    path("<int:person_id>/purpose/", views.purpose, name="purpose"),
+    path("import/", views.import_records, name="import"),
+    path("import/<int:batch_id>/", views.import_detail, name="import-detail"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:review_id>/", views.review, name="review"),
+    path("records/<int:record_id>/unlink/", views.record_unlink, name="record-unlink"),
+]

@@ -13,6 +13,9 @@ from goldenthread.agencies.selectors import permissions_for
 # Navigation by role: an item shows when the user holds its permission in the agency they act for.
 _NAVIGATION: list[tuple[str, str, Permission]] = [
     ("Home", "web:home", Permission.USE_SERVICE),
+    ("Find a child", "people:search", Permission.SEARCH_CHILD_INDEX),
+    ("Import records", "people:import", Permission.IMPORT_RECORDS),
+    ("Review matches", "people:reviews", Permission.REVIEW_MATCHES),
     ("Decision guide", "sharing:guide", Permission.RECORD_DECISION),
     ("Decisions", "sharing:decisions", Permission.VIEW_CHILD_DATA),
     ("Advice requests", "sharing:advice-requests", Permission.GIVE_ADVICE),

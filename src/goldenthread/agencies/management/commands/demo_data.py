@@ -28,6 +28,7 @@ class Command(BaseCommand):
             )
         created = self._load()
         self.stdout.write(f"Demo partnership ready ({created} new records).")
+        self._load_children()
         if not options["quiet_credentials"]:
             self._print_credentials()
 
@@ -73,6 +74,12 @@ class Command(BaseCommand):
                     membership_create(user=user, agency=agency, role=role, by=actor)
                     created += 1
         return created
+
+    def _load_children(self) -> None:
+        from goldenthread.people.demo import demo_children_load
+
+        self.stdout.write("Demo children, imported through the child index's matching:")
+        demo_children_load(say=self.stdout.write)
 
     def _print_credentials(self) -> None:
         self.stdout.write("")

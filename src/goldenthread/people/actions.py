@@ -1,0 +1,442 @@
+"""Every write to the child index: imports, links, merges, unmerges and review decisions.
+
+Source records are never deleted or rewritten by a link change: moving a record between people updates
+its ``person`` and every row derived from it, and appends to its link history, so any merge can be undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from goldenthread.accounts.models import User
+from goldenthread.agencies.models import Agency
+from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.people import scoring
+from goldenthread.people.candidates import person_matches
+from goldenthread.people.derive import derived_rows_replace, person_refresh, record_fields, row_keys
+from goldenthread.people.importing import ParsedFile, Row, parse_file
+from goldenthread.people.models import (
+    Address,
+    Identifier,
+    ImportBatch,
+    Involvement,
+    LinkMethod,
+    LinkReason,
+    MatchReview,
+    Person,
+    PersonName,
+    Relationship,
+    ReviewStatus,
+    SourceRecord,
+    SourceRecordLink,
+)
+
+Progress = Callable[[int, int], None]
+
+CREATED_AUTO, CREATED_REVIEW, CREATED_NEW = "auto", "review", "new"
+UPDATED, UNCHANGED = "updated", "unchanged"
+
+
+class LinkError(ValueError):
+    """A link, merge or unmerge that would leave the index inconsistent."""
+
+
+def person_current(person: Person) -> Person:
+    """The person a (possibly merged) person now lives on as."""
+    seen = {person.pk}
+    while person.merged_into_id is not None:
+        person = Person.objects.get(pk=person.merged_into_id)
+        if (
+            person.pk in seen
+        ):  # pragma: no cover - the constraint forbids self-merge; cycles need two bad writes
+            raise LinkError("Merge cycle")
+        seen.add(person.pk)
+    return person
+
+
+# --- import -----------------------------------------------------------------------------------------
+
+
+def _check_references(parsed: ParsedFile, agency: Agency) -> None:
+    good = {row.local_id for row in parsed.rows if not row.errors}
+    wanted = {row.raw["related_local_id"] for row in parsed.rows if row.raw["related_local_id"]}
+    known = good | set(
+        SourceRecord.objects.filter(agency=agency, local_id__in=wanted - good).values_list(
+            "local_id", flat=True
+        )
+    )
+    for row in parsed.rows:
+        if row.raw["related_local_id"] and row.raw["related_local_id"] not in known:
+            row.error("related_local_id", "No record with that local_id in this file or earlier imports")
+
+
+def records_import(
+    *,
+    agency: Agency,
+    filename: str,
+    content: bytes,
+    by: Actor,
+    by_user: User | None = None,
+    progress: Progress | None = None,
+) -> ImportBatch:
+    """Import an agency's file; raises ImportFileError when the file as a whole cannot be read.
+
+    Not one transaction: each row commits on its own so a long import neither holds the database nor
+    loses its good rows to one bad one. Re-importing a file changes no record (same agency, local id and
+    content hash); only a new batch entry and audit event record that it was tried.
+    """
+    parsed = parse_file(content, filename)
+    _check_references(parsed, agency)
+    batch = ImportBatch.objects.create(
+        agency=agency,
+        filename=filename[:255],
+        file_sha256=parsed.sha256,
+        file_format=parsed.file_format,
+        by_user=by_user,
+        by_username=by.username,
+        started_at=timezone.now(),
+        rows_total=len(parsed.rows),
+    )
+    outcomes: list[str] = []
+    applied: list[Row] = []
+    for done, row in enumerate(parsed.rows, 1):
+        if row.errors:
+            outcomes.append("rejected")
+        else:
+            outcome = _row_apply(row=row, agency=agency, batch=batch, by=by, by_user=by_user)
+            outcomes.append(outcome)
+            if outcome != UNCHANGED:
+                applied.append(row)
+        if progress is not None:
+            progress(done, len(parsed.rows))
+    warnings = [w for row in applied if (w := _relationship_apply(row=row, agency=agency))]
+    return _batch_finish(batch=batch, parsed=parsed, outcomes=outcomes, warnings=warnings, by=by)
+
+
+@transaction.atomic
+def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor, by_user: User | None) -> str:
+    fields = record_fields(row)
+    existing = SourceRecord.objects.select_for_update().filter(agency=agency, local_id=row.local_id).first()
+    if existing is not None:
+        if existing.content_hash == fields["content_hash"]:
+            return UNCHANGED
+        # The agency's own reference says it is the same record: keep its link, refresh what it says.
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.batch = batch
+        existing.save()
+        derived_rows_replace(existing, row)
+        person_refresh(existing.person)
+        return UPDATED
+
+    matches = person_matches(row_keys(row))
+    top = matches[0] if matches else None
+    decision = scoring.band(top.weights) if top else scoring.NEW
+    if decision == scoring.AUTO and len(matches) > 1 and scoring.band(matches[1].weights) == scoring.AUTO:
+        decision = scoring.REVIEW  # two people both look certain: a person must choose
+    now = timezone.now()
+    person = (
+        Person.objects.get(pk=top.person_id) if top and decision == scoring.AUTO else Person.objects.create()
+    )
+    method = LinkMethod.AUTOMATIC if decision == scoring.AUTO else LinkMethod.NEW
+    # A new person's record keeps no weight: the best score was against someone else.
+    weight = round(top.weight, 2) if top and decision != scoring.NEW else None
+    record = SourceRecord.objects.create(
+        agency=agency,
+        local_id=row.local_id,
+        batch=batch,
+        person=person,
+        match_weight=weight,
+        link_method=method,
+        linked_at=now,
+        **fields,
+    )
+    SourceRecordLink.objects.create(
+        source_record=record,
+        person=person,
+        method=method,
+        reason=LinkReason.IMPORT,
+        match_weight=weight,
+        by_user=by_user,
+        by_username=by.username,
+        at=now,
+    )
+    derived_rows_replace(record, row, fresh=True)
+    person_refresh(person)
+    if top is not None and decision == scoring.REVIEW:
+        MatchReview.objects.create(
+            source_record=record,
+            candidate_id=top.person_id,
+            candidate_record=top.record,
+            weight=round(top.weight, 2),
+            fields=[w.as_dict() for w in top.weights],
+            created_at=now,
+        )
+    return {scoring.AUTO: CREATED_AUTO, scoring.REVIEW: CREATED_REVIEW}.get(decision, CREATED_NEW)
+
+
+@transaction.atomic
+def _relationship_apply(*, row: Row, agency: Agency) -> dict[str, object] | None:
+    record = SourceRecord.objects.get(agency=agency, local_id=row.local_id)
+    related_id = row.raw["related_local_id"]
+    if not related_id:
+        Relationship.objects.filter(source_record=record).delete()
+        return None
+    related = SourceRecord.objects.get(agency=agency, local_id=related_id)
+    if related.person_id == record.person_id:
+        Relationship.objects.filter(source_record=record).delete()
+        return {
+            "row": row.number,
+            "field": "related_local_id",
+            "message": "Both records were linked to one person, so the relationship was not recorded",
+        }
+    Relationship.objects.update_or_create(
+        source_record=record,
+        defaults={
+            "from_person_id": record.person_id,
+            "to_person_id": related.person_id,
+            "kind": row.raw["relationship"],
+            "related_record": related,
+        },
+    )
+    return None
+
+
+@transaction.atomic
+def _batch_finish(
+    *,
+    batch: ImportBatch,
+    parsed: ParsedFile,
+    outcomes: list[str],
+    warnings: list[dict[str, object]],
+    by: Actor,
+) -> ImportBatch:
+    batch.finished_at = timezone.now()
+    batch.rows_rejected = outcomes.count("rejected")
+    batch.rows_unchanged = outcomes.count(UNCHANGED)
+    batch.rows_updated = outcomes.count(UPDATED)
+    batch.auto_linked = outcomes.count(CREATED_AUTO)
+    batch.queued_for_review = outcomes.count(CREATED_REVIEW)
+    batch.new_people = outcomes.count(CREATED_NEW) + batch.queued_for_review
+    batch.rows_created = batch.auto_linked + outcomes.count(CREATED_NEW) + batch.queued_for_review
+    batch.errors = [e.as_dict() for row in parsed.rows for e in row.errors]
+    batch.warnings = warnings
+    batch.save()
+    audit_record(
+        actor=by,
+        action="records.imported",
+        object_type="import_batch",
+        object_id=batch.pk,
+        details={
+            "agency": batch.agency.code,
+            "rows": batch.rows_total,
+            "created": batch.rows_created,
+            "updated": batch.rows_updated,
+            "unchanged": batch.rows_unchanged,
+            "rejected": batch.rows_rejected,
+            "auto_linked": batch.auto_linked,
+            "queued_for_review": batch.queued_for_review,
+        },
+    )
+    return batch
+
+
+# --- links, merges and reviews ----------------------------------------------------------------------
+
+
+def _relink(
+    *,
+    record: SourceRecord,
+    to_person: Person,
+    method: str,
+    reason: str,
+    by: Actor,
+    by_user: User | None,
+    now: datetime,
+) -> Person:
+    """Move a record, and everything derived from it, to another person. Returns the person it left."""
+    previous = record.person
+    clash = Relationship.objects.filter(
+        Q(source_record=record, to_person=to_person) | Q(related_record=record, from_person=to_person)
+    )
+    if clash.exists():
+        raise LinkError(
+            "These records say the two people are related to each other, so they cannot be one person"
+        )
+    record.person = to_person
+    record.link_method = method
+    record.reviewed_by = by_user if method == LinkMethod.REVIEWED else None
+    record.linked_at = now
+    record.save(update_fields=["person", "link_method", "reviewed_by", "linked_at", "updated_at"])
+    for model in (PersonName, Address, Identifier, Involvement):
+        model.objects.filter(source_record=record).update(person=to_person)
+    Relationship.objects.filter(source_record=record).update(from_person=to_person)
+    Relationship.objects.filter(related_record=record).update(to_person=to_person)
+    SourceRecordLink.objects.create(
+        source_record=record,
+        person=to_person,
+        previous_person=previous if previous.pk != to_person.pk else None,
+        method=method,
+        reason=reason,
+        match_weight=record.match_weight,
+        by_user=by_user,
+        by_username=by.username,
+        at=now,
+    )
+    person_refresh(to_person)
+    person_refresh(previous)
+    return previous
+
+
+def _retire_if_empty(person: Person, into: Person, now: datetime) -> None:
+    if person.pk != into.pk and person.merged_into_id is None and not person.source_records.exists():
+        person.merged_into, person.merged_at = into, now
+        person.save(update_fields=["merged_into", "merged_at", "updated_at"])
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, absorb: Person, by: Actor, by_user: User) -> Person:
+    """Move every record of ``absorb`` onto ``keep``; ``absorb`` remains, pointing at ``keep``."""
+    keep, absorb = person_current(keep), person_current(absorb)
+    if keep.pk == absorb.pk:
+        raise LinkError("These are already the same person")
+    now = timezone.now()
+    records = list(absorb.source_records.select_for_update().order_by("pk"))
+    for record in records:
+        _relink(
+            record=record,
+            to_person=keep,
+            method=LinkMethod.REVIEWED,
+            reason=LinkReason.MERGE,
+            by=by,
+            by_user=by_user,
+            now=now,
+        )
+    absorb.refresh_from_db()
+    absorb.merged_into, absorb.merged_at = keep, now
+    absorb.save(update_fields=["merged_into", "merged_at", "updated_at"])
+    audit_record(
+        actor=by,
+        action="person.merged",
+        object_type="person",
+        object_id=keep.pk,
+        details={"absorbed": absorb.pk, "records": [r.pk for r in records]},
+    )
+    return keep
+
+
+@transaction.atomic
+def person_unmerge(*, record: SourceRecord, by: Actor, by_user: User) -> Person:
+    """Take one record off its person: back onto the person it came from if that still can be, else new."""
+    record = SourceRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
+    current = record.person
+    if not current.source_records.exclude(pk=record.pk).exists():
+        raise LinkError("This is the person's only record: there is nothing to separate it from")
+    target: Person | None = None
+    for link in record.link_history.filter(previous_person__isnull=False).order_by("-at", "-pk"):
+        candidate = link.previous_person
+        if (
+            candidate is not None
+            and candidate.pk != current.pk
+            and candidate.merged_into_id in (None, current.pk)
+        ):
+            target = candidate
+            break
+    now = timezone.now()
+    if target is None:
+        target = Person.objects.create()
+    elif target.merged_into_id is not None:
+        target.merged_into, target.merged_at = None, None
+        target.save(update_fields=["merged_into", "merged_at", "updated_at"])
+    _relink(
+        record=record,
+        to_person=target,
+        method=LinkMethod.REVIEWED,
+        reason=LinkReason.UNMERGE,
+        by=by,
+        by_user=by_user,
+        now=now,
+    )
+    audit_record(
+        actor=by,
+        action="person.unmerged",
+        object_type="person",
+        object_id=current.pk,
+        details={"source_record": record.pk, "to_person": target.pk},
+    )
+    return target
+
+
+def _review_locked(review: MatchReview) -> MatchReview:
+    locked = MatchReview.objects.select_for_update().select_related("source_record").get(pk=review.pk)
+    if locked.status != ReviewStatus.OPEN:
+        raise LinkError("This match has already been decided")
+    return locked
+
+
+@transaction.atomic
+def match_review_link(*, review: MatchReview, by: Actor, by_user: User) -> MatchReview:
+    """The data officer says: same person. The imported record joins the candidate."""
+    review = _review_locked(review)
+    record = review.source_record
+    candidate = person_current(review.candidate)
+    now = timezone.now()
+    if record.person_id != candidate.pk:
+        left = _relink(
+            record=record,
+            to_person=candidate,
+            method=LinkMethod.REVIEWED,
+            reason=LinkReason.REVIEW,
+            by=by,
+            by_user=by_user,
+            now=now,
+        )
+        _retire_if_empty(left, candidate, now)
+    review.status, review.decided_by, review.decided_at = ReviewStatus.LINKED, by_user, now
+    review.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=by,
+        action="match_review.linked",
+        object_type="match_review",
+        object_id=review.pk,
+        details={"source_record": record.pk, "person": candidate.pk, "weight": f"{review.weight:.1f}"},
+    )
+    return review
+
+
+@transaction.atomic
+def match_review_separate(*, review: MatchReview, by: Actor, by_user: User) -> MatchReview:
+    """The data officer says: different people. The record stays on its own person, marked as reviewed."""
+    review = _review_locked(review)
+    record = review.source_record
+    now = timezone.now()
+    if record.person_id == person_current(review.candidate).pk:
+        raise LinkError("The record is already linked to this person; unmerge it from the card instead")
+    _relink(
+        record=record,
+        to_person=record.person,
+        method=LinkMethod.REVIEWED,
+        reason=LinkReason.REVIEW,
+        by=by,
+        by_user=by_user,
+        now=now,
+    )
+    review.status, review.decided_by, review.decided_at = ReviewStatus.SEPARATED, by_user, now
+    review.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=by,
+        action="match_review.separated",
+        object_type="match_review",
+        object_id=review.pk,
+        details={
+            "source_record": record.pk,
+            "candidate": review.candidate_id,
+            "weight": f"{review.weight:.1f}",
+        },
+    )
+    return review

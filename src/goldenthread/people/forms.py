@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from goldenthread.people.keys import BirthDate, parse_birth_date, postcode_keys
+from goldenthread.people.matching import normalise as nm
+
+# A fixed list keeps purposes comparable in the audit log and keeps case detail out of it.
+PURPOSES = (
+    ("section_47", "Safeguarding enquiry (section 47)"),
+    ("child_in_need", "Child in need assessment (section 17)"),
+    ("mash_screening", "MASH screening of a referral"),
+    ("early_help", "Early help assessment"),
+    ("health_care", "Health assessment or care"),
+    ("education_welfare", "Education welfare"),
+    ("index_quality", "Checking the accuracy of the child index"),
+)
+PURPOSE_LABELS = dict(PURPOSES)
+
+TOLERANCES = (
+    ("0", "Exactly as entered"),
+    ("31", "Within a month either side"),
+    ("183", "Within 6 months either side"),
+    ("366", "Within a year either side"),
+    ("731", "Within 2 years either side"),
+)
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _purpose_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Why are you looking?",
+        choices=[("", "Choose a purpose"), *PURPOSES],
+        help_text="Recorded in the audit log with every search and every card you open.",
+        error_messages={"required": "Choose why you are looking"},
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+
+def _text(
+    label: str, *, hint: str = "", width: str = "govuk-input--width-20", **kwargs: Any
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=hint,
+        widget=forms.TextInput(
+            attrs={"class": f"govuk-input {width}", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        **kwargs,
+    )
+
+
+class SearchForm(forms.Form):
+    given_name = _text("Given name", max_length=200)
+    family_name = _text("Family name", max_length=200)
+    date_of_birth = _text(
+        "Date of birth", hint="For example 2015-03-27, or just 2015-03 or 2015", width="govuk-input--width-10"
+    )
+    dob_tolerance = forms.ChoiceField(
+        label="How sure are you of the date?",
+        choices=TOLERANCES,
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    postcode = _text("Postcode", width="govuk-input--width-10", max_length=10)
+    nhs_number = _text("NHS number", width="govuk-input--width-10", max_length=14)
+    purpose = _purpose_field()
+
+    def clean_date_of_birth(self) -> BirthDate | None:
+        text = self.cleaned_data["date_of_birth"].strip()
+        if not text:
+            return None
+        birth = parse_birth_date(text)
+        if birth is None:
+            raise forms.ValidationError("Enter a date of birth like 2015-03-27, 2015-03 or 2015")
+        return birth
+
+    def clean_postcode(self) -> tuple[str, str] | None:
+        text = self.cleaned_data["postcode"].strip()
+        if not text:
+            return None
+        keys = postcode_keys(text)
+        if keys is None:
+            raise forms.ValidationError("Enter a UK postcode, like NS1 4AB")
+        return keys
+
+    def clean_nhs_number(self) -> str:
+        text = self.cleaned_data["nhs_number"].strip()
+        if not text:
+            return ""
+        nhs = nm.normalise_nhs_number(text)
+        if nhs is None:
+            raise forms.ValidationError("Enter a valid 10-digit NHS number")
+        return nhs
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wanted = ("given_name", "family_name", "date_of_birth", "postcode", "nhs_number")
+        if not self.errors and not any(data.get(name) for name in wanted):
+            raise forms.ValidationError("Enter a name, date of birth, postcode or NHS number to search for")
+        return data
+
+
+class PurposeForm(forms.Form):
+    purpose = _purpose_field()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="File of records",
+        help_text="CSV or JSON in the Golden Thread import format, up to 20 MB.",
+        error_messages={"required": "Choose a file to import"},
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,.json"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file must be smaller than 20 MB")
+        if not upload.name.lower().endswith((".csv", ".json")):
+            raise forms.ValidationError("The file must be a CSV or JSON file")
+        return upload
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Are these the same person?",
+        choices=[
+            ("link", "Yes, the same person: link them"),
+            ("separate", "No, different people: keep them apart"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether these are the same person"},
+    )

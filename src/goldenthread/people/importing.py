@@ -1,0 +1,300 @@
+"""Reading and validating an agency's file of person records (format: docs/import-format.md).
+
+No database here: the file is parsed and every row checked on its own, so the report names each bad row
+and field before anything is written. Messages never repeat the value, because reports are shown and
+stored and the value may be personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from goldenthread.people.keys import BirthDate, normalise_sex, parse_birth_date, postcode_keys
+from goldenthread.people.matching import normalise as nm
+
+COLUMNS = (
+    "local_id",
+    "given_name",
+    "family_name",
+    "other_names",
+    "previous_family_name",
+    "date_of_birth",
+    "sex",
+    "nhs_number",
+    "upn",
+    "address_line",
+    "postcode",
+    "address_from",
+    "preferred_language",
+    "interpreter_needed",
+    "date_of_death",
+    "is_child",
+    "shielded",
+    "brokered_contact",
+    "service",
+    "practitioner_name",
+    "practitioner_phone",
+    "practitioner_email",
+    "involvement_start",
+    "involvement_end",
+    "lead_professional",
+    "sensitive_category",
+    "related_local_id",
+    "relationship",
+)
+REQUIRED_COLUMNS = ("local_id", "given_name", "family_name", "service")
+SENSITIVE = ("sexual_health", "mental_health", "substance_misuse")
+RELATIONSHIPS = ("parent_of", "has_parental_responsibility_for", "carer_of", "sibling_of", "household_member")
+MAX_ROWS = 200_000
+
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0", ""}
+_UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{6,40}$")
+_LOCAL_ID = re.compile(r"^[\w.:/-]{1,100}$")
+_LIMITS = {
+    "given_name": 200,
+    "family_name": 200,
+    "previous_family_name": 200,
+    "other_names": 1000,
+    "address_line": 300,
+    "preferred_language": 80,
+    "brokered_contact": 300,
+    "service": 200,
+    "practitioner_name": 200,
+}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; no row is imported."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class Row:
+    """One record of the file: its position (1 = first record), values as written and as understood."""
+
+    number: int
+    raw: dict[str, str]
+    clean: dict[str, Any] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def local_id(self) -> str:
+        return self.raw.get("local_id", "")
+
+    @property
+    def content_hash(self) -> str:
+        text = json.dumps(self.raw, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def error(self, field_name: str, message: str) -> None:
+        self.errors.append(RowError(self.number, field_name, message))
+
+
+@dataclass
+class ParsedFile:
+    file_format: str
+    sha256: str
+    rows: list[Row]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).strip()
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("The file is not UTF-8 text. Save it as CSV UTF-8 or JSON.") from exc
+
+
+def _records_csv(text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames is None:
+        raise ImportFileError("The file is empty")
+    headers = [h.strip() for h in reader.fieldnames]
+    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+    if missing:
+        raise ImportFileError(f"The header row is missing the column(s): {', '.join(missing)}")
+    unknown = [h for h in headers if h not in COLUMNS]
+    if unknown:
+        raise ImportFileError(f"The header row has column(s) this format does not know: {', '.join(unknown)}")
+    try:
+        return [{k.strip(): _text(v) for k, v in row.items() if k is not None} for row in reader]
+    except csv.Error as exc:
+        raise ImportFileError(f"The CSV could not be read: {exc}") from exc
+
+
+def _records_json(text: str) -> list[dict[str, str]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"The JSON could not be read (line {exc.lineno}): {exc.msg}") from exc
+    if isinstance(data, dict):
+        data = data.get("records")
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ImportFileError('The JSON must be a list of records, or {"records": [...]}')
+    unknown = sorted({k for item in data for k in item if k not in COLUMNS})
+    if unknown:
+        raise ImportFileError(f"Records have field(s) this format does not know: {', '.join(unknown)}")
+    return [{k: _text(v) for k, v in item.items()} for item in data]
+
+
+def parse_file(content: bytes, filename: str) -> ParsedFile:
+    text = _decode(content)
+    stripped = text.lstrip()
+    is_json = filename.lower().endswith(".json") or stripped.startswith(("[", "{"))
+    records = _records_json(text) if is_json else _records_csv(text)
+    if not records:
+        raise ImportFileError("The file has no records")
+    if len(records) > MAX_ROWS:
+        raise ImportFileError(f"The file has more than {MAX_ROWS:,} records; split it")
+    rows = [
+        _validate(Row(number=i, raw={c: r.get(c, "") for c in COLUMNS})) for i, r in enumerate(records, 1)
+    ]
+    _check_duplicates(rows)
+    return ParsedFile("json" if is_json else "csv", hashlib.sha256(content).hexdigest(), rows)
+
+
+def _check_duplicates(rows: list[Row]) -> None:
+    seen: set[str] = set()
+    for row in rows:
+        if row.local_id and row.local_id in seen:
+            row.error("local_id", "This local_id appears earlier in the file")
+        seen.add(row.local_id)
+
+
+def _flag(row: Row, name: str) -> bool:
+    value = row.raw[name].lower()
+    if value in _TRUE:
+        return True
+    if value not in _FALSE:
+        row.error(name, "Use yes or no")
+    return False
+
+
+def _iso_date(row: Row, name: str) -> dt.date | None:
+    value = row.raw[name]
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        row.error(name, "Enter a date as YYYY-MM-DD")
+        return None
+
+
+def _validate(row: Row) -> Row:
+    raw, clean = row.raw, row.clean
+    for name, limit in _LIMITS.items():
+        if len(raw[name]) > limit:
+            row.error(name, f"Must be {limit} characters or fewer")
+    if not raw["local_id"]:
+        row.error("local_id", "Enter the agency's own reference for the record")
+    elif not _LOCAL_ID.match(raw["local_id"]):
+        row.error("local_id", "Use up to 100 letters, digits and . _ : / -")
+    if not nm.normalise_name(raw["given_name"]) and not nm.normalise_name(raw["family_name"]):
+        row.error("family_name", "Enter a given name or a family name")
+    if not raw["service"]:
+        row.error("service", "Enter the service working with the person")
+
+    birth: BirthDate | None = None
+    if raw["date_of_birth"]:
+        birth = parse_birth_date(raw["date_of_birth"])
+        # The parser salvages the year of an impossible full date (31/31/2016); an import should not.
+        claims_day = len(re.findall(r"\d+", raw["date_of_birth"])) >= 3 or raw["date_of_birth"].isdigit()
+        if birth is None or (claims_day and len(raw["date_of_birth"]) > 4 and birth.precision != "day"):
+            row.error("date_of_birth", "Not a date of birth we can read: use YYYY-MM-DD, YYYY-MM or YYYY")
+            birth = None
+    clean["birth"] = birth
+    sex = normalise_sex(raw["sex"])
+    if sex is None:
+        row.error("sex", "Use female, male, other or unknown")
+    clean["sex"] = sex or "unknown"
+
+    clean["nhs_number"] = ""
+    if raw["nhs_number"]:
+        nhs = nm.normalise_nhs_number(raw["nhs_number"])
+        if nhs is None:
+            row.error("nhs_number", "Not a valid NHS number: 10 digits with a correct check digit")
+        clean["nhs_number"] = nhs or ""
+    clean["upn"] = raw["upn"].upper().replace(" ", "")
+    if clean["upn"] and not _UPN.match(clean["upn"]):
+        row.error("upn", "A unique pupil number is a letter followed by 12 characters")
+
+    clean["postcode"], clean["postcode_sector"] = "", ""
+    if raw["postcode"]:
+        keys = postcode_keys(raw["postcode"])
+        if keys is None:
+            row.error("postcode", "Not a UK postcode")
+        else:
+            clean["postcode"], clean["postcode_sector"] = keys
+    clean["address_from"] = _iso_date(row, "address_from")
+    clean["date_of_death"] = _iso_date(row, "date_of_death")
+    if clean["date_of_death"] and birth and clean["date_of_death"] < birth.date:
+        row.error("date_of_death", "Must be on or after the date of birth")
+    clean["interpreter_needed"] = _flag(row, "interpreter_needed")
+    clean["shielded"] = _flag(row, "shielded")
+    clean["lead_professional"] = _flag(row, "lead_professional")
+    clean["is_child"] = None if not raw["is_child"] else _flag(row, "is_child")
+
+    if raw["practitioner_email"]:
+        try:
+            validate_email(raw["practitioner_email"])
+        except ValidationError:
+            row.error("practitioner_email", "Enter an email address like name@example.org")
+    if raw["practitioner_phone"] and not _PHONE.match(raw["practitioner_phone"]):
+        row.error("practitioner_phone", "Enter a phone number using digits, spaces and + ( ) -")
+    clean["involvement_start"] = _iso_date(row, "involvement_start")
+    clean["involvement_end"] = _iso_date(row, "involvement_end")
+    start, end = clean["involvement_start"], clean["involvement_end"]
+    if start and end and end < start:
+        row.error("involvement_end", "Must be on or after involvement_start")
+    if raw["sensitive_category"] and raw["sensitive_category"] not in SENSITIVE:
+        row.error("sensitive_category", f"Use one of: {', '.join(SENSITIVE)}")
+    if (clean["shielded"] or raw["sensitive_category"]) and not raw["brokered_contact"]:
+        row.error("brokered_contact", "Enter who to contact instead (needed when shielded or sensitive)")
+
+    if bool(raw["related_local_id"]) != bool(raw["relationship"]):
+        row.error("relationship", "Give related_local_id and relationship together")
+    elif raw["relationship"] and raw["relationship"] not in RELATIONSHIPS:
+        row.error("relationship", f"Use one of: {', '.join(RELATIONSHIPS)}")
+    elif raw["related_local_id"] and raw["related_local_id"] == raw["local_id"]:
+        row.error("related_local_id", "A record cannot be related to itself")
+    clean["other_names"] = _other_names(raw["other_names"])
+    return row
+
+
+def _other_names(text: str) -> list[tuple[str, str]]:
+    """ "Family, Given; Family2, Given2" -> [(given, family), ...]; no comma: a family name only."""
+    names = []
+    for part in text.split(";"):
+        family, _, given = part.partition(",")
+        if family.strip() or given.strip():
+            names.append((given.strip(), family.strip()))
+    return names

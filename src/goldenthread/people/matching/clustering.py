@@ -1,0 +1,151 @@
+"""Clustering scored pairs into people, refusing merges that the records themselves contradict.
+
+Plain connected components lets one weak record chain two people together: a school record of a twin
+with no given name matches both twins, and the twins become one child. Here pairs are merged strongest
+first (Kruskal's order), and a merge is refused when the two groups already contradict each other:
+different valid NHS numbers, or - unless they share a valid NHS number or extra identifier - given
+names with nothing in common, or different given names with dates of birth too far apart to be one
+mistyped date. The NHS number is evidence, not a
+key: records without one still link on everything else, and two records with the same number still need
+the model to score them above the threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jellyfish
+import pandas as pd
+
+from goldenthread.people.matching.normalise import nickname_table
+
+GIVEN_NAME_SIMILAR = 0.8  # the loosest given-name level of the model
+
+
+_Dob = tuple[str | None, str | None, int | None]  # full date, year-month, year
+
+
+@dataclass
+class _Group:
+    nhs: str | None
+    givens: set[str] = field(default_factory=set)
+    families: set[str] = field(default_factory=set)
+    dobs: set[_Dob] = field(default_factory=set)
+    ids: set[tuple[int, str]] = field(default_factory=set)  # extra identifiers: (column, value)
+
+
+def _names_compatible(a: _Group, b: _Group) -> bool:
+    if not a.givens or not b.givens:
+        return True
+    table = nickname_table()
+    for x in a.givens:
+        if x in b.families:
+            return True  # a given/family swap somewhere in the group
+        for y in b.givens:
+            if y in a.families or table.get(x, x) == table.get(y, y):
+                return True
+            if jellyfish.jaro_winkler_similarity(x, y) >= GIVEN_NAME_SIMILAR:
+                return True
+            if jellyfish.damerau_levenshtein_distance(x, y) <= 1:  # "Mia"/"Ma": short names, one typo
+                return True
+            if jellyfish.metaphone(x) == jellyfish.metaphone(y):
+                return True
+    return False
+
+
+def _dob_compatible(a: _Dob, b: _Dob) -> bool:
+    iso_a, month_a, year_a = a
+    iso_b, month_b, year_b = b
+    if iso_a and iso_b:
+        swapped_b = f"{iso_b[:4]}-{iso_b[8:10]}-{iso_b[5:7]}"
+        return iso_a == swapped_b or jellyfish.damerau_levenshtein_distance(iso_a, iso_b) <= 2
+    if month_a and month_b:
+        return month_a == month_b
+    return year_a is None or year_b is None or year_a == year_b
+
+
+def _dobs_compatible(a: _Group, b: _Group) -> bool:
+    if not a.dobs or not b.dobs:
+        return True
+    return any(_dob_compatible(x, y) for x in a.dobs for y in b.dobs)
+
+
+def _group(row: tuple[Any, ...]) -> _Group:
+    nhs, given, family, dob, month, year, *extra = row
+    group = _Group(nhs if isinstance(nhs, str) else None)
+    if isinstance(given, str):
+        group.givens.add(given)
+    if isinstance(family, str):
+        group.families.add(family)
+    if year is not None:
+        group.dobs.add((dob, month, int(year)))
+    group.ids = {(i, str(v)) for i, v in enumerate(extra) if v is not None}
+    return group
+
+
+def cluster_pairs(
+    prepared: pd.DataFrame, pairs: pd.DataFrame, threshold: float, extra_identifiers: Sequence[str] = ()
+) -> dict[str, str]:
+    """Map each record's unique_id to a representative unique_id of its person.
+
+    ``prepared`` is the output of ``features.prepare``; ``pairs`` has ``unique_id_l``, ``unique_id_r`` and
+    ``match_probability``.
+    """
+    ids = prepared["unique_id"].astype(str).to_numpy()
+    index = pd.Index(ids)
+    parent = list(range(len(ids)))
+    groups: dict[int, _Group] = {}
+
+    edges = pairs[pairs["match_probability"] >= threshold]
+    edges = edges.sort_values(
+        ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True], kind="stable"
+    )
+    left = index.get_indexer(edges["unique_id_l"].astype(str)).tolist()
+    right = index.get_indexer(edges["unique_id_r"].astype(str)).tolist()
+    wanted = ["nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", *extra_identifiers]
+    columns = prepared[wanted].astype(object)
+    rows = columns.where(columns.notna(), None).to_numpy()
+
+    def find(node: int) -> int:
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:  # path compression keeps later finds short
+            parent[node], node = root, parent[node]
+        return root
+
+    def group_of(root: int) -> _Group:
+        if root not in groups:
+            groups[root] = _group(tuple(rows[root]))
+        return groups[root]
+
+    for a, b in zip(left, right, strict=True):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        ga, gb = group_of(ra), group_of(rb)
+        if ga.nhs is not None and gb.nhs is not None and ga.nhs != gb.nhs:
+            continue
+        same_id = (ga.nhs is not None and ga.nhs == gb.nhs) or bool(ga.ids & gb.ids)
+        if not same_id:
+            if not _names_compatible(ga, gb):
+                continue
+            # Far-apart birthdays are tolerated only between identical given names: agencies mistype
+            # dates, but a sibling has another name.
+            if not (ga.givens & gb.givens) and not _dobs_compatible(ga, gb):
+                continue
+        # The smaller index becomes the root, so the representative is the earliest record.
+        low, high = (ra, rb) if ra < rb else (rb, ra)
+        parent[high] = low
+        merged = groups.pop(high)
+        kept = groups[low]
+        kept.nhs = kept.nhs or merged.nhs
+        kept.givens |= merged.givens
+        kept.families |= merged.families
+        kept.dobs |= merged.dobs
+        kept.ids |= merged.ids
+
+    roots = [find(i) for i in range(len(ids))]
+    return dict(zip(ids.tolist(), ids[roots].tolist(), strict=True))

@@ -1,0 +1,139 @@
+"""Derived matching columns for a table of records, computed once per distinct value.
+
+Names, dates and postcodes repeat a great deal across a million records, so each normaliser runs over the
+distinct values and the results are mapped back; this keeps the Python cost proportional to the number of
+distinct spellings rather than the number of records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from goldenthread.people.matching import normalise as nm
+
+INPUT_COLUMNS = (
+    "record_id",
+    "source",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address_line",
+    "nhs_number",
+)
+
+_SEX = {"m": "m", "male": "m", "boy": "m", "f": "f", "female": "f", "girl": "f"}
+_ADDRESS_NOISE = re.compile(r"[^a-z0-9 ]")
+
+
+def _map_distinct(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    # The extra last slot is what missing values (code -1) pick up.
+    for i, value in enumerate(uniques):
+        mapped[i] = func(value)
+    mapped[-1] = func(None)
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
+
+
+def _blank_to_none(value: Any) -> Any:
+    return value if value not in ("", None) else None
+
+
+def _dob_fields(raw: Any) -> tuple[str | None, str | None, str | None, int | None]:
+    parsed = nm.parse_date_of_birth(raw)
+    if parsed is None:
+        return (None, None, None, None)
+    month = f"{parsed.year:04d}-{parsed.month:02d}" if parsed.month else None
+    return (parsed.iso(), parsed.day_month_swapped(), month, parsed.year)
+
+
+def _postcode_fields(raw: Any) -> tuple[str | None, str | None, str | None]:
+    postcode = nm.normalise_postcode(raw)
+    if postcode is None:
+        # Not a UK postcode (or a foreign dataset): still comparable exactly, with no sector/district.
+        cleaned = re.sub(r"[^A-Z0-9]", "", raw.upper()) if isinstance(raw, str) else ""
+        return (cleaned or None, None, None)
+    _, district, sector = nm.postcode_parts(postcode) or (None, None, None)
+    return (postcode, sector, district)
+
+
+_STREET_TYPES = {
+    "rd": "road",
+    "st": "street",
+    "str": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "cl": "close",
+    "ln": "lane",
+    "dr": "drive",
+    "cres": "crescent",
+    "cr": "crescent",
+    "gdns": "gardens",
+    "pl": "place",
+    "sq": "square",
+    "ter": "terrace",
+    "terr": "terrace",
+    "ct": "court",
+}
+# "Flat 3," and similar prefixes are recorded inconsistently, so they are left out of the key.
+_UNIT_WORDS = frozenset({"flat", "apartment", "apt", "unit", "room"})
+
+
+def _address_key(raw: Any) -> str | None:
+    """House number and street with abbreviations expanded: "Flat 2, 12 Acacia Ave" -> "12 acacia avenue"."""
+    if not isinstance(raw, str):
+        return None
+    tokens = _ADDRESS_NOISE.sub(" ", nm.transliterate(raw).lower()).split()
+    if len(tokens) >= 2 and tokens[0] in _UNIT_WORDS:
+        tokens = tokens[2:]
+    key = " ".join(_STREET_TYPES.get(t, t) for t in tokens)
+    return key or None
+
+
+def _tokens(raw: Any) -> list[str] | None:
+    tokens = nm.name_tokens(raw)
+    return tokens or None
+
+
+def prepare(records: pd.DataFrame) -> pd.DataFrame:
+    """Matching features for every record; the input table is not changed.
+
+    Empty strings become nulls so that Splink's null levels see "not recorded" rather than a match on
+    an empty value.
+    """
+    out = pd.DataFrame(index=records.index)
+    out["unique_id"] = records["record_id"].astype(str)
+    out["source_dataset"] = records["source"].fillna("").astype(str)
+
+    given, family = records["given_name"], records["family_name"]
+    out["given_key"] = _map_distinct(given, lambda v: _blank_to_none(nm.name_key(v)))
+    out["given_canon"] = _map_distinct(given, lambda v: _blank_to_none(nm.canonical_given_name(v)))
+    out["given_phon"] = _map_distinct(given, lambda v: _blank_to_none(nm.phonetic_key(v)))
+    out["family_key"] = _map_distinct(family, lambda v: _blank_to_none(nm.name_key(v)))
+    out["family_tokens"] = _map_distinct(family, _tokens)
+    out["family_phon"] = _map_distinct(family, lambda v: _blank_to_none(nm.phonetic_key(v)))
+
+    dob = _map_distinct(records["date_of_birth"], _dob_fields)
+    out["dob"] = [d[0] for d in dob]
+    out["dob_swap"] = [d[1] for d in dob]
+    out["dob_month"] = [d[2] for d in dob]
+    out["dob_year"] = pd.array([d[3] for d in dob], dtype="Int32")
+
+    postcode = _map_distinct(records["postcode"], _postcode_fields)
+    out["postcode"] = [p[0] for p in postcode]
+    out["postcode_sector"] = [p[1] for p in postcode]
+    out["postcode_district"] = [p[2] for p in postcode]
+    out["address_key"] = _map_distinct(records["address_line"], _address_key)
+
+    out["nhs"] = _map_distinct(records["nhs_number"], nm.normalise_nhs_number)
+    out["sex"] = _map_distinct(
+        records["sex"], lambda v: _SEX.get(v.strip().lower()) if isinstance(v, str) else None
+    )
+    return out.reset_index(drop=True)

@@ -1,0 +1,251 @@
+"""Batch linkage of person records with Splink, on DuckDB (default) or Spark in local mode.
+
+Parameters are estimated from the data on every run, unsupervised: the prior from deterministic rules,
+u by random sampling of record pairs, m by expectation maximisation on blocked pairs. Clustering uses
+the fixed ``MATCH_PROBABILITY_THRESHOLD`` from ``model``, merging strongest pairs first and never
+across two different valid NHS numbers (see ``clustering``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from goldenthread.people.matching import clustering, features, model
+
+ENGINES = ("duckdb", "spark")
+# Enough sampled pairs that every comparison level meets non-matches; more buys little accuracy and costs
+# seconds at a million records.
+U_MAX_PAIRS = 1e6
+EM_MAX_PAIRS = 1e6
+PRIOR_RECALL = 0.7
+SEED = 42
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LinkageResult:
+    clusters: pd.DataFrame  # record_id, person_id
+    timings: dict[str, float] = field(default_factory=dict)
+    pairs: pd.DataFrame | None = None  # unique_id_l, unique_id_r, match_probability (if kept)
+
+
+def read_records(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """The input CSV with every column as text, blank cells as missing."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+
+
+def link_records(
+    records: pd.DataFrame | str | os.PathLike[str],
+    engine: str = "duckdb",
+    *,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Deduplicate person records: one row per input record with the person it belongs to.
+
+    ``records`` is a DataFrame or a CSV path with the columns in ``features.INPUT_COLUMNS`` (others are
+    ignored). Returns a DataFrame with columns ``record_id`` and ``person_id``, in input order.
+    """
+    return run_linkage(records, engine=engine, progress=progress).clusters
+
+
+def run_linkage(
+    records: pd.DataFrame | str | os.PathLike[str],
+    *,
+    engine: str = "duckdb",
+    link_type: model.LinkType = "dedupe_only",
+    extra_identifiers: Sequence[str] = (),
+    threshold: float = model.MATCH_PROBABILITY_THRESHOLD,
+    keep_pairs: bool = False,
+    progress: Progress | None = None,
+) -> LinkageResult:
+    """``link_records`` with the knobs the benchmarks need.
+
+    ``link_type="link_only"`` links the groups given by the ``source`` column to each other without
+    deduplicating within a group; ``extra_identifiers`` names further id columns (e.g. a local id)
+    compared exactly and within one typo.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    say = progress or (lambda _message: None)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    frame = records if isinstance(records, pd.DataFrame) else read_records(records)
+    prepared = features.prepare(frame)
+    for column in extra_identifiers:
+        prepared[column] = frame[column].where(frame[column].astype(str).str.strip() != "").values
+    timings["prepare"] = time.perf_counter() - started
+    say(f"prepared {len(prepared):,} records in {timings['prepare']:.1f}s")
+
+    pairs: pd.DataFrame | None = None
+    if len(prepared) < 2:
+        cluster_of = dict(zip(prepared["unique_id"], prepared["unique_id"], strict=True))
+    else:
+        db_api, cleanup = _database(engine)
+        try:
+            cluster_of, pairs = _splink(
+                engine, db_api, prepared, link_type, extra_identifiers, threshold, keep_pairs, say, timings
+            )
+        finally:
+            cleanup()
+    clusters = _person_ids(prepared["unique_id"], cluster_of)
+    timings["total"] = time.perf_counter() - started
+    return LinkageResult(clusters=clusters, timings=timings, pairs=pairs)
+
+
+def _person_ids(record_ids: pd.Series, cluster_of: dict[str, str]) -> pd.DataFrame:
+    """Person ids numbered in order of each person's first record, so reruns give the same ids."""
+    representative = record_ids.map(cluster_of).fillna(record_ids)
+    codes, _ = pd.factorize(representative)
+    width = max(6, len(str(len(codes))))
+    person_ids = pd.Series(codes + 1).map(lambda n: f"P{n:0{width}d}")
+    return pd.DataFrame({"record_id": record_ids.values, "person_id": person_ids.values})
+
+
+def _splink(
+    engine: str,
+    db_api: Any,
+    prepared: pd.DataFrame,
+    link_type: model.LinkType,
+    extra_identifiers: Sequence[str],
+    threshold: float,
+    keep_pairs: bool,
+    say: Progress,
+    timings: dict[str, float],
+) -> tuple[dict[str, str], pd.DataFrame | None]:
+    from splink import Linker
+
+    _quiet_splink()
+    tick = time.perf_counter()
+    if link_type == "link_only":
+        groups = [g for _, g in prepared.groupby("source_dataset", sort=True)]
+        tables = [db_api.register(_arrow(g)) for g in groups]
+        linker = Linker(tables, model.settings(link_type, extra_identifiers, engine), log_level=None)
+    else:
+        table = db_api.register(_arrow(prepared.drop(columns=["source_dataset"])))
+        linker = Linker(table, model.settings(link_type, extra_identifiers, engine), log_level=None)
+    timings["register"] = time.perf_counter() - tick
+
+    tick = time.perf_counter()
+    _train(linker, extra_identifiers, len(prepared), say)
+    timings["train"] = time.perf_counter() - tick
+    say(f"trained the model in {timings['train']:.1f}s")
+
+    tick = time.perf_counter()
+    predictions = linker.inference.predict(
+        threshold_match_probability=min(model.PREDICT_FLOOR_PROBABILITY, threshold), warning_mode="never"
+    )
+    timings["predict"] = time.perf_counter() - tick
+    say(f"scored candidate pairs in {timings['predict']:.1f}s")
+
+    tick = time.perf_counter()
+    # Only our own table name, a float and fixed SQL go into this query; no input data does.
+    pairs = linker.misc.query_sql(  # type: ignore[no-untyped-call]
+        f"select unique_id_l, unique_id_r, match_probability from {predictions.physical_name}"  # noqa: S608
+        f" where match_probability >= {float(threshold)}"
+        f" and {model.auto_link_evidence_sql(extra_identifiers)}",
+        output_type="pandas",
+    )
+    cluster_of = clustering.cluster_pairs(prepared, pairs, threshold, extra_identifiers)
+    timings["cluster"] = time.perf_counter() - tick
+    say(f"clustered at match probability {threshold} in {timings['cluster']:.1f}s")
+    return cluster_of, (pairs if keep_pairs else None)
+
+
+def _train(linker: Any, extra_identifiers: Sequence[str], records: int, say: Progress) -> None:
+    from splink.internals.exceptions import SplinkException
+
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            model.deterministic_rules(extra_identifiers), recall=PRIOR_RECALL
+        )
+    except (SplinkException, ValueError) as error:
+        say(f"prior not estimated: {error}")
+    settings = linker._settings_obj
+    prior = settings._probability_two_random_records_match
+    if not 0 < prior < 1:
+        # A handful of records can give no certain pair (prior 0) or only certain pairs (prior 1), and
+        # both make every score degenerate. Assume instead that each record has about one other copy.
+        settings._probability_two_random_records_match = min(0.5, 1 / max(records - 1, 1))
+    tick = time.perf_counter()
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
+    say(f"estimated u from {U_MAX_PAIRS:,.0f} random pairs in {time.perf_counter() - tick:.1f}s")
+    for rule in model.TRAINING_RULES:
+        comparisons = list(settings.core_model_settings.comparisons)
+        tick = time.perf_counter()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+            )
+        except (SplinkException, ValueError, ZeroDivisionError) as error:
+            # Too few blocked pairs to train on: the comparisons keep their default m values. Splink
+            # takes the blocked comparisons out of the model while training and does not put them back
+            # when training fails, so they are restored here.
+            settings.core_model_settings.comparisons = comparisons
+            say(f"EM blocked on {rule.get_blocking_rule('duckdb').blocking_rule_sql} skipped: {error}")
+        else:
+            say(f"estimated m by EM in {time.perf_counter() - tick:.1f}s")
+
+
+def _quiet_splink() -> None:
+    # Splink logs every SQL step at INFO; progress is reported through ``progress`` instead.
+    logging.getLogger("splink").setLevel(logging.ERROR)
+
+
+def _arrow(frame: pd.DataFrame) -> Any:
+    import pyarrow as pa
+
+    # Explicit types: a column that happens to be all null would otherwise become Arrow's null type,
+    # which the SQL engines cannot compare with anything.
+    types = {"family_tokens": pa.list_(pa.string()), "dob_year": pa.int32()}
+    schema = pa.schema([(c, types.get(c, pa.string())) for c in frame.columns])
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def _database(engine: str) -> tuple[Any, Callable[[], None]]:
+    if engine == "duckdb":
+        import duckdb
+        from splink import DuckDBAPI
+
+        connection = duckdb.connect()
+        connection.execute("SET enable_progress_bar = false")
+        return DuckDBAPI(connection=connection), connection.close
+    return _spark_database()
+
+
+def _spark_database() -> tuple[Any, Callable[[], None]]:
+    from pyspark.sql import SparkSession
+    from splink import SparkAPI
+    from splink.backends.spark import similarity_jar_location
+
+    workdir = tempfile.TemporaryDirectory(prefix="goldenthread-spark-")
+    spark = (
+        SparkSession.builder.master("local[*]")
+        .appName("goldenthread-link")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.driver.memory", os.environ.get("GOLDENTHREAD_SPARK_MEMORY", "4g"))
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.default.parallelism", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.local.dir", workdir.name)
+        .config("spark.sql.warehouse.dir", str(Path(workdir.name) / "warehouse"))
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setCheckpointDir(str(Path(workdir.name) / "checkpoints"))
+
+    def cleanup() -> None:
+        spark.stop()
+        workdir.cleanup()
+
+    return SparkAPI(spark_session=spark), cleanup  # type: ignore[no-untyped-call]

@@ -1,0 +1,231 @@
+"""The Splink model for child records: comparisons, blocking rules and training rules.
+
+Every comparison works on the columns made by ``features.prepare``. Differences from a tutorial set-up:
+names compare on normalised keys with a nickname/variant level and a phonetic level; a given/family swap
+is its own level in both name comparisons; dates of birth have a day/month swap level and partial (month,
+year) levels; the NHS number is compared only when its check digit is valid, and as evidence, not a key;
+postcodes compare at full, sector and district level, with the address line refining a full match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+
+# Clustering threshold on Splink's match probability, fixed before any benchmark was run and never tuned
+# to one. 0.99 means a pair is linked automatically only when the model puts the odds at 99 to 1 or
+# better: a wrongly merged child record shows one child's involvements on another's card, which costs
+# more than a missed link (the missed one still goes to the review queue in the service).
+MATCH_PROBABILITY_THRESHOLD = 0.99
+
+# Pairs below this are not kept from prediction at all; it only bounds the size of the prediction table.
+PREDICT_FLOOR_PROBABILITY = 0.5
+
+
+# Jaro-Winkler is a DuckDB built-in; on Spark it is Splink's UDF from the similarity jar.
+JARO_WINKLER = {"duckdb": "jaro_winkler_similarity", "spark": "jaro_winkler"}
+
+
+def _swapped_names_sql(engine: str) -> str:
+    # Both halves must cross-match, else a swapped record would match any sibling via the family name.
+    jw = JARO_WINKLER[engine]
+    return (
+        f"(given_key_l = family_key_r and {jw}(family_key_l, given_key_r) >= 0.88)"
+        f" or (family_key_l = given_key_r and {jw}(given_key_l, family_key_r) >= 0.88)"
+    )
+
+
+def auto_link_evidence_sql(extra_identifiers: Sequence[str] = ()) -> str:
+    """SQL condition a scored pair must also meet to be linked automatically.
+
+    Family name, address and postcode describe a household, not a child: siblings share them, and twins
+    share the date of birth too. So besides the score, an automatic link needs personal evidence: the
+    same valid NHS number (or extra identifier), or given names that agree at some level, or - when one
+    given name is missing - dates of birth that agree. Two different given names (twins) or no personal
+    field at all (a nameless, dateless record at a family's address) are left for review instead.
+    Gamma -1 is a null level and 0 the "else" level.
+    """
+    # An identifier copied from a sibling's record must not outweigh a different name and birthday.
+    strong = [
+        f"({condition} and not (gamma_given_name = 0 and gamma_date_of_birth = 0))"
+        for condition in ["gamma_nhs = 1", *(f"gamma_{column} = 2" for column in extra_identifiers)]
+    ]
+    personal = ["gamma_given_name > 0", "(gamma_given_name = -1 and gamma_date_of_birth > 0)"]
+    return "(" + " or ".join([*strong, *personal]) + ")"
+
+
+def _given_name(engine: str) -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_levels=[
+            cll.NullLevel("given_key"),
+            cll.ExactMatchLevel("given_key", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("given_canon").configure(label_for_charts="Nickname or spelling variant"),
+            cll.JaroWinklerLevel("given_key", 0.92),
+            cll.ExactMatchLevel("given_phon").configure(label_for_charts="Sounds alike"),
+            cll.CustomLevel(
+                _swapped_names_sql(engine),
+                label_for_charts="Given and family names swapped",
+                base_dialect_str=engine,
+            ),
+            cll.JaroWinklerLevel("given_key", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _family_name(engine: str) -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_levels=[
+            cll.NullLevel("family_key"),
+            cll.ExactMatchLevel("family_key", term_frequency_adjustments=True),
+            cll.JaroWinklerLevel("family_key", 0.92),
+            cll.ArrayIntersectLevel("family_tokens", min_intersection=1).configure(
+                label_for_charts="Shares a part of a double-barrelled name"
+            ),
+            cll.ExactMatchLevel("family_phon").configure(label_for_charts="Sounds alike"),
+            # The given-name comparison already scores a swap; counted again here it would outweigh
+            # everything else, so this level is fixed at weight 0 (m = u).
+            cll.CustomLevel(
+                _swapped_names_sql(engine),
+                label_for_charts="Given and family names swapped",
+                base_dialect_str=engine,
+            ).configure(
+                m_probability=0.05, u_probability=0.05, fix_m_probability=True, fix_u_probability=True
+            ),
+            cll.JaroWinklerLevel("family_key", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _date_of_birth() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_levels=[
+            cll.NullLevel("dob_year"),
+            cll.ExactMatchLevel("dob"),
+            cll.CustomLevel("dob_l = dob_swap_r", label_for_charts="Day and month swapped"),
+            cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="One digit wrong"),
+            cll.DamerauLevenshteinLevel("dob", 2).configure(label_for_charts="Two digits wrong"),
+            cll.ExactMatchLevel("dob_month").configure(label_for_charts="Same month (one partial)"),
+            cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _postcode() -> ComparisonCreator:
+    same_postcode = cll.ExactMatchLevel("postcode")
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_levels=[
+            cll.CustomLevel(
+                "(postcode_l is null or postcode_r is null)"
+                " and (address_key_l is null or address_key_r is null)"
+            ).configure(is_null_level=True),
+            cll.And(same_postcode, cll.ExactMatchLevel("address_key")).configure(
+                label_for_charts="Same postcode and address"
+            ),
+            cll.And(same_postcode, cll.JaroWinklerLevel("address_key", 0.9)).configure(
+                label_for_charts="Same postcode, address nearly the same"
+            ),
+            same_postcode,
+            cll.ExactMatchLevel("address_key").configure(label_for_charts="Same address, postcode differs"),
+            cll.DamerauLevenshteinLevel("postcode", 1).configure(label_for_charts="Postcode one typo"),
+            cll.JaroWinklerLevel("address_key", 0.9).configure(label_for_charts="Address nearly the same"),
+            # One side has an address line only: nothing more to compare.
+            cll.CustomLevel("postcode_l is null or postcode_r is null").configure(is_null_level=True),
+            cll.ExactMatchLevel("postcode_district"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _identifier(column: str) -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            cll.DamerauLevenshteinLevel(column, 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def comparisons(extra_identifiers: Sequence[str] = (), engine: str = "duckdb") -> list[ComparisonCreator]:
+    found: list[ComparisonCreator] = [
+        _given_name(engine),
+        _family_name(engine),
+        _date_of_birth(),
+        _postcode(),
+        # An invalid NHS number is already null here, so "else" means two valid, different numbers.
+        cl.ExactMatch("nhs"),
+        cl.ExactMatch("sex"),
+    ]
+    found.extend(_identifier(column) for column in extra_identifiers)
+    return found
+
+
+def blocking_rules(extra_identifiers: Sequence[str] = ()) -> list[BlockingRuleCreator | str]:
+    """Candidate pairs: each true pair should survive at least one rule despite its errors."""
+    rules: list[BlockingRuleCreator | str] = [
+        block_on("nhs"),
+        block_on("given_canon", "dob"),
+        block_on("family_key", "dob"),
+        block_on("given_canon", "family_phon", "dob_year"),
+        block_on("given_phon", "family_key", "postcode_district"),
+        block_on("family_key", "postcode"),
+        block_on("given_canon", "postcode"),
+        block_on("dob", "postcode"),
+        "l.given_key = r.family_key and l.family_key = r.given_key",
+        "l.dob = r.dob_swap and l.family_phon = r.family_phon",
+        block_on("given_phon", "family_phon", "dob_month"),
+        block_on("postcode", "dob_year"),
+        block_on("address_key", "given_phon"),
+    ]
+    rules.extend(block_on(column) for column in extra_identifiers)
+    return rules
+
+
+def deterministic_rules(extra_identifiers: Sequence[str] = ()) -> list[BlockingRuleCreator | str]:
+    """Rules that admit almost no false pairs, used only to estimate the prior match probability."""
+    rules: list[BlockingRuleCreator | str] = [
+        block_on("nhs", "dob"),
+        block_on("given_key", "family_key", "dob"),
+        "l.given_key = r.family_key and l.family_key = r.given_key and l.dob = r.dob",
+    ]
+    rules.extend(block_on(column, "dob") for column in extra_identifiers)
+    return rules
+
+
+# Estimating m by EM needs blocks where matches are common but not universal. Each rule leaves the
+# comparisons it blocks on untrained, so the two rules together train every comparison.
+TRAINING_RULES: tuple[BlockingRuleCreator, ...] = (
+    block_on("dob"),
+    block_on("given_canon", "family_phon", "postcode_district"),
+)
+
+
+LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
+
+
+def settings(
+    link_type: LinkType = "dedupe_only", extra_identifiers: Sequence[str] = (), engine: str = "duckdb"
+) -> SettingsCreator:
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        comparisons=list[Any](comparisons(extra_identifiers, engine)),
+        blocking_rules_to_generate_predictions=list[Any](blocking_rules(extra_identifiers)),
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=False,
+    )

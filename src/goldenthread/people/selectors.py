@@ -1,0 +1,254 @@
+"""Every read of the child index. Visibility lives here: what a user may not see is a 404.
+
+Reads of a person's details or a search are audited here, with the purpose the user gave, in the same
+transaction as the read, so no view can show a card without the audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from goldenthread.agencies.models import Agency
+from goldenthread.agencies.permissions import Permission
+from goldenthread.agencies.selectors import user_has_permission
+from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.people.models import (
+    Identifier,
+    IdentifierKind,
+    ImportBatch,
+    Involvement,
+    MatchReview,
+    NameKind,
+    Person,
+    PersonName,
+    RelationshipKind,
+    ReviewStatus,
+    SourceRecord,
+)
+from goldenthread.people.search import SearchHit, SearchQuery, people_search
+
+
+def _require(user: Any, agency: Agency | None, permission: Permission) -> None:
+    if not user_has_permission(user=user, permission=permission, agency=agency):
+        raise Http404
+
+
+@transaction.atomic
+def person_search_for_user(
+    *, user: Any, agency: Agency | None, query: SearchQuery, purpose: str
+) -> list[SearchHit]:
+    if not user_has_permission(user=user, permission=Permission.SEARCH_CHILD_INDEX, agency=agency):
+        raise PermissionDenied
+    if not purpose:
+        raise ValueError("A search needs a purpose")
+    hits = people_search(query)
+    audit_record(
+        actor=Actor.of(user, agency),
+        action="person.searched",
+        object_type="person",
+        purpose=purpose,
+        details={"criteria": query.criteria(), "results": len(hits)},
+    )
+    return hits
+
+
+def person_current_id_for_user(*, user: Any, agency: Agency | None, person_id: int) -> int:
+    """The id a person now lives under (merges redirect), without revealing anything about them."""
+    _require(user, agency, Permission.VIEW_CHILD_DATA)
+    current, seen = person_id, set()
+    while current not in seen:
+        seen.add(current)
+        found = Person.objects.filter(pk=current).values_list("merged_into_id", flat=True)
+        if not found:
+            raise Http404
+        if found[0] is None:
+            return current
+        current = found[0]
+    raise Http404  # a merge cycle: never written by the actions, refuse rather than loop
+
+
+@dataclass
+class RelationshipView:
+    label: str
+    other: Person
+
+
+@dataclass
+class Card:
+    person: Person
+    other_names: list[PersonName] = field(default_factory=list)
+    addresses: list[Any] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    involvements: list[Involvement] = field(default_factory=list)
+    relationships: list[RelationshipView] = field(default_factory=list)
+    records: list[SourceRecord] = field(default_factory=list)
+
+    @property
+    def lead_professionals(self) -> list[Involvement]:
+        return [
+            i for i in self.involvements if i.is_lead_professional and i.is_current and not i.is_sensitive
+        ]
+
+    @property
+    def agencies(self) -> list[str]:
+        return sorted({i.agency.name for i in self.involvements})
+
+
+_INVERSE = {
+    RelationshipKind.PARENT_OF: "Child of",
+    RelationshipKind.HAS_PARENTAL_RESPONSIBILITY_FOR: "Parental responsibility held by",
+    RelationshipKind.CARER_OF: "Cared for by",
+    RelationshipKind.SIBLING_OF: "Sibling of",
+    RelationshipKind.HOUSEHOLD_MEMBER: "Household member with",
+}
+
+
+def _card(person: Person, *, with_records: bool) -> Card:
+    card = Card(person=person)
+    if with_records:
+        card.records = list(
+            person.source_records.select_related("agency", "reviewed_by").order_by("agency__name")
+        )
+    if person.is_shielded:
+        # Shielded: identity and a brokered contact only. Nothing that could lead to where they are.
+        return card
+    seen: set[tuple[str, str, str]] = set()
+    for name in person.names.all().order_by("kind", "family_name", "given_name"):
+        key = (name.kind, name.given_key, name.family_key)
+        primary = (name.given_name, name.family_name) == (person.given_name, person.family_name)
+        if key not in seen and not (name.kind == NameKind.PRIMARY and primary):
+            seen.add(key)
+            card.other_names.append(name)
+    card.addresses = list(person.addresses.all().order_by("-from_date", "-pk"))
+    identifiers = person.identifiers.exclude(kind=IdentifierKind.AGENCY_LOCAL).select_related(
+        "issuing_agency"
+    )
+    card.identifiers = list({(i.kind, i.value): i for i in identifiers}.values())
+    card.involvements = list(person.involvements.select_related("agency"))
+    for rel in person.relationships_from.select_related("to_person"):
+        card.relationships.append(RelationshipView(rel.get_kind_display(), rel.to_person))
+    for rel in person.relationships_to.select_related("from_person"):
+        card.relationships.append(RelationshipView(_INVERSE[RelationshipKind(rel.kind)], rel.from_person))
+    return card
+
+
+@transaction.atomic
+def person_get_for_user(*, user: Any, agency: Agency | None, person_id: int, purpose: str) -> Card:
+    """A person's card, audited with the purpose; 404 when absent, merged away or not for this user."""
+    _require(user, agency, Permission.VIEW_CHILD_DATA)
+    if not purpose:
+        raise ValueError("Viewing a card needs a purpose")
+    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+    if person is None:
+        raise Http404
+    audit_record(
+        actor=Actor.of(user, agency),
+        action="person.viewed",
+        object_type="person",
+        object_id=person.pk,
+        purpose=purpose,
+    )
+    with_records = user_has_permission(user=user, permission=Permission.REVIEW_MATCHES, agency=agency)
+    return _card(person, with_records=with_records)
+
+
+# --- the review queue and imports ---------------------------------------------------------------------
+
+
+def match_reviews_open_for(*, user: Any, agency: Agency | None) -> QuerySet[MatchReview]:
+    """Open reviews of records this agency sent: its data officers resolve its matches."""
+    _require(user, agency, Permission.REVIEW_MATCHES)
+    return (
+        MatchReview.objects.filter(status=ReviewStatus.OPEN, source_record__agency=agency)
+        .select_related("source_record", "candidate_record__agency")
+        .order_by("-weight", "created_at", "pk")
+    )
+
+
+def match_reviews_open_count(*, agency: Agency | None) -> int:
+    return MatchReview.objects.filter(status=ReviewStatus.OPEN, source_record__agency=agency).count()
+
+
+@dataclass(frozen=True)
+class ComparedField:
+    label: str
+    incoming: str
+    candidate: str
+    weight: float | None = None
+    outcome: str = ""
+
+
+_SHOWN = (
+    ("given_name", "Given name"),
+    ("family_name", "Family name"),
+    ("other_names", "Other names"),
+    ("date_of_birth", "Date of birth"),
+    ("sex", "Sex"),
+    ("nhs_number", "NHS number"),
+    ("address_line", "Address"),
+    ("postcode", "Postcode"),
+    ("service", "Service"),
+)
+
+
+@transaction.atomic
+def match_review_get_for_user(
+    *, user: Any, agency: Agency | None, review_id: int
+) -> tuple[MatchReview, list[ComparedField]]:
+    """A review and its two records side by side, as the agencies wrote them, with each field's weight."""
+    _require(user, agency, Permission.REVIEW_MATCHES)
+    review = (
+        MatchReview.objects.filter(pk=review_id, source_record__agency=agency)
+        .select_related("source_record__agency", "candidate_record__agency", "decided_by")
+        .first()
+    )
+    if review is None:
+        raise Http404
+    audit_record(
+        actor=Actor.of(user, agency),
+        action="match_review.viewed",
+        object_type="match_review",
+        object_id=review.pk,
+        purpose="Reviewing a possible match in the child index",
+    )
+    weights = {w["field"]: w for w in review.fields}
+    rows = []
+    for name, label in _SHOWN:
+        weight = weights.get(name)
+        rows.append(
+            ComparedField(
+                label,
+                review.source_record.value(name),
+                review.candidate_record.value(name),
+                weight["weight"] if weight else None,
+                weight["outcome"] if weight else "",
+            )
+        )
+    return review, rows
+
+
+def source_record_get_for_user(*, user: Any, agency: Agency | None, record_id: int) -> SourceRecord:
+    """One of this agency's records, for its data officers to separate from the person it is linked to."""
+    _require(user, agency, Permission.REVIEW_MATCHES)
+    record = SourceRecord.objects.filter(pk=record_id, agency=agency).select_related("person").first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def import_batches_for(*, user: Any, agency: Agency | None) -> QuerySet[ImportBatch]:
+    _require(user, agency, Permission.IMPORT_RECORDS)
+    return ImportBatch.objects.filter(agency=agency).order_by("-started_at", "-pk")
+
+
+def import_batch_get_for_user(*, user: Any, agency: Agency | None, batch_id: int) -> ImportBatch:
+    batch = import_batches_for(user=user, agency=agency).filter(pk=batch_id).first()
+    if batch is None:
+        raise Http404
+    return batch

@@ -1,0 +1,211 @@
+"""The child index in the browser: search, card, import and the review queue. Thin: the work is elsewhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from goldenthread.agencies.permissions import Permission
+from goldenthread.audit.actions import Actor
+from goldenthread.people import scoring
+from goldenthread.people.actions import (
+    LinkError,
+    match_review_link,
+    match_review_separate,
+    person_unmerge,
+    records_import,
+)
+from goldenthread.people.chart import weight_chart
+from goldenthread.people.forms import PURPOSE_LABELS, ImportForm, PurposeForm, ReviewDecisionForm, SearchForm
+from goldenthread.people.importing import ImportFileError
+from goldenthread.people.models import ReviewStatus
+from goldenthread.people.search import SearchQuery
+from goldenthread.people.selectors import (
+    import_batch_get_for_user,
+    import_batches_for,
+    match_review_get_for_user,
+    match_reviews_open_for,
+    person_current_id_for_user,
+    person_get_for_user,
+    person_search_for_user,
+    source_record_get_for_user,
+)
+from goldenthread.web.permissions import permission_required
+
+# Session keys: the purpose given for each child opened, and the last search's purpose and results.
+PURPOSES_KEY = "people.purposes"
+SEARCH_KEY = "people.search"
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.of(request.user, request.agency)  # type: ignore[attr-defined]
+
+
+def _query(data: dict[str, Any]) -> SearchQuery:
+    postcode = data.get("postcode") or ("", "")
+    return SearchQuery(
+        given_name=data.get("given_name", ""),
+        family_name=data.get("family_name", ""),
+        birth=data.get("date_of_birth"),
+        tolerance_days=int(data.get("dob_tolerance") or 0),
+        postcode=postcode[0],
+        postcode_sector=postcode[1],
+        nhs_number=data.get("nhs_number", ""),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.SEARCH_CHILD_INDEX)
+def search(request: HttpRequest) -> HttpResponse:
+    last = request.session.get(SEARCH_KEY, {})
+    form = SearchForm(request.POST or None, initial={"purpose": last.get("purpose_code", "")})
+    hits = None
+    if request.method == "POST" and form.is_valid():
+        purpose_code = form.cleaned_data["purpose"]
+        hits = person_search_for_user(
+            user=request.user,
+            agency=request.agency,  # type: ignore[attr-defined]
+            query=_query(form.cleaned_data),
+            purpose=PURPOSE_LABELS[purpose_code],
+        )
+        request.session[SEARCH_KEY] = {
+            "purpose_code": purpose_code,
+            "results": [hit.person.pk for hit in hits],
+        }
+    return render(request, "people/search.html", {"form": form, "hits": hits})
+
+
+def _purpose_for(request: HttpRequest, person_id: int) -> str:
+    purposes = request.session.get(PURPOSES_KEY, {})
+    if str(person_id) in purposes:
+        return PURPOSE_LABELS.get(purposes[str(person_id)], "")
+    last = request.session.get(SEARCH_KEY, {})
+    # Opening a child from the search just made: the purpose stated for that search carries over.
+    if person_id in last.get("results", []) and last.get("purpose_code") in PURPOSE_LABELS:
+        _remember_purpose(request, person_id, last["purpose_code"])
+        return PURPOSE_LABELS[last["purpose_code"]]
+    return ""
+
+
+def _remember_purpose(request: HttpRequest, person_id: int, code: str) -> None:
+    purposes = dict(request.session.get(PURPOSES_KEY, {}))
+    purposes[str(person_id)] = code
+    request.session[PURPOSES_KEY] = purposes
+
+
+@require_GET
+@permission_required(Permission.VIEW_CHILD_DATA)
+def card(request: HttpRequest, person_id: int) -> HttpResponse:
+    agency = request.agency  # type: ignore[attr-defined]
+    current = person_current_id_for_user(user=request.user, agency=agency, person_id=person_id)
+    if current != person_id:
+        return redirect("people:card", person_id=current)
+    purpose = _purpose_for(request, person_id)
+    if not purpose:
+        return redirect("people:purpose", person_id=person_id)
+    the_card = person_get_for_user(user=request.user, agency=agency, person_id=person_id, purpose=purpose)
+    return render(
+        request, "people/card.html", {"card": the_card, "person": the_card.person, "purpose": purpose}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.VIEW_CHILD_DATA)
+def purpose(request: HttpRequest, person_id: int) -> HttpResponse:
+    current = person_current_id_for_user(user=request.user, agency=request.agency, person_id=person_id)  # type: ignore[attr-defined]
+    last = request.session.get(SEARCH_KEY, {})
+    form = PurposeForm(request.POST or None, initial={"purpose": last.get("purpose_code", "")})
+    if request.method == "POST" and form.is_valid():
+        _remember_purpose(request, current, form.cleaned_data["purpose"])
+        return redirect("people:card", person_id=current)
+    return render(request, "people/purpose.html", {"form": form, "person_id": current})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.IMPORT_RECORDS)
+def import_records(request: HttpRequest) -> HttpResponse:
+    agency = request.agency  # type: ignore[attr-defined]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # Synchronous for now: a few thousand rows take seconds; the summary page follows.
+            batch = records_import(
+                agency=agency,
+                filename=upload.name,
+                content=upload.read(),
+                by=_actor(request),
+                by_user=request.user,  # type: ignore[arg-type]
+            )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, f"Imported {upload.name}: {batch.rows_total} rows read")
+            return redirect("people:import-detail", batch_id=batch.pk)
+    batches = import_batches_for(user=request.user, agency=agency)[:20]
+    return render(request, "people/import.html", {"form": form, "batches": batches})
+
+
+@require_GET
+@permission_required(Permission.IMPORT_RECORDS)
+def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
+    return render(request, "people/import_detail.html", {"batch": batch})
+
+
+@require_GET
+@permission_required(Permission.REVIEW_MATCHES)
+def reviews(request: HttpRequest) -> HttpResponse:
+    queue = match_reviews_open_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+    return render(request, "people/reviews.html", {"reviews": queue[:200], "count": queue.count()})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.REVIEW_MATCHES)
+def review(request: HttpRequest, review_id: int) -> HttpResponse:
+    agency = request.agency  # type: ignore[attr-defined]
+    the_review, rows = match_review_get_for_user(user=request.user, agency=agency, review_id=review_id)
+    form = ReviewDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = match_review_link if form.cleaned_data["decision"] == "link" else match_review_separate
+        try:
+            decide(review=the_review, by=_actor(request), by_user=request.user)  # type: ignore[arg-type]
+        except LinkError as exc:
+            form.add_error(None, str(exc))
+        else:
+            done = (
+                "Linked: one person"
+                if form.cleaned_data["decision"] == "link"
+                else "Kept as different people"
+            )
+            messages.success(request, done)
+            return redirect("people:reviews")
+    chart = weight_chart([(r.label, r.outcome, r.weight) for r in rows if r.weight is not None])
+    context = {
+        "review": the_review,
+        "rows": rows,
+        "chart": chart,
+        "form": form,
+        "is_open": the_review.status == ReviewStatus.OPEN,
+        "auto_weight": scoring.AUTO_LINK_WEIGHT,
+        "review_weight": scoring.REVIEW_WEIGHT,
+    }
+    return render(request, "people/review.html", context)
+
+
+@require_POST
+@permission_required(Permission.REVIEW_MATCHES)
+def record_unlink(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = source_record_get_for_user(user=request.user, agency=request.agency, record_id=record_id)  # type: ignore[attr-defined]
+    try:
+        person_unmerge(record=record, by=_actor(request), by_user=request.user)  # type: ignore[arg-type]
+    except LinkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Record {record.local_id} was separated onto a person of its own")
+    return redirect(reverse("people:card", kwargs={"person_id": record.person_id}))

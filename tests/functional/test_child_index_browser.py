@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from goldenthread.agencies.models import AgencyKind, Membership
+from goldenthread.agencies.permissions import Role
+from goldenthread.people.models import MatchReview, ReviewStatus, SourceRecord
+from tests.integration.people_support import csv_bytes
+from tests.support.personas import PASSWORD, agency_get_or_make, persona_make
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(os.environ.get("GOLDENTHREAD_SCREENSHOTS", "var/screenshots"))
+
+SOCIAL_CARE = [
+    {
+        "local_id": "CSC-1001",
+        "given_name": "Leo",
+        "family_name": "Marsh",
+        "date_of_birth": "2017-05-02",
+        "sex": "male",
+        "address_line": "7 Heron Close",
+        "postcode": "NS4 7HQ",
+        "service": "Child in need team",
+        "practitioner_name": "Samira Ahmed",
+        "practitioner_phone": "01234 100200",
+        "practitioner_email": "s.ahmed@csc.example",
+        "lead_professional": "yes",
+    },
+    {
+        "local_id": "CSC-1002",
+        "given_name": "Ivy",
+        "family_name": "Marsh",
+        "date_of_birth": "2019-10-03",
+        "sex": "female",
+        "address_line": "7 Heron Close",
+        "postcode": "NS4 7HQ",
+        "service": "Child in need team",
+        "practitioner_name": "Samira Ahmed",
+    },
+]
+POLICE = [
+    # Leo again, without a date of birth: plausible but not certain, so it waits for review.
+    {
+        "local_id": "NP/24/0193",
+        "given_name": "Leo",
+        "family_name": "Marsh",
+        "address_line": "7 Heron Cl",
+        "postcode": "NS47HQ",
+        "service": "Public Protection Unit",
+        "practitioner_name": "DC Tom Walsh",
+        "practitioner_email": "t.walsh@police.example",
+    },
+    # Ivy with her birthday's day and month swapped: still a clear match, linked automatically.
+    {
+        "local_id": "NP/24/0194",
+        "given_name": "Ivy",
+        "family_name": "Marsh",
+        "date_of_birth": "2019-03-10",
+        "postcode": "NS4 7HQ",
+        "service": "Public Protection Unit",
+        "practitioner_name": "DC Tom Walsh",
+    },
+]
+
+
+def _sign_in(page: Any, base: str, officer: Any) -> None:
+    page.goto(base + "/")
+    page.get_by_label("Username").fill(officer.user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/two-factor/verify/")
+    page.get_by_label("Security code").fill(officer.current_token())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(base + "/")
+
+
+def _act_for(page: Any, base: str, name: str) -> None:
+    if page.get_by_test_id("acting-agency").inner_text() != name:
+        page.get_by_label("Act for").select_option(label=name)
+        page.get_by_role("button", name="Switch").click()
+        page.wait_for_url(base + "/")
+    assert page.get_by_test_id("acting-agency").inner_text() == name
+
+
+def _import(page: Any, path: Path) -> None:
+    page.get_by_role("link", name="Import records").click()
+    page.get_by_label("File of records").set_input_files(str(path))
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_url("**/children/import/*/")
+
+
+def test_browser_data_officer_imports_two_agencies_resolves_review_and_sees_card(
+    live_server: Any, page: Any, tmp_path: Path
+) -> None:
+    officer = persona_make("ig_officer")
+    police = agency_get_or_make("test-police", AgencyKind.POLICE)
+    Membership.objects.create(
+        user=officer.user, agency=police, role=Role.IG_OFFICER, started_at=timezone.now()
+    )
+    (tmp_path / "social-care.csv").write_bytes(csv_bytes(SOCIAL_CARE))
+    (tmp_path / "police.csv").write_bytes(csv_bytes(POLICE))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    _sign_in(page, live_server.url, officer)
+    _act_for(page, live_server.url, officer.agency.name)
+    _import(page, tmp_path / "social-care.csv")
+    assert page.get_by_test_id("rows-rejected").inner_text() == "0"
+
+    _act_for(page, live_server.url, police.name)
+    _import(page, tmp_path / "police.csv")
+    assert page.get_by_test_id("queued").inner_text().startswith("1")
+
+    page.get_by_role("link", name="Review matches").first.click()
+    page.get_by_test_id("review-queue").get_by_role("link").first.click()
+    assert page.get_by_role("heading", name="Are these the same person?").is_visible()
+    assert page.get_by_test_id("weight-chart").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "child-index-review.png"), full_page=True)
+    page.get_by_label("Yes, the same person: link them").check()
+    page.get_by_role("button", name="Save decision").click()
+    assert page.get_by_text("Linked: one person").is_visible()
+    assert page.get_by_test_id("queue-empty").is_visible()
+    assert MatchReview.objects.get().status == ReviewStatus.LINKED
+
+    page.get_by_role("link", name="Find a child").click()
+    page.get_by_label("Given name").fill("Leo")
+    page.get_by_label("Family name").fill("Marsh")
+    page.get_by_label("Why are you looking?").select_option(label="Checking the accuracy of the child index")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_test_id("search-results").get_by_role("link", name="Leo Marsh").click()
+
+    assert page.get_by_test_id("card-name").inner_text().startswith("Leo Marsh")
+    involvements = page.get_by_test_id("involvements").inner_text()
+    assert "Child in need team" in involvements and "Public Protection Unit" in involvements
+    assert officer.agency.name in involvements and police.name in involvements
+    assert "Samira Ahmed" in page.get_by_test_id("lead-professional").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "child-index-card.png"), full_page=True)
+    ivy = SourceRecord.objects.get(local_id="CSC-1002").person_id
+    assert SourceRecord.objects.get(local_id="NP/24/0194").person_id == ivy
+    leo = SourceRecord.objects.get(local_id="CSC-1001").person_id
+    assert set(SourceRecord.objects.filter(person_id=leo).values_list("local_id", flat=True)) == {
+        "CSC-1001",
+        "NP/24/0193",
+    }

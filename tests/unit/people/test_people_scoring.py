@@ -1,0 +1,63 @@
+"""The online matcher's per-field weights and bands (pure: no database)."""
+
+from __future__ import annotations
+
+from goldenthread.people import scoring
+from goldenthread.people.chart import weight_chart
+from goldenthread.people.keys import NameKeys, RecordKeys, parse_birth_date
+
+
+def _keys(
+    given: str, family: str, dob: str = "", sex: str = "", postcode: str = "", nhs: str = ""
+) -> RecordKeys:
+    return RecordKeys(
+        names=NameKeys.of(given, family),
+        birth=parse_birth_date(dob) if dob else None,
+        sex=sex,
+        postcode=postcode,
+        postcode_sector=postcode[:-2] if postcode else "",
+        nhs_number=nhs,
+    )
+
+
+def test_scoring_nickname_counts_as_variant_not_difference() -> None:
+    weights = scoring.compare(_keys("Bill", "Smith"), _keys("William", "Smith"))
+    given = next(w for w in weights if w.field == "given_name")
+    assert given.outcome == "Nickname or spelling variant" and given.weight > 4
+
+
+def test_scoring_day_month_swap_is_evidence_for() -> None:
+    weights = scoring.compare(_keys("A", "B", "2015-03-04"), _keys("A", "B", "2015-04-03"))
+    dob = next(w for w in weights if w.field == "date_of_birth")
+    assert dob.outcome == "Day and month swapped" and dob.weight > 0
+
+
+def test_scoring_missing_field_contributes_nothing() -> None:
+    assert [w.field for w in scoring.compare(_keys("Amy", "Smith"), _keys("Amy", ""))] == ["given_name"]
+
+
+def test_scoring_band_full_agreement_links_automatically() -> None:
+    same = _keys("Amy", "Smith", "2015-03-04", "female", "NS1 4AB")
+    assert scoring.band(scoring.compare(same, same)) == scoring.AUTO
+
+
+def test_scoring_band_household_evidence_alone_needs_review() -> None:
+    # Same family name and address and a twin's birthday, but a different given name: never automatic.
+    weights = scoring.compare(
+        _keys("Amy", "Smith", "2015-03-04", "", "NS1 4AB"), _keys("Zoe", "Smith", "2015-03-04", "", "NS1 4AB")
+    )
+    assert scoring.total(weights) >= scoring.AUTO_LINK_WEIGHT
+    assert scoring.band(weights) == scoring.REVIEW
+
+
+def test_scoring_band_different_child_is_new() -> None:
+    weights = scoring.compare(_keys("Amy", "Smith", "2015-03-04"), _keys("Oskar", "Nowak", "2011-09-12"))
+    assert scoring.band(weights) == scoring.NEW
+
+
+def test_chart_bars_for_left_and_against_right() -> None:
+    chart = weight_chart([("Given name", "Same", 6.4), ("Date of birth", "Different", -4.8)])
+    for_bar, against_bar = chart.bars
+    assert for_bar.x == chart.centre and for_bar.fill == "#00703c"
+    assert against_bar.x + against_bar.width == chart.centre and against_bar.fill == "#d4351c"
+    assert chart.total == 1.6

@@ -133,3 +133,14 @@ def test_card_of_merged_person_redirects_to_the_surviving_person(signed_in: Any,
 
 def test_card_unknown_person_is_404(signed_in: Any) -> None:
     assert _card(signed_in("social_worker"), 999999).status_code == 404
+
+
+def test_card_links_practitioner_to_decision_guide_for_this_child(signed_in: Any) -> None:
+    import_rows("health", [AMELIA])
+    person_id = record("health", "H-1").person_id
+    page = _with_purpose(signed_in("police_officer"), person_id).content.decode()
+    assert f"{reverse('sharing:guide')}?child=person-{person_id}" in page
+    # An IG officer sees the card but records no decisions, so no link.
+    ig_page = _with_purpose(signed_in("ig_officer"), person_id).content.decode()
+    assert "Amelia Kowalski" in ig_page
+    assert "card-decision-guide" not in ig_page

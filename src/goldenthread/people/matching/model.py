@@ -181,14 +181,17 @@ def blocking_rules(extra_identifiers: Sequence[str] = ()) -> list[BlockingRuleCr
         block_on("nhs"),
         block_on("given_canon", "dob"),
         block_on("family_key", "dob"),
-        block_on("given_canon", "family_phon", "dob_year"),
+        block_on("given_canon", "family_phon", "dob_month"),
         block_on("given_phon", "family_key", "postcode_district"),
         block_on("family_key", "postcode"),
         block_on("given_canon", "postcode"),
         block_on("dob", "postcode"),
-        "l.given_key = r.family_key and l.family_key = r.given_key",
+        # Names such as Ali, Ahmed and Hussain are both given and family names, so a swap alone would
+        # pair every "Ali Ahmed" with every "Ahmed Ali": the birth year keeps the block small.
+        "l.given_key = r.family_key and l.family_key = r.given_key and l.dob_year = r.dob_year",
+        "l.given_key = r.family_key and l.family_key = r.given_key and l.postcode = r.postcode",
         "l.dob = r.dob_swap and l.family_phon = r.family_phon",
-        block_on("given_phon", "family_phon", "dob_month"),
+        block_on("given_phon", "family_phon", "dob"),
         block_on("postcode", "dob_year"),
         block_on("address_key", "given_phon"),
     ]

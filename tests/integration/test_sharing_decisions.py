@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
+from goldenthread.immutable import ImmutableRecordError
 from goldenthread.sharing import actions as sharing_actions
 from goldenthread.sharing.actions import SharingError, decision_record, endorsement_record
-from goldenthread.sharing.models import Decision, DecisionItem, Endorsement, ImmutableRecordError
+from goldenthread.sharing.models import Decision, DecisionItem, Endorsement
 from goldenthread.sharing.rules import ItemInput
 from goldenthread.sharing.tasks import endorsement_tasks
 from goldenthread.sharing.workdays import one_working_day_after

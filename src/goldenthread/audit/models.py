@@ -6,27 +6,18 @@ speaks of, and must never be changed by a cascade.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
+
+from goldenthread.immutable import ImmutableModel, ImmutableQuerySet, ImmutableRecordError
 
 GENESIS_HASH = "0" * 64
 
 
-class AuditImmutableError(Exception):
-    """Raised when code tries to change or remove an audit event."""
+# Kept under its old name for callers that catch it.
+AuditImmutableError = ImmutableRecordError
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    # Bulk paths skip Model.save/delete, so they are closed here too.
-    def update(self, **kwargs: Any) -> int:
-        raise AuditImmutableError("Audit events cannot be changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditImmutableError("Audit events cannot be deleted")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(ImmutableModel):
     seq = models.PositiveBigIntegerField(unique=True, help_text="Position in the chain, from 1 without gaps")
     occurred_at = models.DateTimeField(help_text="UTC")
     actor_id = models.CharField(max_length=64, blank=True, help_text="User id as text; blank for the system")
@@ -40,7 +31,7 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]
@@ -51,11 +42,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditImmutableError("Audit events cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditImmutableError("Audit events cannot be deleted")

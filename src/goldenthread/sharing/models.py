@@ -8,7 +8,6 @@ decision that names the one it supersedes.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,23 +15,7 @@ from django.db.models import F, Q
 
 from goldenthread.agencies.models import Agency
 from goldenthread.agencies.permissions import Role
-
-
-class ImmutableRecordError(Exception):
-    """Raised when code tries to change or remove a recorded decision, item or endorsement."""
-
-
-class _Immutable(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError(f"A recorded {self._meta.verbose_name} cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableRecordError(f"A recorded {self._meta.verbose_name} cannot be deleted")
+from goldenthread.immutable import ImmutableModel
 
 
 class Outcome(models.TextChoices):
@@ -115,7 +98,7 @@ class AdviceRequest(models.Model):
         return self.answered_at is not None
 
 
-class Decision(_Immutable):
+class Decision(ImmutableModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="decisions")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
@@ -215,7 +198,7 @@ class Decision(_Immutable):
         return self.needs_endorsement and due is not None and now > due and not self.is_endorsed
 
 
-class DecisionItem(_Immutable):
+class DecisionItem(ImmutableModel):
     """One piece of information to be shared, marked as fact or opinion."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="items")
@@ -235,7 +218,7 @@ class DecisionItem(_Immutable):
         return f"Item {self.position} of decision {self.decision_id}"
 
 
-class Endorsement(_Immutable):
+class Endorsement(ImmutableModel):
     """A manager's endorsement of a decision to share without consent, before or (emergency) after."""
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="endorsement")

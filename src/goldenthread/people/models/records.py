@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from goldenthread.agencies.models import Agency
+from goldenthread.immutable import ImmutableModel
 from goldenthread.people.models.person import DobPrecision, Person, Sex
 
 
@@ -129,7 +130,7 @@ class LinkReason(models.TextChoices):
     UNMERGE = "unmerge", "Unmerge"
 
 
-class SourceRecordLink(models.Model):
+class SourceRecordLink(ImmutableModel):
     """History of which person a source record belonged to. Append-only: a change is a new row."""
 
     source_record = models.ForeignKey(SourceRecord, on_delete=models.PROTECT, related_name="link_history")
@@ -151,14 +152,6 @@ class SourceRecordLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_record_id} -> {self.person_id} ({self.reason})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Link history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Link history is append-only")
 
 
 class ReviewStatus(models.TextChoices):

@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP_STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 NODE_STAMP := node_modules/.installed
 ASSETS := build/static/goldenthread/app.css
 
@@ -29,7 +30,12 @@ run: setup
 	@echo "Golden Thread is starting on http://127.0.0.1:8000 (Ctrl+C stops it)"
 	$(BIN)/goldenthread serve --bind 127.0.0.1:8000
 
-test: setup
+# The suite also runs the Spark engine of `goldenthread link`, so it needs pyspark (not needed to run).
+$(SPARK_STAMP): $(PIP_STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,spark]'
+	@touch $@
+
+test: setup $(SPARK_STAMP)
 	scripts/test.sh
 
 lint: setup
@@ -42,7 +48,7 @@ typecheck: setup
 # Regenerates the transitive pins after a change to pyproject.toml's direct pins.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	.lock-venv/bin/pip install --quiet -e '.[dev,spark,bench]'
 	.lock-venv/bin/pip freeze --exclude-editable | sort > constraints.txt
 	rm -rf .lock-venv
 

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
 scripts/ensure-chromium.sh
+scripts/ensure-java.sh
 PG_URL=$(scripts/ensure-postgres.sh)
 export GOLDENTHREAD_ENV=test GOLDENTHREAD_CHROMIUM=${GOLDENTHREAD_CHROMIUM:-/usr/bin/chromium}
 

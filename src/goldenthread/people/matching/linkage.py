@@ -228,11 +228,16 @@ def _spark_database() -> tuple[Any, Callable[[], None]]:
     from splink import SparkAPI
     from splink.backends.spark import similarity_jar_location
 
+    # Local mode talks to itself only: bind to loopback rather than guess an interface.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    log_config = Path(__file__).with_name("spark-log4j2.properties")
     workdir = tempfile.TemporaryDirectory(prefix="goldenthread-spark-")
     spark = (
         SparkSession.builder.master("local[*]")
         .appName("goldenthread-link")
         .config("spark.jars", similarity_jar_location())
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log_config.as_uri()}")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", os.environ.get("GOLDENTHREAD_SPARK_MEMORY", "4g"))
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.default.parallelism", "8")

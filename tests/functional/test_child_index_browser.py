@@ -147,3 +147,33 @@ def test_browser_data_officer_imports_two_agencies_resolves_review_and_sees_card
         "CSC-1001",
         "NP/24/0193",
     }
+
+
+def test_browser_long_import_shows_progress_and_goes_on_to_its_summary(
+    live_server: Any, page: Any, tmp_path: Path, settings: Any
+) -> None:
+    # A few rows per request, so that a small file needs several requests as a long one would.
+    settings.IMPORT_CHUNK_ROWS = 2
+    officer = persona_make("ig_officer")
+    rows = [
+        {
+            **SOCIAL_CARE[0],
+            "local_id": f"CSC-2{n:03d}",
+            "given_name": name,
+            "date_of_birth": f"2016-0{n}-1{n}",
+        }
+        for n, name in enumerate(["Ada", "Bea", "Cal", "Dan", "Eve", "Fay", "Gil", "Hal", "Ian"], 1)
+    ]
+    (tmp_path / "long.csv").write_bytes(csv_bytes(rows))
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url) if "/continue/" in request.url else None)
+
+    _sign_in(page, live_server.url, officer)
+    _act_for(page, live_server.url, officer.agency.name)
+    _import(page, tmp_path / "long.csv")
+    # The page script goes on from the first chunk's progress to the finished summary by itself.
+    page.get_by_test_id("import-summary").wait_for()
+    assert page.get_by_test_id("rows-rejected").inner_text() == "0"
+    assert page.get_by_test_id("import-progress").count() == 0
+    assert len(seen) == 4  # 9 rows: 2 in the upload's request, then 2, 2, 2 and the last 1
+    assert SourceRecord.objects.filter(agency=officer.agency).count() == 9

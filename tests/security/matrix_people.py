@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from goldenthread.audit.actions import Actor
+from goldenthread.people.actions import records_import_start
 from goldenthread.people.models import ImportBatch, MatchReview
-from tests.integration.people_support import AMELIA, import_rows, record, row
+from tests.integration.people_support import AMELIA, agency, csv_bytes, import_rows, record, row
 from tests.security.access import GOVERNANCE, Case, only
 
 CHILD_DATA = ["police_officer", "school_dsl", "health_visitor", "social_worker", "manager", "ig_officer"]
@@ -26,6 +28,14 @@ def _index(made: dict[str, Any]) -> dict[str, Any]:
         "review_id": MatchReview.objects.get().pk,
         "batch_id": ImportBatch.objects.get(agency__code="test-csc").pk,
     }
+
+
+def _started(made: dict[str, Any]) -> dict[str, Any]:
+    """An import by the data officer's agency that has not applied any row yet."""
+    batch = records_import_start(
+        agency=agency("test-csc"), filename="csc.csv", content=csv_bytes([AMELIA]), by=Actor(username="t")
+    )
+    return {"batch_id": batch.pk}
 
 
 def _merged(made: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +64,13 @@ MATRIX: dict[str, Case] = {
         only(DATA_OFFICERS, 200),
         others=403,
         setup=_index,
+        kwargs=lambda m: {"batch_id": m["batch_id"]},
+    ),
+    "people:import-continue": Case(
+        "post",
+        only(DATA_OFFICERS, "go"),
+        others=403,
+        setup=_started,
         kwargs=lambda m: {"batch_id": m["batch_id"]},
     ),
     "people:reviews": Case("get", only(DATA_OFFICERS, 200), others=403),

@@ -226,6 +226,11 @@ CSRF_TRUSTED_ORIGINS = [
 
 # Set-up links (accounts.setup_tokens) last three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
+# A browser import applies rows for about this long per request, then shows its progress and goes on in
+# the next request, so no request comes near a proxy's or gunicorn's timeout however long the file.
+IMPORT_CHUNK_SECONDS = 2.0
+IMPORT_CHUNK_ROWS: int | None = None  # tests set a row count to see several chunks in a small file
 if PRODUCTION:
     EMAIL_HOST = _required("GOLDENTHREAD_EMAIL_HOST")
     EMAIL_PORT = _env_int("GOLDENTHREAD_EMAIL_PORT", 587)

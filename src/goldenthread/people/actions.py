@@ -6,11 +6,13 @@ its ``person`` and every row derived from it, and appends to its link history, s
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from goldenthread.accounts.models import User
@@ -84,15 +86,26 @@ def records_import(
     by_user: User | None = None,
     progress: Progress | None = None,
 ) -> ImportBatch:
-    """Import an agency's file; raises ImportFileError when the file as a whole cannot be read.
+    """Import an agency's file in one go; raises ImportFileError when the file as a whole cannot be read.
 
     Not one transaction: each row commits on its own so a long import neither holds the database nor
     loses its good rows to one bad one. Re-importing a file changes no record (same agency, local id and
     content hash); only a new batch entry and audit event record that it was tried.
     """
+    batch = records_import_start(agency=agency, filename=filename, content=content, by=by, by_user=by_user)
+    return records_import_continue(batch=batch, by=by, by_user=by_user, progress=progress)
+
+
+def records_import_start(
+    *, agency: Agency, filename: str, content: bytes, by: Actor, by_user: User | None = None
+) -> ImportBatch:
+    """Read and check a file and open its batch; ``records_import_continue`` then applies the rows.
+
+    Raises ImportFileError, saving nothing, when the file as a whole cannot be read. The file is kept on
+    the batch until its last row is done, so an import interrupted by a closed browser can be resumed.
+    """
     parsed = parse_file(content, filename)
-    _check_references(parsed, agency)
-    batch = ImportBatch.objects.create(
+    return ImportBatch.objects.create(
         agency=agency,
         filename=filename[:255],
         file_sha256=parsed.sha256,
@@ -101,21 +114,92 @@ def records_import(
         by_username=by.username,
         started_at=timezone.now(),
         rows_total=len(parsed.rows),
+        content=content,
     )
-    outcomes: list[str] = []
-    applied: list[Row] = []
-    for done, row in enumerate(parsed.rows, 1):
-        if row.errors:
-            outcomes.append("rejected")
-        else:
-            outcome = _row_apply(row=row, agency=agency, batch=batch, by=by, by_user=by_user)
-            outcomes.append(outcome)
-            if outcome != UNCHANGED:
-                applied.append(row)
-        if progress is not None:
-            progress(done, len(parsed.rows))
-    warnings = [w for row in applied if (w := _relationship_apply(row=row, agency=agency))]
-    return _batch_finish(batch=batch, parsed=parsed, outcomes=outcomes, warnings=warnings, by=by)
+
+
+class ImportBusyError(RuntimeError):
+    """Another request is already working on this import."""
+
+
+IMPORT_LEASE = dt.timedelta(minutes=2)
+
+
+def records_import_continue(
+    *,
+    batch: ImportBatch,
+    by: Actor,
+    by_user: User | None = None,
+    max_seconds: float | None = None,
+    max_rows: int | None = None,
+    progress: Progress | None = None,
+) -> ImportBatch:
+    """Apply the next rows of an unfinished import, and finish it after its last row.
+
+    With ``max_seconds`` or ``max_rows`` it stops after that much work (at least one row), so the browser
+    can show progress between chunks and no request runs long. Each row commits with the batch's counters,
+    so an interrupted chunk loses nothing and counts nothing twice. Raises ImportBusyError while another
+    chunk of the same import holds it.
+    """
+    if batch.finished_at is not None:
+        return batch
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    claimed = ImportBatch.objects.filter(free, pk=batch.pk, finished_at__isnull=True).update(
+        lease_until=now + IMPORT_LEASE
+    )
+    if not claimed:
+        batch.refresh_from_db()
+        if batch.finished_at is not None:
+            return batch
+        raise ImportBusyError(f"Import {batch.pk} is already being worked on")
+    try:
+        batch.refresh_from_db()
+        parsed = parse_file(bytes(batch.content or b""), batch.filename)
+        _check_references(parsed, batch.agency)
+        started = time.monotonic()
+        done_now = 0
+        while batch.rows_done < len(parsed.rows):
+            if done_now and max_rows is not None and done_now >= max_rows:
+                break
+            if done_now and max_seconds is not None and time.monotonic() - started >= max_seconds:
+                break
+            row = parsed.rows[batch.rows_done]
+            _row_apply_counted(row=row, batch=batch, by=by, by_user=by_user)
+            done_now += 1
+            if progress is not None:
+                progress(batch.rows_done, len(parsed.rows))
+        if batch.rows_done >= len(parsed.rows):
+            good = [row for row in parsed.rows if not row.errors]
+            warnings = [w for row in good if (w := _relationship_apply(row=row, batch=batch))]
+            return _batch_finish(batch=batch, parsed=parsed, warnings=warnings, by=by)
+        return batch
+    finally:
+        ImportBatch.objects.filter(pk=batch.pk).update(lease_until=None)
+        batch.lease_until = None
+
+
+_COUNTERS = {
+    "rejected": "rows_rejected",
+    UNCHANGED: "rows_unchanged",
+    UPDATED: "rows_updated",
+    CREATED_AUTO: "auto_linked",
+    CREATED_REVIEW: "queued_for_review",
+    CREATED_NEW: "new_people",
+}
+
+
+@transaction.atomic
+def _row_apply_counted(*, row: Row, batch: ImportBatch, by: Actor, by_user: User | None) -> None:
+    """One row and the batch's count of it, in one transaction."""
+    if row.errors:
+        outcome = "rejected"
+    else:
+        outcome = _row_apply(row=row, agency=batch.agency, batch=batch, by=by, by_user=by_user)
+    counter = _COUNTERS[outcome]
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_done=F("rows_done") + 1, **{counter: F(counter) + 1})
+    batch.rows_done += 1
+    setattr(batch, counter, getattr(batch, counter) + 1)
 
 
 @transaction.atomic
@@ -181,8 +265,13 @@ def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor, by_us
 
 
 @transaction.atomic
-def _relationship_apply(*, row: Row, agency: Agency) -> dict[str, object] | None:
+def _relationship_apply(*, row: Row, batch: ImportBatch) -> dict[str, object] | None:
+    """The row's relationship, once every row of the file has a record; rows this import left unchanged
+    keep theirs."""
+    agency = batch.agency
     record = SourceRecord.objects.get(agency=agency, local_id=row.local_id)
+    if record.batch_id != batch.pk:
+        return None
     related_id = row.raw["related_local_id"]
     if not related_id:
         Relationship.objects.filter(source_record=record).delete()
@@ -209,23 +298,18 @@ def _relationship_apply(*, row: Row, agency: Agency) -> dict[str, object] | None
 
 @transaction.atomic
 def _batch_finish(
-    *,
-    batch: ImportBatch,
-    parsed: ParsedFile,
-    outcomes: list[str],
-    warnings: list[dict[str, object]],
-    by: Actor,
+    *, batch: ImportBatch, parsed: ParsedFile, warnings: list[dict[str, object]], by: Actor
 ) -> ImportBatch:
+    batch.refresh_from_db()
     batch.finished_at = timezone.now()
-    batch.rows_rejected = outcomes.count("rejected")
-    batch.rows_unchanged = outcomes.count(UNCHANGED)
-    batch.rows_updated = outcomes.count(UPDATED)
-    batch.auto_linked = outcomes.count(CREATED_AUTO)
-    batch.queued_for_review = outcomes.count(CREATED_REVIEW)
-    batch.new_people = outcomes.count(CREATED_NEW) + batch.queued_for_review
-    batch.rows_created = batch.auto_linked + outcomes.count(CREATED_NEW) + batch.queued_for_review
+    # While running, new_people counts rows that made a new person with no likely match; the summary
+    # counts every new person, including those waiting for review (a review may later join them).
+    batch.rows_created = batch.auto_linked + batch.new_people + batch.queued_for_review
+    batch.new_people += batch.queued_for_review
     batch.errors = [e.as_dict() for row in parsed.rows for e in row.errors]
     batch.warnings = warnings
+    batch.content = None  # every row is in its source record now; the file itself is not kept
+    batch.lease_until = None
     batch.save()
     audit_record(
         actor=by,

@@ -244,7 +244,8 @@ def source_record_get_for_user(*, user: Any, agency: Agency | None, record_id: i
 
 def import_batches_for(*, user: Any, agency: Agency | None) -> QuerySet[ImportBatch]:
     _require(user, agency, Permission.IMPORT_RECORDS)
-    return ImportBatch.objects.filter(agency=agency).order_by("-started_at", "-pk")
+    # The file itself (kept only while an import runs) is read by the import action, never by a page.
+    return ImportBatch.objects.filter(agency=agency).defer("content").order_by("-started_at", "-pk")
 
 
 def import_batch_get_for_user(*, user: Any, agency: Agency | None, batch_id: int) -> ImportBatch:

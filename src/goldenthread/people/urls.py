@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:person_id>/purpose/", views.purpose, name="purpose"),
     path("import/", views.import_records, name="import"),
     path("import/<int:batch_id>/", views.import_detail, name="import-detail"),
+    path("import/<int:batch_id>/continue/", views.import_continue, name="import-continue"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:review_id>/", views.review, name="review"),
     path("records/<int:record_id>/unlink/", views.record_unlink, name="record-unlink"),

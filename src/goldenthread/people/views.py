@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,16 +15,18 @@ from goldenthread.agencies.permissions import Permission
 from goldenthread.audit.actions import Actor
 from goldenthread.people import scoring
 from goldenthread.people.actions import (
+    ImportBusyError,
     LinkError,
     match_review_link,
     match_review_separate,
     person_unmerge,
-    records_import,
+    records_import_continue,
+    records_import_start,
 )
 from goldenthread.people.chart import weight_chart
 from goldenthread.people.forms import PURPOSE_LABELS, ImportForm, PurposeForm, ReviewDecisionForm, SearchForm
 from goldenthread.people.importing import ImportFileError
-from goldenthread.people.models import ReviewStatus
+from goldenthread.people.models import ImportBatch, ReviewStatus
 from goldenthread.people.search import SearchQuery
 from goldenthread.people.selectors import (
     import_batch_get_for_user,
@@ -126,6 +129,16 @@ def purpose(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/purpose.html", {"form": form, "person_id": current})
 
 
+def _import_chunk(request: HttpRequest, batch: ImportBatch) -> ImportBatch:
+    return records_import_continue(
+        batch=batch,
+        by=_actor(request),
+        by_user=request.user,  # type: ignore[arg-type]
+        max_seconds=settings.IMPORT_CHUNK_SECONDS,
+        max_rows=settings.IMPORT_CHUNK_ROWS,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.IMPORT_RECORDS)
 def import_records(request: HttpRequest) -> HttpResponse:
@@ -134,8 +147,7 @@ def import_records(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            # Synchronous for now: a few thousand rows take seconds; the summary page follows.
-            batch = records_import(
+            batch = records_import_start(
                 agency=agency,
                 filename=upload.name,
                 content=upload.read(),
@@ -145,10 +157,34 @@ def import_records(request: HttpRequest) -> HttpResponse:
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            messages.success(request, f"Imported {upload.name}: {batch.rows_total} rows read")
+            # The first chunk runs now; a longer file goes on from its progress page.
+            batch = _import_chunk(request, batch)
             return redirect("people:import-detail", batch_id=batch.pk)
     batches = import_batches_for(user=request.user, agency=agency)[:20]
     return render(request, "people/import.html", {"form": form, "batches": batches})
+
+
+@require_POST
+@permission_required(Permission.IMPORT_RECORDS)
+def import_continue(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
+    busy = False
+    try:
+        batch = _import_chunk(request, batch)
+    except ImportBusyError:
+        busy = True
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {
+                "rows_done": batch.rows_done,
+                "rows_total": batch.rows_total,
+                "finished": batch.is_finished,
+                "busy": busy,
+            }
+        )
+    if busy:
+        messages.info(request, "This import is already going on in another window; this page shows how far")
+    return redirect("people:import-detail", batch_id=batch.pk)
 
 
 @require_GET

@@ -37,6 +37,12 @@ class ImportBatch(models.Model):
     # [{"row": 3, "field": "date_of_birth", "message": "..."}]; messages never quote the value.
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # A long import runs in chunks (see actions.records_import_continue): the file is kept until the last
+    # row is done, rows_done says how far it got, and a chunk holds the batch until lease_until so two
+    # browser tabs never work on one import at once.
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    rows_done = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -44,11 +50,24 @@ class ImportBatch(models.Model):
             models.CheckConstraint(
                 condition=Q(finished_at__isnull=True) | Q(finished_at__gte=models.F("started_at")),
                 name="importbatch_finishes_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=models.F("rows_total")), name="importbatch_done_within_total"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Import {self.pk} of {self.filename}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def percent_done(self) -> int:
+        if self.is_finished or not self.rows_total:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total)
 
 
 class LinkMethod(models.TextChoices):

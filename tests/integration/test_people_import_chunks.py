@@ -1,0 +1,185 @@
+"""Long imports in chunks: progress between requests, nothing counted twice, one finish and one audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from goldenthread.audit.actions import Actor
+from goldenthread.audit.models import AuditEvent
+from goldenthread.people.actions import (
+    ImportBusyError,
+    records_import,
+    records_import_continue,
+    records_import_start,
+)
+from goldenthread.people.importing import ImportFileError
+from goldenthread.people.models import ImportBatch, Relationship, SourceRecord
+from tests.integration.people_support import agency, csv_bytes, row
+
+pytestmark = pytest.mark.django_db
+
+BY = Actor(username="test-import", agency="health")
+
+
+def _rows() -> list[dict[str, str]]:
+    children = [
+        row(local_id=f"H-{n}", given_name=name, nhs_number="", date_of_birth=f"2015-0{n}-1{n}")
+        for n, name in enumerate(["Ava", "Ben", "Cara", "Dev", "Ela", "Finn", "Gus"], 1)
+    ]
+    children[0]["family_name"] = children[1]["family_name"] = "Okoro"
+    # The last row names the first row's child as its sibling: the reference crosses chunk boundaries.
+    children[6].update(related_local_id="H-1", relationship="sibling_of")
+    return [*children, row(local_id="H-8", date_of_birth="31/31/2016")]
+
+
+def _start(rows: list[dict[str, str]]) -> ImportBatch:
+    return records_import_start(agency=agency("health"), filename="big.csv", content=csv_bytes(rows), by=BY)
+
+
+def test_import_start_applies_no_row_and_keeps_the_file() -> None:
+    batch = _start(_rows())
+    assert (batch.rows_total, batch.rows_done, batch.finished_at) == (8, 0, None)
+    assert bytes(batch.content) == csv_bytes(_rows())
+    assert SourceRecord.objects.count() == 0
+
+
+def test_import_start_unreadable_file_saves_nothing() -> None:
+    with pytest.raises(ImportFileError):
+        records_import_start(agency=agency("health"), filename="x.csv", content=b"\xff\xfe\x00", by=BY)
+    assert ImportBatch.objects.count() == 0
+
+
+def test_import_continue_max_rows_reports_progress_between_chunks() -> None:
+    batch = _start(_rows())
+    seen = []
+    while batch.finished_at is None:
+        batch = records_import_continue(batch=batch, by=BY, max_rows=3)
+        stored = ImportBatch.objects.get(pk=batch.pk)
+        seen.append((stored.rows_done, SourceRecord.objects.count(), stored.finished_at is not None))
+    assert seen == [(3, 3, False), (6, 6, False), (8, 7, True)]
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_import_in_chunks_same_result_as_in_one_go() -> None:
+    fields = ["rows_total", "rows_created", "rows_rejected", "auto_linked", "queued_for_review", "new_people"]
+    try:
+        with transaction.atomic():  # the one-go import, measured and then undone
+            whole = records_import(
+                agency=agency("health"), filename="a.csv", content=csv_bytes(_rows()), by=BY
+            )
+            expected = ([getattr(whole, f) for f in fields], whole.errors, SourceRecord.objects.count())
+            raise _Undo
+    except _Undo:
+        pass
+    assert SourceRecord.objects.count() == 0
+    batch = _start(_rows())
+    while batch.finished_at is None:
+        batch = records_import_continue(batch=batch, by=BY, max_rows=2)
+    chunked = ImportBatch.objects.get(pk=batch.pk)
+    assert ([getattr(chunked, f) for f in fields], chunked.errors, SourceRecord.objects.count()) == expected
+    assert expected[0][:3] == [8, 7, 1]
+    assert chunked.rows_done == chunked.rows_total
+
+
+def test_import_in_chunks_relationship_across_chunks_recorded() -> None:
+    batch = _start(_rows())
+    while batch.finished_at is None:
+        batch = records_import_continue(batch=batch, by=BY, max_rows=2)
+    first, last = SourceRecord.objects.get(local_id="H-1"), SourceRecord.objects.get(local_id="H-7")
+    relationship = Relationship.objects.get(source_record=last)
+    assert (relationship.from_person_id, relationship.to_person_id) == (last.person_id, first.person_id)
+
+
+def test_import_finished_drops_the_file_and_audits_once() -> None:
+    batch = _start(_rows())
+    while batch.finished_at is None:
+        batch = records_import_continue(batch=batch, by=BY, max_rows=3)
+    stored = ImportBatch.objects.get(pk=batch.pk)
+    assert stored.content is None and stored.lease_until is None
+    events = AuditEvent.objects.filter(action="records.imported", object_id=str(batch.pk))
+    assert events.count() == 1
+    again = records_import_continue(batch=stored, by=BY, max_rows=3)
+    assert again.finished_at == stored.finished_at
+    assert AuditEvent.objects.filter(action="records.imported", object_id=str(batch.pk)).count() == 1
+
+
+def test_import_continue_while_another_chunk_holds_it_refused() -> None:
+    batch = _start(_rows())
+    ImportBatch.objects.filter(pk=batch.pk).update(lease_until=timezone.now() + dt.timedelta(minutes=1))
+    with pytest.raises(ImportBusyError):
+        records_import_continue(batch=batch, by=BY, max_rows=3)
+    assert ImportBatch.objects.get(pk=batch.pk).rows_done == 0
+
+
+def test_import_continue_after_an_expired_hold_resumes() -> None:
+    batch = _start(_rows())
+    records_import_continue(batch=batch, by=BY, max_rows=3)
+    # A chunk that died (a killed worker) leaves its hold behind; once it expires the import goes on.
+    ImportBatch.objects.filter(pk=batch.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+    batch = records_import_continue(batch=ImportBatch.objects.get(pk=batch.pk), by=BY)
+    assert batch.finished_at is not None and batch.rows_done == 8
+    assert SourceRecord.objects.count() == 7
+
+
+def test_import_continue_max_seconds_applies_at_least_one_row() -> None:
+    batch = _start(_rows())
+    batch = records_import_continue(batch=batch, by=BY, max_seconds=0)
+    assert ImportBatch.objects.get(pk=batch.pk).rows_done == 1
+
+
+# --- in the browser's requests ---------------------------------------------------------------------
+
+
+def _upload(client: Any, rows: list[dict[str, str]]) -> Any:
+    upload = SimpleUploadedFile("big.csv", csv_bytes(rows), content_type="text/csv")
+    return client.post(reverse("people:import"), {"file": upload})
+
+
+def test_import_view_long_file_shows_progress_after_first_chunk(signed_in: Any, settings: Any) -> None:
+    settings.IMPORT_CHUNK_ROWS = 3
+    client = signed_in("ig_officer")
+    response = _upload(client, _rows())
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response.url == reverse("people:import-detail", args=[batch.pk])
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="import-progress"' in page
+    assert "Imported 3 of 8 rows" in page and '<progress class="gt-progress" max="8" value="3">' in page
+
+
+def test_import_continue_view_json_reports_progress_until_finished(signed_in: Any, settings: Any) -> None:
+    settings.IMPORT_CHUNK_ROWS = 3
+    client = signed_in("ig_officer")
+    _upload(client, _rows())
+    batch = ImportBatch.objects.get()
+    url = reverse("people:import-continue", args=[batch.pk])
+    replies = [client.post(url, HTTP_ACCEPT="application/json").json() for _ in range(2)]
+    assert [(r["rows_done"], r["finished"]) for r in replies] == [(6, False), (8, True)]
+    page = client.get(reverse("people:import-detail", args=[batch.pk])).content.decode()
+    assert 'data-testid="import-summary"' in page and 'data-testid="import-progress"' not in page
+
+
+def test_import_continue_view_without_script_redirects_to_progress(signed_in: Any, settings: Any) -> None:
+    settings.IMPORT_CHUNK_ROWS = 3
+    client = signed_in("ig_officer")
+    _upload(client, _rows())
+    batch = ImportBatch.objects.get()
+    response = client.post(reverse("people:import-continue", args=[batch.pk]))
+    assert response.status_code == 302 and response.url == reverse("people:import-detail", args=[batch.pk])
+    assert ImportBatch.objects.get().rows_done == 6
+
+
+def test_import_continue_view_other_agencys_import_not_found(signed_in: Any) -> None:
+    batch = records_import_start(agency=agency("health"), filename="h.csv", content=csv_bytes(_rows()), by=BY)
+    response = signed_in("ig_officer").post(reverse("people:import-continue", args=[batch.pk]))
+    assert response.status_code == 404
+    assert ImportBatch.objects.get().rows_done == 0

@@ -171,3 +171,57 @@ def test_import_is_a_goldenthread_verb(capsys) -> None:  # type: ignore[no-untyp
         main(["import", "--help"])
     assert exit_info.value.code == 0
     assert "--agency" in capsys.readouterr().out
+
+
+def _family(related: str, relationship: str) -> list[dict[str, str]]:
+    mother = row(
+        local_id="H-9",
+        given_name="Joanna",
+        date_of_birth="1990-06-02",
+        nhs_number="",
+        related_local_id=related,
+        relationship=relationship,
+        lead_professional="no",
+    )
+    brother = row(local_id="H-2", given_name="Oskar", date_of_birth="2018-02-01", nhs_number="")
+    return [mother, AMELIA, brother]
+
+
+def _stated() -> set[tuple[str, str, str]]:
+    return {
+        (r.from_person.given_name, r.kind, r.to_person.given_name)
+        for r in Relationship.objects.select_related("from_person", "to_person")
+    }
+
+
+def test_import_several_relationships_one_kind_for_all() -> None:
+    import_rows("health", _family("H-1; H-2", "parent_of"))
+    assert _stated() == {("Joanna", "parent_of", "Amelia"), ("Joanna", "parent_of", "Oskar")}
+
+
+def test_import_several_relationships_one_kind_each() -> None:
+    import_rows("health", _family("H-1;H-2", "parent_of; carer_of"))
+    assert _stated() == {("Joanna", "parent_of", "Amelia"), ("Joanna", "carer_of", "Oskar")}
+
+
+def test_import_relationship_dropped_from_a_record_is_removed_on_reimport() -> None:
+    import_rows("health", _family("H-1; H-2", "parent_of"))
+    batch = import_rows("health", _family("H-2", "parent_of"))
+    assert _stated() == {("Joanna", "parent_of", "Oskar")}
+    assert batch.rows_updated == 1
+
+
+@pytest.mark.parametrize(
+    ("related", "relationship", "field"),
+    [
+        ("H-1; H-2", "parent_of; carer_of; sibling_of", "relationship"),
+        ("H-1; H-1", "parent_of", "related_local_id"),
+        ("H-1; H-9", "parent_of", "related_local_id"),
+        ("H-1; H-2", "parent_of; cousin_of", "relationship"),
+        ("H-1; H-404", "parent_of", "related_local_id"),
+    ],
+)
+def test_import_bad_relationship_list_rejected_by_field(related: str, relationship: str, field: str) -> None:
+    batch = import_rows("health", _family(related, relationship))
+    assert [(e["row"], e["field"]) for e in batch.errors] == [(1, field)]
+    assert not Relationship.objects.exists()

@@ -66,14 +66,14 @@ def person_current(person: Person) -> Person:
 
 def _check_references(parsed: ParsedFile, agency: Agency) -> None:
     good = {row.local_id for row in parsed.rows if not row.errors}
-    wanted = {row.raw["related_local_id"] for row in parsed.rows if row.raw["related_local_id"]}
+    wanted = {related for row in parsed.rows for related, _ in row.clean.get("relationships", [])}
     known = good | set(
         SourceRecord.objects.filter(agency=agency, local_id__in=wanted - good).values_list(
             "local_id", flat=True
         )
     )
     for row in parsed.rows:
-        if row.raw["related_local_id"] and row.raw["related_local_id"] not in known:
+        if any(related not in known for related, _ in row.clean.get("relationships", [])):
             row.error("related_local_id", "No record with that local_id in this file or earlier imports")
 
 
@@ -171,7 +171,7 @@ def records_import_continue(
                 progress(batch.rows_done, len(parsed.rows))
         if batch.rows_done >= len(parsed.rows):
             good = [row for row in parsed.rows if not row.errors]
-            warnings = [w for row in good if (w := _relationship_apply(row=row, batch=batch))]
+            warnings = [w for row in good for w in _relationship_apply(row=row, batch=batch)]
             return _batch_finish(batch=batch, parsed=parsed, warnings=warnings, by=by)
         return batch
     finally:
@@ -265,35 +265,39 @@ def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor, by_us
 
 
 @transaction.atomic
-def _relationship_apply(*, row: Row, batch: ImportBatch) -> dict[str, object] | None:
-    """The row's relationship, once every row of the file has a record; rows this import left unchanged
-    keep theirs."""
+def _relationship_apply(*, row: Row, batch: ImportBatch) -> list[dict[str, object]]:
+    """The row's relationships, once every row of the file has a record; rows this import left unchanged
+    keep theirs. Returns warnings for relationships that could not be recorded."""
     agency = batch.agency
     record = SourceRecord.objects.get(agency=agency, local_id=row.local_id)
     if record.batch_id != batch.pk:
-        return None
-    related_id = row.raw["related_local_id"]
-    if not related_id:
-        Relationship.objects.filter(source_record=record).delete()
-        return None
-    related = SourceRecord.objects.get(agency=agency, local_id=related_id)
-    if related.person_id == record.person_id:
-        Relationship.objects.filter(source_record=record).delete()
-        return {
-            "row": row.number,
-            "field": "related_local_id",
-            "message": "Both records were linked to one person, so the relationship was not recorded",
-        }
-    Relationship.objects.update_or_create(
-        source_record=record,
-        defaults={
-            "from_person_id": record.person_id,
-            "to_person_id": related.person_id,
-            "kind": row.raw["relationship"],
-            "related_record": related,
-        },
-    )
-    return None
+        return []
+    stated = row.clean.get("relationships", [])
+    related = {
+        r.local_id: r for r in SourceRecord.objects.filter(agency=agency, local_id__in=[i for i, _ in stated])
+    }
+    warnings: list[dict[str, object]] = []
+    kept: list[int] = []
+    for related_id, kind in stated:
+        other = related[related_id]
+        if other.person_id == record.person_id:
+            warnings.append(
+                {
+                    "row": row.number,
+                    "field": "related_local_id",
+                    "message": f"This record and {related_id} were linked to one person, so that relationship"
+                    " was not recorded",
+                }
+            )
+            continue
+        Relationship.objects.update_or_create(
+            source_record=record,
+            related_record=other,
+            defaults={"from_person_id": record.person_id, "to_person_id": other.person_id, "kind": kind},
+        )
+        kept.append(other.pk)
+    Relationship.objects.filter(source_record=record).exclude(related_record__in=kept).delete()
+    return warnings
 
 
 @transaction.atomic

@@ -280,14 +280,34 @@ def _validate(row: Row) -> Row:
     if (clean["shielded"] or raw["sensitive_category"]) and not raw["brokered_contact"]:
         row.error("brokered_contact", "Enter who to contact instead (needed when shielded or sensitive)")
 
-    if bool(raw["related_local_id"]) != bool(raw["relationship"]):
-        row.error("relationship", "Give related_local_id and relationship together")
-    elif raw["relationship"] and raw["relationship"] not in RELATIONSHIPS:
-        row.error("relationship", f"Use one of: {', '.join(RELATIONSHIPS)}")
-    elif raw["related_local_id"] and raw["related_local_id"] == raw["local_id"]:
-        row.error("related_local_id", "A record cannot be related to itself")
+    clean["relationships"] = _relationships(row)
     clean["other_names"] = _other_names(raw["other_names"])
     return row
+
+
+def _relationships(row: Row) -> list[tuple[str, str]]:
+    """ "C-1; C-2" with "parent_of" (one kind for all) or "parent_of; carer_of" (one each) -> pairs."""
+    raw = row.raw
+    related = [part.strip() for part in raw["related_local_id"].split(";") if part.strip()]
+    kinds = [part.strip() for part in raw["relationship"].split(";") if part.strip()]
+    if bool(related) != bool(kinds):
+        row.error("relationship", "Give related_local_id and relationship together")
+        return []
+    if len(kinds) == 1:
+        kinds = kinds * len(related)
+    if len(kinds) != len(related):
+        row.error("relationship", "Give one relationship for all the related records, or one for each")
+        return []
+    if any(kind not in RELATIONSHIPS for kind in kinds):
+        row.error("relationship", f"Use one of: {', '.join(RELATIONSHIPS)}")
+        return []
+    if raw["local_id"] in related:
+        row.error("related_local_id", "A record cannot be related to itself")
+        return []
+    if len(set(related)) != len(related):
+        row.error("related_local_id", "A related record is listed twice")
+        return []
+    return list(zip(related, kinds, strict=True))
 
 
 def _other_names(text: str) -> list[tuple[str, str]]:

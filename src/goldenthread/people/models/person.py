@@ -243,10 +243,11 @@ class Relationship(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~Q(from_person=F("to_person")), name="relationship_not_self"),
+            # A record may state several relationships (a mother of three), one per related record.
             models.UniqueConstraint(
-                fields=["source_record"],
+                fields=["source_record", "related_record"],
                 condition=Q(source_record__isnull=False),
-                name="relationship_one_per_record",
+                name="relationship_one_per_record_pair",
             ),
             models.CheckConstraint(
                 condition=Q(source_record__isnull=True, related_record__isnull=True)

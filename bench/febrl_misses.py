@@ -126,7 +126,7 @@ def main() -> int:
     }
     records = frame.assign(unique_id=ids.values).set_index("unique_id")
     reasons: Counter[str] = Counter()
-    wanted = ["nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "sex", *extra]
+    wanted = ["nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "dob_digits", "sex", *extra]
     columns = prepared[wanted].astype(object)
     rows = columns.where(columns.notna(), None).to_numpy()
     singles = {u: clustering._group(tuple(r)) for u, r in zip(ids, rows, strict=True)}

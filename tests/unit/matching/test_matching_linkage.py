@@ -229,3 +229,23 @@ def test_cluster_pairs_undated_record_does_not_chain_brothers_born_years_apart()
         prepared, _pairs(("elder", "undated", 0.999), ("undated", "younger", 0.998)), threshold=0.99
     )
     assert clusters["elder"] == clusters["undated"] != clusters["younger"]
+
+
+def test_cluster_pairs_joins_impossible_date_one_digit_from_the_real_one():
+    # "1990-39-25" is no date, but two digits transposed from 1993-09-25; the swapped names are the
+    # same child.
+    prepared = _prepared(
+        ["1", "x", "Callum", "Jankus", "1993-09-25", "M", "", "", ""],
+        ["2", "x", "Jankus", "Callum", "1990-39-25", "M", "", "", ""],
+    )
+    clusters = cluster_pairs(prepared, _pairs(("1", "2", 0.999)), threshold=0.99)
+    assert clusters["1"] == clusters["2"]
+
+
+def test_cluster_pairs_refuses_impossible_date_far_from_the_other():
+    prepared = _prepared(
+        ["1", "x", "Callum", "Jankus", "1993-09-25", "M", "", "", ""],
+        ["2", "x", "Jankus", "Callum", "1990-39-02", "M", "", "", ""],
+    )
+    clusters = cluster_pairs(prepared, _pairs(("1", "2", 0.999)), threshold=0.99)
+    assert clusters["1"] != clusters["2"]

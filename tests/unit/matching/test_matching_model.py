@@ -103,3 +103,14 @@ def test_auto_link_evidence_accepts_shared_nhs_number_with_same_name_and_other_b
 def test_auto_link_evidence_refuses_twins_without_identifier():
     # Same family, birthday and address, different given names: the model may score it high.
     assert not _evidence(gamma_given_name=0, gamma_date_of_birth=6)
+
+
+def test_prepare_keeps_digits_of_impossible_dates_in_year_month_day_order():
+    prepared = _prepared(
+        ["1", "a", "A", "B", "2016-48-24", "", "", "", ""],
+        ["2", "a", "A", "B", "24/08/2016", "", "", "", ""],
+        ["3", "a", "A", "B", "19505309", "", "", "", ""],
+        ["4", "a", "A", "B", "2017-03", "", "", "", ""],
+    )
+    assert prepared["dob_digits"].tolist() == ["20164824", "20160824", "19505309", None]
+    assert prepared["dob"].tolist()[:2] == [None, "2016-08-24"]

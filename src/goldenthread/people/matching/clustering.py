@@ -30,7 +30,8 @@ TYPO_SIMILAR = 0.92
 TYPO_MIN_LENGTH = 4
 
 
-_Dob = tuple[str | None, str | None, int | None]  # full date, year-month, year
+# Full date, year-month, year, and the digits as written (set for impossible dates such as 2016-48-24).
+_Dob = tuple[str | None, str | None, int | None, str | None]
 
 
 @dataclass
@@ -120,11 +121,13 @@ def merge_allowed(a: _Group, b: _Group) -> bool:
 
 
 def _dob_compatible(a: _Dob, b: _Dob) -> bool:
-    iso_a, month_a, year_a = a
-    iso_b, month_b, year_b = b
+    iso_a, month_a, year_a, digits_a = a
+    iso_b, month_b, year_b, digits_b = b
     if iso_a and iso_b:
         swapped_b = f"{iso_b[:4]}-{iso_b[8:10]}-{iso_b[5:7]}"
         return iso_a == swapped_b or jellyfish.damerau_levenshtein_distance(iso_a, iso_b) <= 2
+    if digits_a and digits_b:
+        return jellyfish.damerau_levenshtein_distance(digits_a, digits_b) <= 2
     if month_a and month_b:
         return month_a == month_b
     return year_a is None or year_b is None or year_a == year_b
@@ -137,14 +140,14 @@ def _dobs_compatible(a: _Group, b: _Group) -> bool:
 
 
 def _group(row: tuple[Any, ...]) -> _Group:
-    nhs, given, family, dob, month, year, sex, *extra = row
+    nhs, given, family, dob, month, year, digits, sex, *extra = row
     group = _Group({nhs} if isinstance(nhs, str) else set())
     if isinstance(given, str):
         group.givens.add(given)
     if isinstance(family, str):
         group.families.add(family)
     if year is not None:
-        group.dobs.add((dob, month, int(year)))
+        group.dobs.add((dob, month, int(year), digits))
         if isinstance(given, str):
             group.dated_givens.add(given)
     if isinstance(sex, str):
@@ -172,7 +175,10 @@ def cluster_pairs(
     )
     left = index.get_indexer(edges["unique_id_l"].astype(str)).tolist()
     right = index.get_indexer(edges["unique_id_r"].astype(str)).tolist()
-    wanted = ["nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "sex", *extra_identifiers]
+    wanted = [
+        *("nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "dob_digits", "sex"),
+        *extra_identifiers,
+    ]
     columns = prepared[wanted].astype(object)
     rows = columns.where(columns.notna(), None).to_numpy()
 

@@ -116,8 +116,9 @@ def _date_of_birth() -> ComparisonCreator:
             cll.NullLevel("dob_year"),
             cll.ExactMatchLevel("dob"),
             cll.CustomLevel("dob_l = dob_swap_r", label_for_charts="Day and month swapped"),
-            cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="One digit wrong"),
-            cll.DamerauLevenshteinLevel("dob", 2).configure(label_for_charts="Two digits wrong"),
+            # On the digits as written, so an impossible date ("2016-48-24") is still one digit out.
+            cll.DamerauLevenshteinLevel("dob_digits", 1).configure(label_for_charts="One digit wrong"),
+            cll.DamerauLevenshteinLevel("dob_digits", 2).configure(label_for_charts="Two digits wrong"),
             cll.ExactMatchLevel("dob_month").configure(label_for_charts="Same month (one partial)"),
             cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
             cll.ElseLevel(),

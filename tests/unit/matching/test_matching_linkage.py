@@ -168,3 +168,84 @@ def test_cluster_pairs_ignores_pairs_below_threshold():
     )
     clusters = cluster_pairs(prepared, _pairs(("a", "b", 0.98)), threshold=0.99)
     assert clusters["a"] != clusters["b"]
+
+
+def test_cluster_pairs_joins_one_typo_given_name_with_far_apart_dates_of_birth():
+    # FEBRL-style: the same person with a mistyped given name and a wrongly keyed birthday.
+    prepared = _prepared(
+        ["1", "x", "Gillian", "Lilee", "1918-10-09", "", "2518", "9 Yarra Street", ""],
+        ["2", "x", "Gillan", "Lilee", "1951-08-28", "", "2518", "9 Yarra Street", ""],
+    )
+    clusters = cluster_pairs(prepared, _pairs(("1", "2", 0.999)), threshold=0.99)
+    assert clusters["1"] == clusters["2"]
+
+
+def test_cluster_pairs_refuses_rhyming_sibling_names_with_far_apart_dates_of_birth():
+    prepared = _prepared(
+        ["1", "x", "Mason", "Lee", "2012-11-20", "M", "", "", ""],
+        ["2", "x", "Jason", "Lee", "2016-04-03", "M", "", "", ""],
+    )
+    clusters = cluster_pairs(prepared, _pairs(("1", "2", 0.999)), threshold=0.99)
+    assert clusters["1"] != clusters["2"]
+
+
+def test_cluster_pairs_refuses_one_letter_names_of_different_sex():
+    # Daniel and Daniela are one typo apart, but a brother and a sister.
+    prepared = _prepared(
+        ["1", "x", "Daniel", "Lee", "2012-11-20", "M", "", "", ""],
+        ["2", "x", "Daniela", "Lee", "2016-04-03", "F", "", "", ""],
+    )
+    clusters = cluster_pairs(prepared, _pairs(("1", "2", 0.999)), threshold=0.99)
+    assert clusters["1"] != clusters["2"]
+
+
+def test_cluster_pairs_refuses_twins_of_different_sex_with_similar_names():
+    prepared = _prepared(
+        ["ming", "x", "Ming", "Wang", "2020-01-02", "M", "TS27 1AX", "39 Church Avenue", ""],
+        ["jing", "x", "Jing", "Wang", "2020-01-02", "F", "TS27 1AX", "39 Church Avenue", ""],
+    )
+    clusters = cluster_pairs(prepared, _pairs(("ming", "jing", 0.999)), threshold=0.99)
+    assert clusters["ming"] != clusters["jing"]
+
+
+def test_cluster_pairs_keeps_same_name_with_one_sex_mistyped():
+    prepared = _prepared(
+        ["1", "x", "Ava", "Lee", "2020-01-02", "F", "", "", ""],
+        ["2", "x", "Ava", "Lee", "2020-01-02", "M", "", "", ""],
+    )
+    clusters = cluster_pairs(prepared, _pairs(("1", "2", 0.999)), threshold=0.99)
+    assert clusters["1"] == clusters["2"]
+
+
+def test_cluster_pairs_undated_record_does_not_chain_brothers_born_years_apart():
+    # Brothers Mohammed (2015) and Muhammad (2016) share a canonical name; an undated "Muhammad"
+    # record that joins the elder must not carry the younger brother in with it.
+    prepared = _prepared(
+        ["elder", "x", "Mohammed", "Bains", "2015-10-25", "M", "BS8 2FZ", "78 Castle Drive", ""],
+        ["undated", "x", "Muhammad", "Bains", "", "M", "BS8 2FZ", "78 Castle Drive", ""],
+        ["younger", "x", "Muhammad", "Bains", "2016-03-19", "M", "BS8 2FZ", "78 Castle Drive", ""],
+    )
+    clusters = cluster_pairs(
+        prepared, _pairs(("elder", "undated", 0.999), ("undated", "younger", 0.998)), threshold=0.99
+    )
+    assert clusters["elder"] == clusters["undated"] != clusters["younger"]
+
+
+def test_cluster_pairs_joins_impossible_date_one_digit_from_the_real_one():
+    # "1990-39-25" is no date, but two digits transposed from 1993-09-25; the swapped names are the
+    # same child.
+    prepared = _prepared(
+        ["1", "x", "Callum", "Jankus", "1993-09-25", "M", "", "", ""],
+        ["2", "x", "Jankus", "Callum", "1990-39-25", "M", "", "", ""],
+    )
+    clusters = cluster_pairs(prepared, _pairs(("1", "2", 0.999)), threshold=0.99)
+    assert clusters["1"] == clusters["2"]
+
+
+def test_cluster_pairs_refuses_impossible_date_far_from_the_other():
+    prepared = _prepared(
+        ["1", "x", "Callum", "Jankus", "1993-09-25", "M", "", "", ""],
+        ["2", "x", "Jankus", "Callum", "1990-39-02", "M", "", "", ""],
+    )
+    clusters = cluster_pairs(prepared, _pairs(("1", "2", 0.999)), threshold=0.99)
+    assert clusters["1"] != clusters["2"]

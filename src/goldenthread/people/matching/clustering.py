@@ -4,10 +4,11 @@ Plain connected components lets one weak record chain two people together: a sch
 with no given name matches both twins, and the twins become one child. Here pairs are merged strongest
 first (Kruskal's order), and a merge is refused when the two groups already contradict each other:
 different valid NHS numbers, or - unless they share a valid NHS number or extra identifier - given
-names with nothing in common, or different given names with dates of birth too far apart to be one
-mistyped date. The NHS number is evidence, not a
-key: records without one still link on everything else, and two records with the same number still need
-the model to score them above the threshold.
+names with nothing in common, different recorded sexes with no given name in common (Ming and Jing,
+twins), or dates of birth too far apart to be one mistyped date between records whose given names are
+not the same name give or take one typo. The NHS number is evidence, not a key: records without one
+still link on everything else, and two records with the same number still need the model to score them
+above the threshold.
 """
 
 from __future__ import annotations
@@ -22,18 +23,35 @@ import pandas as pd
 from goldenthread.people.matching.normalise import nickname_table
 
 GIVEN_NAME_SIMILAR = 0.8  # the loosest given-name level of the model
+# A given name mistyped by one letter ("Gillian"/"Gillan", "Stephanie"/"Stepahnie") is still the same
+# name; this close (the model's tighter Jaro-Winkler level) and at least this long, it is hardly ever a
+# sibling's name instead. Mason/Jason (0.87) and Ava/Eva (too short) stay different names.
+TYPO_SIMILAR = 0.92
+TYPO_MIN_LENGTH = 4
 
 
-_Dob = tuple[str | None, str | None, int | None]  # full date, year-month, year
+# Full date, year-month, year, and the digits as written (set for impossible dates such as 2016-48-24).
+_Dob = tuple[str | None, str | None, int | None, str | None]
 
 
 @dataclass
 class _Group:
-    nhs: str | None
+    nhs: set[str] = field(default_factory=set)  # valid NHS numbers
     givens: set[str] = field(default_factory=set)
     families: set[str] = field(default_factory=set)
     dobs: set[_Dob] = field(default_factory=set)
     ids: set[tuple[int, str]] = field(default_factory=set)  # extra identifiers: (column, value)
+    dated_givens: set[str] = field(default_factory=set)  # given names of records with a date of birth
+    sexes: set[str] = field(default_factory=set)
+
+    def absorb(self, other: _Group) -> None:
+        self.nhs |= other.nhs
+        self.givens |= other.givens
+        self.families |= other.families
+        self.dobs |= other.dobs
+        self.ids |= other.ids
+        self.dated_givens |= other.dated_givens
+        self.sexes |= other.sexes
 
 
 def _names_compatible(a: _Group, b: _Group) -> bool:
@@ -55,12 +73,61 @@ def _names_compatible(a: _Group, b: _Group) -> bool:
     return False
 
 
+def _one_typo(x: str, y: str) -> bool:
+    return (
+        min(len(x), len(y)) >= TYPO_MIN_LENGTH
+        and jellyfish.damerau_levenshtein_distance(x, y) <= 1
+        and jellyfish.jaro_winkler_similarity(x, y) >= TYPO_SIMILAR
+    )
+
+
+def _same_dated_name(a: _Group, b: _Group) -> bool:
+    """Both groups have a dated record under the same given name, give or take one typo.
+
+    Only then are far-apart birthdays taken for a mistyped date: a shared name that came in on an
+    undated record ("Muhammad", no date) says nothing about whose birthday is whose, and brothers named
+    Mohammed and Muhammad would otherwise chain together through it.
+    """
+    if a.dated_givens & b.dated_givens:
+        return True
+    return any(_one_typo(x, y) for x in a.dated_givens for y in b.dated_givens)
+
+
+def _sexes_conflict(a: _Group, b: _Group) -> bool:
+    """Recorded sexes that cannot be one child's, unless a given name is shared (one sex mistyped)."""
+    if not a.sexes or not b.sexes or a.sexes & b.sexes:
+        return False
+    table = nickname_table()
+    canonical_a = {table.get(x, x) for x in a.givens}
+    return not any(table.get(y, y) in canonical_a for y in b.givens)
+
+
+def guard_allows(a: _Group, b: _Group) -> bool:
+    """Whether two groups without a shared identifier may be one person."""
+    if not _names_compatible(a, b) or _sexes_conflict(a, b):
+        return False
+    # Far-apart birthdays are tolerated only between records with the same given name: agencies
+    # mistype dates, but a sibling has another name.
+    return _same_dated_name(a, b) or _dobs_compatible(a, b)
+
+
+def merge_allowed(a: _Group, b: _Group) -> bool:
+    """Whether two groups of records may be one person, on the records' own evidence."""
+    if a.nhs & b.nhs or a.ids & b.ids:
+        return True
+    if a.nhs and b.nhs:
+        return False  # two different valid NHS numbers
+    return guard_allows(a, b)
+
+
 def _dob_compatible(a: _Dob, b: _Dob) -> bool:
-    iso_a, month_a, year_a = a
-    iso_b, month_b, year_b = b
+    iso_a, month_a, year_a, digits_a = a
+    iso_b, month_b, year_b, digits_b = b
     if iso_a and iso_b:
         swapped_b = f"{iso_b[:4]}-{iso_b[8:10]}-{iso_b[5:7]}"
         return iso_a == swapped_b or jellyfish.damerau_levenshtein_distance(iso_a, iso_b) <= 2
+    if digits_a and digits_b:
+        return jellyfish.damerau_levenshtein_distance(digits_a, digits_b) <= 2
     if month_a and month_b:
         return month_a == month_b
     return year_a is None or year_b is None or year_a == year_b
@@ -73,14 +140,18 @@ def _dobs_compatible(a: _Group, b: _Group) -> bool:
 
 
 def _group(row: tuple[Any, ...]) -> _Group:
-    nhs, given, family, dob, month, year, *extra = row
-    group = _Group(nhs if isinstance(nhs, str) else None)
+    nhs, given, family, dob, month, year, digits, sex, *extra = row
+    group = _Group({nhs} if isinstance(nhs, str) else set())
     if isinstance(given, str):
         group.givens.add(given)
     if isinstance(family, str):
         group.families.add(family)
     if year is not None:
-        group.dobs.add((dob, month, int(year)))
+        group.dobs.add((dob, month, int(year), digits))
+        if isinstance(given, str):
+            group.dated_givens.add(given)
+    if isinstance(sex, str):
+        group.sexes.add(sex)
     group.ids = {(i, str(v)) for i, v in enumerate(extra) if v is not None}
     return group
 
@@ -104,7 +175,10 @@ def cluster_pairs(
     )
     left = index.get_indexer(edges["unique_id_l"].astype(str)).tolist()
     right = index.get_indexer(edges["unique_id_r"].astype(str)).tolist()
-    wanted = ["nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", *extra_identifiers]
+    wanted = [
+        *("nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "dob_digits", "sex"),
+        *extra_identifiers,
+    ]
     columns = prepared[wanted].astype(object)
     rows = columns.where(columns.notna(), None).to_numpy()
 
@@ -126,26 +200,12 @@ def cluster_pairs(
         if ra == rb:
             continue
         ga, gb = group_of(ra), group_of(rb)
-        if ga.nhs is not None and gb.nhs is not None and ga.nhs != gb.nhs:
+        if not merge_allowed(ga, gb):
             continue
-        same_id = (ga.nhs is not None and ga.nhs == gb.nhs) or bool(ga.ids & gb.ids)
-        if not same_id:
-            if not _names_compatible(ga, gb):
-                continue
-            # Far-apart birthdays are tolerated only between identical given names: agencies mistype
-            # dates, but a sibling has another name.
-            if not (ga.givens & gb.givens) and not _dobs_compatible(ga, gb):
-                continue
         # The smaller index becomes the root, so the representative is the earliest record.
         low, high = (ra, rb) if ra < rb else (rb, ra)
         parent[high] = low
-        merged = groups.pop(high)
-        kept = groups[low]
-        kept.nhs = kept.nhs or merged.nhs
-        kept.givens |= merged.givens
-        kept.families |= merged.families
-        kept.dobs |= merged.dobs
-        kept.ids |= merged.ids
+        groups[low].absorb(groups.pop(high))
 
     roots = [find(i) for i in range(len(ids))]
     return dict(zip(ids.tolist(), ids[roots].tolist(), strict=True))

@@ -54,6 +54,28 @@ def _dob_fields(raw: Any) -> tuple[str | None, str | None, str | None, int | Non
     return (parsed.iso(), parsed.day_month_swapped(), month, parsed.year)
 
 
+_YMD_TEXT = re.compile(r"^(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})$|^(\d{4})(\d{2})(\d{2})$")
+_DMY_TEXT = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})$")
+
+
+def _dob_digits(raw: Any) -> str | None:
+    """A full date as written, as eight digits year-month-day, even when it is not a valid date.
+
+    "2016-48-24" (a mistyped month) parses to its year only, but its digits still show it one keystroke
+    from "2016-08-24", so the model compares these digits for its "digits wrong" levels.
+    """
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().split("T", 1)[0].split(" ", 1)[0] if ":" in raw else raw.strip()
+    if m := _YMD_TEXT.match(text):
+        year, month, day = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+    elif m := _DMY_TEXT.match(text):
+        year, month, day = m[3], m[2], m[1]
+    else:
+        return None
+    return f"{year}{int(month):02d}{int(day):02d}"
+
+
 def _postcode_fields(raw: Any) -> tuple[str | None, str | None, str | None]:
     postcode = nm.normalise_postcode(raw)
     if postcode is None:
@@ -125,6 +147,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["dob_swap"] = [d[1] for d in dob]
     out["dob_month"] = [d[2] for d in dob]
     out["dob_year"] = pd.array([d[3] for d in dob], dtype="Int32")
+    out["dob_digits"] = _map_distinct(records["date_of_birth"], _dob_digits)
 
     postcode = _map_distinct(records["postcode"], _postcode_fields)
     out["postcode"] = [p[0] for p in postcode]

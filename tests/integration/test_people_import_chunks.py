@@ -62,8 +62,17 @@ def test_import_continue_max_rows_reports_progress_between_chunks() -> None:
     while batch.finished_at is None:
         batch = records_import_continue(batch=batch, by=BY, max_rows=3)
         stored = ImportBatch.objects.get(pk=batch.pk)
-        seen.append((stored.rows_done, SourceRecord.objects.count(), stored.finished_at is not None))
-    assert seen == [(3, 3, False), (6, 6, False), (8, 7, True)]
+        seen.append(
+            (
+                stored.rows_done,
+                stored.links_done,
+                SourceRecord.objects.count(),
+                stored.finished_at is not None,
+            )
+        )
+    # Rows first (the eighth is rejected), then the relationships: only row 7 states one, and the rows
+    # around it are passed over without counting as work.
+    assert seen == [(3, 0, 3, False), (6, 0, 6, False), (8, 7, 7, False), (8, 8, 7, True)]
 
 
 class _Undo(Exception):
@@ -153,7 +162,9 @@ def test_import_view_long_file_shows_progress_after_first_chunk(signed_in: Any, 
     assert response.status_code == 302 and response.url == reverse("people:import-detail", args=[batch.pk])
     page = client.get(response.url).content.decode()
     assert 'data-testid="import-progress"' in page
-    assert "Imported 3 of 8 rows" in page and '<progress class="gt-progress" max="8" value="3">' in page
+    assert "Imported 3 of 8 rows" in page
+    assert '<progress class="gt-progress" aria-labelledby="import-status" max="8" value="3">' in page
+    assert "Stop import" in page
 
 
 def test_import_continue_view_json_reports_progress_until_finished(signed_in: Any, settings: Any) -> None:
@@ -162,8 +173,14 @@ def test_import_continue_view_json_reports_progress_until_finished(signed_in: An
     _upload(client, _rows())
     batch = ImportBatch.objects.get()
     url = reverse("people:import-continue", args=[batch.pk])
-    replies = [client.post(url, HTTP_ACCEPT="application/json").json() for _ in range(2)]
-    assert [(r["rows_done"], r["finished"]) for r in replies] == [(6, False), (8, True)]
+    replies = [client.post(url, HTTP_ACCEPT="application/json").json() for _ in range(3)]
+    assert [
+        (r["rows_done"], r["links_done"], r["recording_relationships"], r["finished"]) for r in replies
+    ] == [
+        (6, 0, False, False),
+        (8, 7, True, False),
+        (8, 8, False, True),
+    ]
     page = client.get(reverse("people:import-detail", args=[batch.pk])).content.decode()
     assert 'data-testid="import-summary"' in page and 'data-testid="import-progress"' not in page
 
@@ -183,3 +200,94 @@ def test_import_continue_view_other_agencys_import_not_found(signed_in: Any) -> 
     response = signed_in("ig_officer").post(reverse("people:import-continue", args=[batch.pk]))
     assert response.status_code == 404
     assert ImportBatch.objects.get().rows_done == 0
+
+
+# --- holds, stops and files that change under an import ---------------------------------------------
+
+
+def test_import_hold_taken_over_while_its_holder_runs_counts_each_row_once() -> None:
+    batch = _start(_rows())
+    taken_over = []
+
+    def slow_holder(done: int, total: int) -> None:
+        # After its second row the first request stalls past its hold, and a second request takes over.
+        if done == 2 and not taken_over:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                lease_until=timezone.now() - dt.timedelta(seconds=1)
+            )
+            taken_over.append(records_import_continue(batch=ImportBatch.objects.get(pk=batch.pk), by=BY))
+
+    records_import_continue(batch=batch, by=BY, progress=slow_holder)
+    stored = ImportBatch.objects.get(pk=batch.pk)
+    assert taken_over[0].finished_at is not None and stored.finished_at is not None
+    assert stored.rows_done == 8 and SourceRecord.objects.count() == 7
+    counted = stored.rows_rejected + stored.rows_unchanged + stored.rows_updated + stored.rows_created
+    assert counted == 8
+    assert AuditEvent.objects.filter(action="records.imported", object_id=str(batch.pk)).count() == 1
+
+
+def test_import_rejections_settled_at_start_not_changed_by_later_imports() -> None:
+    rows = _rows()
+    rows[2].update(related_local_id="H-99", relationship="sibling_of")  # H-99 is not known yet
+    batch = _start(rows)
+    records_import_continue(batch=batch, by=BY, max_rows=1)
+    # Another window imports H-99 while this import is under way.
+    records_import(
+        agency=agency("health"), filename="h99.csv", content=csv_bytes([row(local_id="H-99")]), by=BY
+    )
+    batch = records_import_continue(batch=ImportBatch.objects.get(pk=batch.pk), by=BY)
+    assert batch.finished_at is not None
+    assert {(e["row"], e["field"]) for e in batch.errors} == {(3, "related_local_id"), (8, "date_of_birth")}
+    assert batch.rows_rejected == 2 and not SourceRecord.objects.filter(local_id="H-3").exists()
+
+
+def test_import_row_naming_a_rejected_row_rejected_too() -> None:
+    rows = _rows()
+    rows[0].update(related_local_id="H-2", relationship="sibling_of")
+    rows[1].update(related_local_id="H-404", relationship="sibling_of")
+    batch = records_import(agency=agency("health"), filename="chain.csv", content=csv_bytes(rows), by=BY)
+    assert batch.finished_at is not None
+    assert {(e["row"], e["field"]) for e in batch.errors} >= {
+        (1, "related_local_id"),
+        (2, "related_local_id"),
+    }
+
+
+def test_import_continue_without_its_file_clear_error() -> None:
+    batch = _start(_rows())
+    ImportBatch.objects.filter(pk=batch.pk).update(content=None)
+    with pytest.raises(ImportFileError, match="no longer held"):
+        records_import_continue(batch=batch, by=BY)
+
+
+def test_import_continue_view_without_its_file_json_error_not_a_crash(signed_in: Any, settings: Any) -> None:
+    settings.IMPORT_CHUNK_ROWS = 3
+    client = signed_in("ig_officer")
+    _upload(client, _rows())
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(content=None)
+    response = client.post(reverse("people:import-continue", args=[batch.pk]), HTTP_ACCEPT="application/json")
+    assert response.status_code == 409
+    assert "import the file again" in response.json()["error"]
+
+
+def test_import_start_audited_with_rows_and_rejections() -> None:
+    batch = _start(_rows())
+    event = AuditEvent.objects.get(action="records.import_started", object_id=str(batch.pk))
+    assert (event.details["rows"], event.details["rejected"]) == (8, 1)
+
+
+def test_import_stop_view_keeps_rows_done_drops_file_and_audits(signed_in: Any, settings: Any) -> None:
+    settings.IMPORT_CHUNK_ROWS = 3
+    client = signed_in("ig_officer")
+    _upload(client, _rows())
+    batch = ImportBatch.objects.get()
+    response = client.post(reverse("people:import-stop", args=[batch.pk]))
+    assert response.status_code == 302
+    stored = ImportBatch.objects.get()
+    assert stored.finished_at is not None and stored.content is None and stored.status == "Stopped"
+    assert SourceRecord.objects.count() == 3
+    assert "the last 5 rows were not imported" in stored.warnings[-1]["message"]
+    assert AuditEvent.objects.filter(action="records.import_stopped", object_id=str(batch.pk)).exists()
+    page = client.get(reverse("people:import")).content.decode()
+    assert "Stopped" in page

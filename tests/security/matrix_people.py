@@ -73,6 +73,13 @@ MATRIX: dict[str, Case] = {
         setup=_started,
         kwargs=lambda m: {"batch_id": m["batch_id"]},
     ),
+    "people:import-stop": Case(
+        "post",
+        only(DATA_OFFICERS, "go"),
+        others=403,
+        setup=_started,
+        kwargs=lambda m: {"batch_id": m["batch_id"]},
+    ),
     "people:reviews": Case("get", only(DATA_OFFICERS, 200), others=403),
     "people:review": Case(
         "get",

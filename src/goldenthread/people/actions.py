@@ -7,9 +7,11 @@ its ``person`` and every row derived from it, and appends to its link history, s
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -21,7 +23,14 @@ from goldenthread.audit.actions import Actor, audit_record
 from goldenthread.people import scoring
 from goldenthread.people.candidates import person_matches
 from goldenthread.people.derive import derived_rows_replace, person_refresh, record_fields, row_keys
-from goldenthread.people.importing import ParsedFile, Row, parse_file
+from goldenthread.people.importing import (
+    ImportFileError,
+    ParsedFile,
+    Row,
+    parse_file,
+    read_records,
+    validate_row,
+)
 from goldenthread.people.models import (
     Address,
     Identifier,
@@ -65,16 +74,24 @@ def person_current(person: Person) -> Person:
 
 
 def _check_references(parsed: ParsedFile, agency: Agency) -> None:
-    good = {row.local_id for row in parsed.rows if not row.errors}
+    """Reject rows naming a related record that is neither a good row of this file nor already imported.
+
+    Repeated until nothing changes: a row naming a row rejected here is rejected in turn.
+    """
     wanted = {related for row in parsed.rows for related, _ in row.clean.get("relationships", [])}
-    known = good | set(
-        SourceRecord.objects.filter(agency=agency, local_id__in=wanted - good).values_list(
-            "local_id", flat=True
-        )
+    earlier = set(
+        SourceRecord.objects.filter(agency=agency, local_id__in=wanted).values_list("local_id", flat=True)
     )
-    for row in parsed.rows:
-        if any(related not in known for related, _ in row.clean.get("relationships", [])):
-            row.error("related_local_id", "No record with that local_id in this file or earlier imports")
+    changed = True
+    while changed:
+        known = earlier | {row.local_id for row in parsed.rows if not row.errors}
+        changed = False
+        for row in parsed.rows:
+            if row.errors:
+                continue
+            if any(related not in known for related, _ in row.clean.get("relationships", [])):
+                row.error("related_local_id", "No record with that local_id in this file or earlier imports")
+                changed = True
 
 
 def records_import(
@@ -96,16 +113,19 @@ def records_import(
     return records_import_continue(batch=batch, by=by, by_user=by_user, progress=progress)
 
 
+@transaction.atomic
 def records_import_start(
     *, agency: Agency, filename: str, content: bytes, by: Actor, by_user: User | None = None
 ) -> ImportBatch:
-    """Read and check a file and open its batch; ``records_import_continue`` then applies the rows.
+    """Read and check a whole file and open its batch; ``records_import_continue`` then applies the rows.
 
-    Raises ImportFileError, saving nothing, when the file as a whole cannot be read. The file is kept on
-    the batch until its last row is done, so an import interrupted by a closed browser can be resumed.
+    Raises ImportFileError, saving nothing, when the file as a whole cannot be read. Which rows are
+    rejected, and why, is settled here once, so later chunks never judge a row differently. The file is
+    kept on the batch until its last row is done, so an interrupted import can be resumed.
     """
     parsed = parse_file(content, filename)
-    return ImportBatch.objects.create(
+    _check_references(parsed, agency)
+    batch = ImportBatch.objects.create(
         agency=agency,
         filename=filename[:255],
         file_sha256=parsed.sha256,
@@ -114,15 +134,54 @@ def records_import_start(
         by_username=by.username,
         started_at=timezone.now(),
         rows_total=len(parsed.rows),
+        errors=[e.as_dict() for row in parsed.rows for e in row.errors],
         content=content,
     )
+    audit_record(
+        actor=by,
+        action="records.import_started",
+        object_type="import_batch",
+        object_id=batch.pk,
+        details={"agency": agency.code, "rows": batch.rows_total, "rejected": len(_rejected_rows(batch))},
+    )
+    return batch
 
 
 class ImportBusyError(RuntimeError):
     """Another request is already working on this import."""
 
 
+class _LeaseLost(Exception):
+    """This request's hold on the import ran out and someone else took it over."""
+
+
 IMPORT_LEASE = dt.timedelta(minutes=2)
+
+
+def _rejected_rows(batch: ImportBatch) -> set[int]:
+    return {int(error["row"]) for error in batch.errors}
+
+
+def _lease_take(batch: ImportBatch) -> str:
+    now = timezone.now()
+    token = secrets.token_hex(16)
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    claimed = ImportBatch.objects.filter(free, pk=batch.pk, finished_at__isnull=True).update(
+        lease_until=now + IMPORT_LEASE, lease_token=token
+    )
+    if not claimed:
+        raise ImportBusyError(f"Import {batch.pk} is already being worked on")
+    return token
+
+
+def _locked(batch: ImportBatch, token: str, **expected: int) -> ImportBatch:
+    """The batch row, locked, if this request still holds it and it is where this request left it."""
+    current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if current.lease_token != token or current.finished_at is not None:
+        raise _LeaseLost
+    if any(getattr(current, name) != value for name, value in expected.items()):
+        raise _LeaseLost
+    return current
 
 
 def records_import_continue(
@@ -134,72 +193,169 @@ def records_import_continue(
     max_rows: int | None = None,
     progress: Progress | None = None,
 ) -> ImportBatch:
-    """Apply the next rows of an unfinished import, and finish it after its last row.
+    """Apply the next rows of an unfinished import, then its relationships, then finish it.
 
-    With ``max_seconds`` or ``max_rows`` it stops after that much work (at least one row), so the browser
-    can show progress between chunks and no request runs long. Each row commits with the batch's counters,
-    so an interrupted chunk loses nothing and counts nothing twice. Raises ImportBusyError while another
-    chunk of the same import holds it.
+    With ``max_seconds`` (counted from the call) or ``max_rows`` it stops after that much work, at least
+    one row, so the browser can show progress between chunks and no request runs long. Each row commits
+    with the batch's counters and a renewed hold, after checking the hold is still this request's: an
+    interrupted chunk loses nothing, and no row is applied or counted twice. Raises ImportBusyError while
+    another request holds the import, and ImportFileError if its file is no longer held.
     """
+    started = time.monotonic()
+    batch.refresh_from_db()
     if batch.finished_at is not None:
         return batch
-    now = timezone.now()
-    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    claimed = ImportBatch.objects.filter(free, pk=batch.pk, finished_at__isnull=True).update(
-        lease_until=now + IMPORT_LEASE
-    )
-    if not claimed:
-        batch.refresh_from_db()
-        if batch.finished_at is not None:
-            return batch
-        raise ImportBusyError(f"Import {batch.pk} is already being worked on")
+    if batch.content is None:
+        raise ImportFileError("The file of this import is no longer held: import the file again")
+    token = _lease_take(batch)
     try:
-        batch.refresh_from_db()
-        parsed = parse_file(bytes(batch.content or b""), batch.filename)
-        _check_references(parsed, batch.agency)
-        started = time.monotonic()
+        _, records = read_records(bytes(batch.content), batch.filename)
+        rejected = _rejected_rows(batch)
         done_now = 0
-        while batch.rows_done < len(parsed.rows):
-            if done_now and max_rows is not None and done_now >= max_rows:
-                break
-            if done_now and max_seconds is not None and time.monotonic() - started >= max_seconds:
-                break
-            row = parsed.rows[batch.rows_done]
-            _row_apply_counted(row=row, batch=batch, by=by, by_user=by_user)
+
+        def more() -> bool:
+            if not done_now:
+                return True
+            if max_rows is not None and done_now >= max_rows:
+                return False
+            return max_seconds is None or time.monotonic() - started < max_seconds
+
+        while batch.rows_done < len(records) and more():
+            number = batch.rows_done + 1
+            row = Row(number=number, raw=records[number - 1])
+            if number not in rejected:
+                row = validate_row(number, records[number - 1])
+            _row_apply_counted(
+                row=row, rejected=number in rejected, batch=batch, token=token, by=by, by_user=by_user
+            )
             done_now += 1
             if progress is not None:
-                progress(batch.rows_done, len(parsed.rows))
-        if batch.rows_done >= len(parsed.rows):
-            good = [row for row in parsed.rows if not row.errors]
-            warnings = [w for row in good for w in _relationship_apply(row=row, batch=batch)]
-            return _batch_finish(batch=batch, parsed=parsed, warnings=warnings, by=by)
+                progress(batch.rows_done, len(records))
+        if batch.rows_done < len(records):
+            return batch
+        stated = _with_relationships(batch)
+        while batch.links_done < len(records) and more():
+            # Most rows state no relationship: they are passed over in one step, not one each.
+            number = next(
+                (
+                    n
+                    for n in range(batch.links_done + 1, len(records) + 1)
+                    if n not in rejected
+                    and (records[n - 1]["related_local_id"] or records[n - 1]["local_id"] in stated)
+                ),
+                len(records) + 1,
+            )
+            if number > batch.links_done + 1:
+                _links_advance(batch=batch, token=token, to=number - 1)
+            if number <= len(records):
+                _relationships_apply_counted(
+                    row=validate_row(number, records[number - 1]), batch=batch, token=token
+                )
+                done_now += 1
+        if batch.links_done < len(records):
+            return batch
+        return _batch_finish(batch=batch, token=token, by=by)
+    except _LeaseLost:
+        batch.refresh_from_db()
         return batch
     finally:
-        ImportBatch.objects.filter(pk=batch.pk).update(lease_until=None)
-        batch.lease_until = None
+        ImportBatch.objects.filter(pk=batch.pk, lease_token=token).update(lease_until=None, lease_token="")
+        batch.lease_until, batch.lease_token = None, ""
+
+
+def _with_relationships(batch: ImportBatch) -> set[str]:
+    """Local ids of this import's records that had relationships before it (a re-import may drop them)."""
+    return set(
+        Relationship.objects.filter(source_record__batch=batch).values_list(
+            "source_record__local_id", flat=True
+        )
+    )
 
 
 _COUNTERS = {
-    "rejected": "rows_rejected",
-    UNCHANGED: "rows_unchanged",
-    UPDATED: "rows_updated",
-    CREATED_AUTO: "auto_linked",
-    CREATED_REVIEW: "queued_for_review",
-    CREATED_NEW: "new_people",
+    "rejected": ("rows_rejected",),
+    UNCHANGED: ("rows_unchanged",),
+    UPDATED: ("rows_updated",),
+    CREATED_AUTO: ("auto_linked", "rows_created"),
+    # A record waiting for review is a new person until a data officer says otherwise.
+    CREATED_REVIEW: ("queued_for_review", "new_people", "rows_created"),
+    CREATED_NEW: ("new_people", "rows_created"),
 }
 
 
 @transaction.atomic
-def _row_apply_counted(*, row: Row, batch: ImportBatch, by: Actor, by_user: User | None) -> None:
-    """One row and the batch's count of it, in one transaction."""
-    if row.errors:
+def _row_apply_counted(
+    *, row: Row, rejected: bool, batch: ImportBatch, token: str, by: Actor, by_user: User | None
+) -> None:
+    """One row, the batch's count of it and a renewed hold, in one transaction."""
+    _locked(batch, token, rows_done=batch.rows_done)
+    if rejected:
         outcome = "rejected"
     else:
         outcome = _row_apply(row=row, agency=batch.agency, batch=batch, by=by, by_user=by_user)
-    counter = _COUNTERS[outcome]
-    ImportBatch.objects.filter(pk=batch.pk).update(rows_done=F("rows_done") + 1, **{counter: F(counter) + 1})
+    counters = _COUNTERS[outcome]
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        rows_done=F("rows_done") + 1,
+        lease_until=timezone.now() + IMPORT_LEASE,
+        **{counter: F(counter) + 1 for counter in counters},
+    )
     batch.rows_done += 1
-    setattr(batch, counter, getattr(batch, counter) + 1)
+    for counter in counters:
+        setattr(batch, counter, getattr(batch, counter) + 1)
+
+
+@transaction.atomic
+def _links_advance(*, batch: ImportBatch, token: str, to: int) -> None:
+    _locked(batch, token, links_done=batch.links_done)
+    ImportBatch.objects.filter(pk=batch.pk).update(links_done=to, lease_until=timezone.now() + IMPORT_LEASE)
+    batch.links_done = to
+
+
+@transaction.atomic
+def _relationships_apply_counted(*, row: Row, batch: ImportBatch, token: str) -> None:
+    """One row's relationships and the batch's progress through them, in one transaction."""
+    _locked(batch, token, links_done=batch.links_done)
+    warnings = _relationship_apply(row=row, batch=batch)
+    changes: dict[str, Any] = {
+        "links_done": F("links_done") + 1,
+        "lease_until": timezone.now() + IMPORT_LEASE,
+    }
+    if warnings:
+        batch.warnings = [*ImportBatch.objects.get(pk=batch.pk).warnings, *warnings]
+        changes["warnings"] = batch.warnings
+    ImportBatch.objects.filter(pk=batch.pk).update(**changes)
+    batch.links_done += 1
+
+
+@transaction.atomic
+def records_import_stop(*, batch: ImportBatch, by: Actor) -> ImportBatch:
+    """Stop an unfinished import where it is: rows done stay, the rest are not imported, the file goes."""
+    current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if current.finished_at is not None:
+        return current
+    left = current.rows_total - current.rows_done
+    current.warnings = [
+        *current.warnings,
+        {
+            "row": current.rows_done + 1 if left else None,
+            "field": "",
+            "message": f"Import stopped by {by.username}: the last {left} rows were not imported"
+            if left
+            else f"Import stopped by {by.username} before its relationships were all recorded",
+        },
+    ]
+    current.finished_at = timezone.now()
+    current.content = None
+    current.lease_until, current.lease_token = None, ""
+    current.save()
+    audit_record(
+        actor=by,
+        action="records.import_stopped",
+        object_type="import_batch",
+        object_id=current.pk,
+        details={"agency": current.agency.code, "rows": current.rows_total, "done": current.rows_done},
+    )
+    return current
 
 
 @transaction.atomic
@@ -264,7 +420,6 @@ def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor, by_us
     return {scoring.AUTO: CREATED_AUTO, scoring.REVIEW: CREATED_REVIEW}.get(decision, CREATED_NEW)
 
 
-@transaction.atomic
 def _relationship_apply(*, row: Row, batch: ImportBatch) -> list[dict[str, object]]:
     """The row's relationships, once every row of the file has a record; rows this import left unchanged
     keep theirs. Returns warnings for relationships that could not be recorded."""
@@ -279,7 +434,16 @@ def _relationship_apply(*, row: Row, batch: ImportBatch) -> list[dict[str, objec
     warnings: list[dict[str, object]] = []
     kept: list[int] = []
     for related_id, kind in stated:
-        other = related[related_id]
+        other = related.get(related_id)
+        if other is None:  # checked when the import started; a record is never deleted, so unexpected
+            warnings.append(
+                {
+                    "row": row.number,
+                    "field": "related_local_id",
+                    "message": f"No record {related_id} was found",
+                }
+            )
+            continue
         if other.person_id == record.person_id:
             warnings.append(
                 {
@@ -301,37 +465,29 @@ def _relationship_apply(*, row: Row, batch: ImportBatch) -> list[dict[str, objec
 
 
 @transaction.atomic
-def _batch_finish(
-    *, batch: ImportBatch, parsed: ParsedFile, warnings: list[dict[str, object]], by: Actor
-) -> ImportBatch:
-    batch.refresh_from_db()
-    batch.finished_at = timezone.now()
-    # While running, new_people counts rows that made a new person with no likely match; the summary
-    # counts every new person, including those waiting for review (a review may later join them).
-    batch.rows_created = batch.auto_linked + batch.new_people + batch.queued_for_review
-    batch.new_people += batch.queued_for_review
-    batch.errors = [e.as_dict() for row in parsed.rows for e in row.errors]
-    batch.warnings = warnings
-    batch.content = None  # every row is in its source record now; the file itself is not kept
-    batch.lease_until = None
-    batch.save()
+def _batch_finish(*, batch: ImportBatch, token: str, by: Actor) -> ImportBatch:
+    current = _locked(batch, token)
+    current.finished_at = timezone.now()
+    current.content = None  # every row is in its source record now; the file itself is not kept
+    current.lease_until, current.lease_token = None, ""
+    current.save()
     audit_record(
         actor=by,
         action="records.imported",
         object_type="import_batch",
-        object_id=batch.pk,
+        object_id=current.pk,
         details={
-            "agency": batch.agency.code,
-            "rows": batch.rows_total,
-            "created": batch.rows_created,
-            "updated": batch.rows_updated,
-            "unchanged": batch.rows_unchanged,
-            "rejected": batch.rows_rejected,
-            "auto_linked": batch.auto_linked,
-            "queued_for_review": batch.queued_for_review,
+            "agency": current.agency.code,
+            "rows": current.rows_total,
+            "created": current.rows_created,
+            "updated": current.rows_updated,
+            "unchanged": current.rows_unchanged,
+            "rejected": current.rows_rejected,
+            "auto_linked": current.auto_linked,
+            "queued_for_review": current.queued_for_review,
         },
     )
-    return batch
+    return current
 
 
 # --- links, merges and reviews ----------------------------------------------------------------------

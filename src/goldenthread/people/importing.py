@@ -165,7 +165,11 @@ def _records_json(text: str) -> list[dict[str, str]]:
     return [{k: _text(v) for k, v in item.items()} for item in data]
 
 
-def parse_file(content: bytes, filename: str) -> ParsedFile:
+def read_records(content: bytes, filename: str) -> tuple[str, list[dict[str, str]]]:
+    """The file's format and its records as text, every column present; nothing validated yet.
+
+    Raises ImportFileError when the file as a whole cannot be used.
+    """
     text = _decode(content)
     stripped = text.lstrip()
     is_json = filename.lower().endswith(".json") or stripped.startswith(("[", "{"))
@@ -174,11 +178,19 @@ def parse_file(content: bytes, filename: str) -> ParsedFile:
         raise ImportFileError("The file has no records")
     if len(records) > MAX_ROWS:
         raise ImportFileError(f"The file has more than {MAX_ROWS:,} records; split it")
-    rows = [
-        _validate(Row(number=i, raw={c: r.get(c, "") for c in COLUMNS})) for i, r in enumerate(records, 1)
-    ]
+    return ("json" if is_json else "csv"), [{c: r.get(c, "") for c in COLUMNS} for r in records]
+
+
+def validate_row(number: int, raw: dict[str, str]) -> Row:
+    """One record checked and understood on its own (row numbers count from 1)."""
+    return _validate(Row(number=number, raw=raw))
+
+
+def parse_file(content: bytes, filename: str) -> ParsedFile:
+    file_format, records = read_records(content, filename)
+    rows = [validate_row(i, raw) for i, raw in enumerate(records, 1)]
     _check_duplicates(rows)
-    return ParsedFile("json" if is_json else "csv", hashlib.sha256(content).hexdigest(), rows)
+    return ParsedFile(file_format, hashlib.sha256(content).hexdigest(), rows)
 
 
 def _check_duplicates(rows: list[Row]) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.import_records, name="import"),
     path("import/<int:batch_id>/", views.import_detail, name="import-detail"),
     path("import/<int:batch_id>/continue/", views.import_continue, name="import-continue"),
+    path("import/<int:batch_id>/stop/", views.import_stop, name="import-stop"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:review_id>/", views.review, name="review"),
     path("records/<int:record_id>/unlink/", views.record_unlink, name="record-unlink"),

@@ -22,6 +22,7 @@ from goldenthread.people.actions import (
     person_unmerge,
     records_import_continue,
     records_import_start,
+    records_import_stop,
 )
 from goldenthread.people.chart import weight_chart
 from goldenthread.people.forms import PURPOSE_LABELS, ImportForm, PurposeForm, ReviewDecisionForm, SearchForm
@@ -159,31 +160,60 @@ def import_records(request: HttpRequest) -> HttpResponse:
         else:
             # The first chunk runs now; a longer file goes on from its progress page.
             batch = _import_chunk(request, batch)
+            if batch.is_finished:
+                _finished_message(request, batch)
             return redirect("people:import-detail", batch_id=batch.pk)
     batches = import_batches_for(user=request.user, agency=agency)[:20]
     return render(request, "people/import.html", {"form": form, "batches": batches})
 
 
+def _finished_message(request: HttpRequest, batch: ImportBatch) -> None:
+    messages.success(request, f"Import of {batch.filename} finished: {batch.rows_total} rows read")
+
+
 @require_POST
 @permission_required(Permission.IMPORT_RECORDS)
 def import_continue(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The next chunk of an import: JSON for the page's script, a redirect for the plain form."""
     batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
-    busy = False
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    was_finished = batch.is_finished
+    problem, status, busy = "", 200, False
     try:
         batch = _import_chunk(request, batch)
     except ImportBusyError:
         busy = True
-    if "application/json" in request.headers.get("Accept", ""):
+    except ImportFileError as exc:
+        problem, status = str(exc), 409
+    if batch.is_finished and not was_finished:
+        _finished_message(request, batch)
+    if wants_json:
         return JsonResponse(
             {
                 "rows_done": batch.rows_done,
+                "links_done": batch.links_done,
                 "rows_total": batch.rows_total,
+                "recording_relationships": batch.is_recording_relationships,
                 "finished": batch.is_finished,
                 "busy": busy,
-            }
+                "error": problem,
+            },
+            status=status,
         )
-    if busy:
+    if problem:
+        messages.error(request, problem)
+    elif busy:
         messages.info(request, "This import is already going on in another window; this page shows how far")
+    return redirect("people:import-detail", batch_id=batch.pk)
+
+
+@require_POST
+@permission_required(Permission.IMPORT_RECORDS)
+def import_stop(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
+    if not batch.is_finished:
+        batch = records_import_stop(batch=batch, by=_actor(request))
+        messages.info(request, f"Import of {batch.filename} stopped after {batch.rows_done} rows")
     return redirect("people:import-detail", batch_id=batch.pk)
 
 

@@ -77,3 +77,5 @@ def test_link_spark_engine_keeps_java_stack_traces_out_of_the_output(linked):
     _, runs = linked
     err = runs["spark"][2]
     assert "\tat org." not in err and "Caused by:" not in err, err[-2000:]
+    # Spark's own start-up warnings and progress bars stay out too (errors would still be shown).
+    assert " WARN " not in err and "[Stage " not in err, err[-2000:]

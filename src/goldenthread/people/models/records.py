@@ -42,7 +42,10 @@ class ImportBatch(models.Model):
     # browser tabs never work on one import at once.
     content = models.BinaryField(null=True, blank=True, editable=False)
     rows_done = models.PositiveIntegerField(default=0)
+    # After the rows, each row's relationships (they may name a record further down the file).
+    links_done = models.PositiveIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -52,7 +55,8 @@ class ImportBatch(models.Model):
                 name="importbatch_finishes_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(rows_done__lte=models.F("rows_total")), name="importbatch_done_within_total"
+                condition=Q(rows_done__lte=models.F("rows_total")) & Q(links_done__lte=models.F("rows_done")),
+                name="importbatch_done_within_total",
             ),
         ]
 
@@ -64,10 +68,16 @@ class ImportBatch(models.Model):
         return self.finished_at is not None
 
     @property
-    def percent_done(self) -> int:
-        if self.is_finished or not self.rows_total:
-            return 100
-        return min(99, self.rows_done * 100 // self.rows_total)
+    def is_recording_relationships(self) -> bool:
+        return self.rows_done == self.rows_total and not self.is_finished
+
+    @property
+    def status(self) -> str:
+        if self.finished_at is None:
+            return "Recording relationships" if self.is_recording_relationships else "In progress"
+        return (
+            "Stopped" if self.rows_done < self.rows_total or self.links_done < self.rows_total else "Finished"
+        )
 
 
 class LinkMethod(models.TextChoices):

@@ -344,10 +344,7 @@ def records_import_stop(*, batch: ImportBatch, by: Actor) -> ImportBatch:
             else f"Import stopped by {by.username} before its relationships were all recorded",
         },
     ]
-    current.finished_at = timezone.now()
-    current.content = None
-    current.lease_until, current.lease_token = None, ""
-    current.save()
+    _batch_close(current)
     audit_record(
         actor=by,
         action="records.import_stopped",
@@ -464,13 +461,18 @@ def _relationship_apply(*, row: Row, batch: ImportBatch) -> list[dict[str, objec
     return warnings
 
 
+def _batch_close(batch: ImportBatch) -> None:
+    """Finished or stopped: the source records hold what the file said, so the file itself goes."""
+    batch.finished_at = timezone.now()
+    batch.content = None
+    batch.lease_until, batch.lease_token = None, ""
+    batch.save()
+
+
 @transaction.atomic
 def _batch_finish(*, batch: ImportBatch, token: str, by: Actor) -> ImportBatch:
     current = _locked(batch, token)
-    current.finished_at = timezone.now()
-    current.content = None  # every row is in its source record now; the file itself is not kept
-    current.lease_until, current.lease_token = None, ""
-    current.save()
+    _batch_close(current)
     audit_record(
         actor=by,
         action="records.imported",

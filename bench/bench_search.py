@@ -340,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reload", action="store_true", help="load even if the database holds N persons")
     parser.add_argument("--load-only", action="store_true")
+    parser.add_argument("--sample", type=int, default=0, help="search with only the first N of the queries")
     args = parser.parse_args(argv)
 
     _database_create(args.database_url)
@@ -372,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     queries = _queries()
+    if args.sample:
+        queries = queries[: args.sample]
     _run(queries[:20])  # warm the connection and caches
     seconds, found = _run(queries)
     ms = [s * 1000 for s in seconds]

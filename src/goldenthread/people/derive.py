@@ -23,6 +23,7 @@ from goldenthread.people.models import (
     PersonName,
     SourceRecord,
 )
+from goldenthread.people.search import name_keys_remember
 
 _PRECISION_RANK = {DobPrecision.DAY: 3, DobPrecision.MONTH: 2, DobPrecision.YEAR: 1, DobPrecision.UNKNOWN: 0}
 
@@ -111,7 +112,8 @@ def derived_rows_replace(record: SourceRecord, row: Row, *, fresh: bool = False)
     names += [_name(person, record, NameKind.ALIAS, g, f) for g, f in clean["other_names"]]
     if raw["previous_family_name"]:
         names.append(_name(person, record, NameKind.PREVIOUS, raw["given_name"], raw["previous_family_name"]))
-    PersonName.objects.bulk_create([n for n in names if n is not None])
+    written = PersonName.objects.bulk_create([n for n in names if n is not None])
+    name_keys_remember(written)  # the search's table of distinct name keys
     if raw["address_line"] or clean["postcode"]:
         Address.objects.create(
             person=person,

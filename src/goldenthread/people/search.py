@@ -147,6 +147,8 @@ def name_keys_rebuild() -> None:
         cursor.execute("DELETE FROM people_namekey")
         for sql in _FILL:
             cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE people_namekey")
 
 
 # --- retrieval ------------------------------------------------------------------------------------
@@ -157,12 +159,20 @@ def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
     if not key:
         return []
     if connection.vendor == "postgresql":
+        # One index per arm (GIN trigrams, btree phonetic, btree canonical), closest spellings first.
+        arms = ["SELECT key FROM people_namekey WHERE part = %s AND key %% %s"]
+        params: list[object] = [part, key]
+        if phon:
+            arms.append("SELECT key FROM people_namekey WHERE part = %s AND phon = %s")
+            params += [part, phon]
+        if canon:
+            arms.append("SELECT key FROM people_namekey WHERE part = %s AND canon = %s")
+            params += [part, canon]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT key FROM people_namekey WHERE part = %s "
-                "AND (key = %s OR key %% %s OR (phon <> '' AND phon = %s) OR (canon <> '' AND canon = %s)) "
-                "ORDER BY similarity(key, %s) DESC LIMIT %s",
-                [part, key, key, phon, canon, key, MAX_KEYS],
+                f"SELECT key FROM ({' UNION '.join(arms)}) AS k "  # noqa: S608 - fixed SQL, values bound
+                "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
+                [*params, key, MAX_KEYS],
             )
             return [row[0] for row in cursor.fetchall()]
     close = Q(key=key) | (Q(key__startswith=key[:3]) if len(key) >= 3 else Q())

@@ -20,6 +20,7 @@ PG_FORWARD = [
     "CREATE INDEX IF NOT EXISTS namekey_key_trgm ON people_namekey USING gin (key gin_trgm_ops)",
     "DROP INDEX IF EXISTS personname_given_key_trgm",
     "DROP INDEX IF EXISTS personname_family_key_trgm",
+    "ANALYZE people_namekey",
 ]
 PG_REVERSE = [
     "CREATE INDEX IF NOT EXISTS personname_family_key_trgm ON people_personname "

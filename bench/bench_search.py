@@ -198,7 +198,7 @@ def _load(url: str, persons: int, queries: int, seed: int) -> float:
             .cursor()
             .copy(
                 "COPY people_personname (person_id, kind, given_name, family_name, given_key, given_canon, "
-                "given_phon, family_key, family_phon) FROM STDIN"
+                "given_phon, family_key, family_phon, person_born) FROM STDIN"
             )
         )
         addresses = stack.enter_context(
@@ -234,7 +234,9 @@ def _load(url: str, persons: int, queries: int, seed: int) -> float:
             gk, gc, gp = _name_keys(given)
             fk, _fc, fp = _name_keys(family)
             if gk or fk:
-                names.write_row((pk, "primary", given, family, gk, gc, gp, fk, fp))
+                names.write_row(
+                    (pk, "primary", given, family, gk, gc, gp, fk, fp, birth.date if birth else None)
+                )
             pc = _postcode(postcode)
             if line or pc:
                 addresses.write_row((pk, line, pc[0] if pc else "", pc[1] if pc else ""))

@@ -99,3 +99,31 @@ def test_search_misspelt_given_name_with_date_of_birth_finds_child() -> None:
         given_name="Ameila", family_name="Kowlaski", birth=parse_birth_date(AMELIA["date_of_birth"])
     )
     assert people_search(query)[0].person.pk == record("health", "H-1").person_id
+
+
+def _born_in_step() -> bool:
+    return all(
+        born == person_born
+        for born, person_born in PersonName.objects.values_list("person__date_of_birth", "person_born")
+    )
+
+
+def test_name_person_born_kept_through_import_merge_and_unmerge() -> None:
+    import_rows("health", [AMELIA])
+    import_rows("school", [row(local_id="S-1", given_name="Amy", date_of_birth="2016-09-04", nhs_number="")])
+    assert PersonName.objects.filter(person_born__isnull=False).count() == 2
+    assert _born_in_step()
+    keep, absorb = record("health", "H-1").person, record("school", "S-1").person
+    officer = _officer()
+    person_merge(keep=keep, absorb=absorb, by=Actor(username="officer"), by_user=officer)
+    assert _born_in_step()
+    person_unmerge(record=record("school", "S-1"), by=Actor(username="officer"), by_user=officer)
+    assert _born_in_step()
+    import_rows("health", [row(date_of_birth="2016-04-19")])  # the agency corrects the date
+    assert _born_in_step()
+
+
+def test_search_name_with_mistyped_year_of_birth_finds_child() -> None:
+    import_rows("health", [AMELIA, row(local_id="H-2", given_name="Zofia", nhs_number="")])
+    query = SearchQuery(given_name="Amelia", family_name="Kowalski", birth=parse_birth_date("2019-04-09"))
+    assert people_search(query)[0].person.pk == record("health", "H-1").person_id

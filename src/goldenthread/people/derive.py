@@ -94,6 +94,7 @@ def _name(person: Person, record: SourceRecord, kind: str, given: str, family: s
         given_phon=keys.given_phon,
         family_key=keys.family_key,
         family_phon=keys.family_phon,
+        person_born=person.date_of_birth,
     )
 
 
@@ -198,4 +199,7 @@ def person_refresh(person: Person) -> Person:
     if person.date_of_death and person.date_of_birth and person.date_of_death < person.date_of_birth:
         person.date_of_death = None
     person.save()
+    PersonName.objects.filter(person=person).exclude(person_born=person.date_of_birth).update(
+        person_born=person.date_of_birth
+    )
     return person

@@ -31,9 +31,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from goldenthread.people import scoring
 from goldenthread.people.keys import BirthDate, NameKeys, RecordKeys
@@ -50,6 +52,8 @@ from goldenthread.people.models import (
 MAX_KEYS = 40  # name keys per part taken from NameKey, closest first
 MAX_PER_CRITERION = 200
 MAX_BORN = 60  # persons born on the day, most alike in name first (PostgreSQL)
+MAX_UNDATED = 50  # namesakes with no date of birth, or born on the same day of another year
+YEARS_BACK = 18
 MAX_RESULTS = 20
 NAME_WINDOW = dt.timedelta(days=366)  # names with a date: persons born within a year of it first
 
@@ -161,7 +165,7 @@ def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
     if connection.vendor == "postgresql":
         # One index per arm (GIN trigrams, btree phonetic, btree canonical), closest spellings first.
         arms = ["SELECT key FROM people_namekey WHERE part = %s AND key %% %s"]
-        params: list[object] = [part, key]
+        params: list[Any] = [part, key]
         if phon:
             arms.append("SELECT key FROM people_namekey WHERE part = %s AND phon = %s")
             params += [part, phon]
@@ -191,7 +195,7 @@ def _born_dates(query: SearchQuery) -> list[dt.date]:
     return [birth.date] + ([birth.swapped] if birth.swapped else [])
 
 
-def _born_alike(query: SearchQuery, names: NameKeys, dates: list[dt.date]) -> list[int]:
+def _born_alike(names: NameKeys, dates: list[dt.date]) -> list[int]:
     """Persons born on one of ``dates``, those whose names look most like the query first (PostgreSQL)."""
     given, family = names.given_key, names.family_key
     with connection.cursor() as cursor:
@@ -205,7 +209,7 @@ def _born_alike(query: SearchQuery, names: NameKeys, dates: list[dt.date]) -> li
         return [row[0] for row in cursor.fetchall()]
 
 
-def _name_rows(query: SearchQuery, names: NameKeys) -> Q | None:
+def _name_rows(names: NameKeys) -> Q | None:
     """PersonName rows whose keys could be the query's (both names when both were given)."""
     family = _keys(NamePart.FAMILY, names.family_key, names.family_phon)
     given = _keys(NamePart.GIVEN, names.given_key, names.given_phon, names.given_canon)
@@ -220,48 +224,66 @@ def _name_rows(query: SearchQuery, names: NameKeys) -> Q | None:
     return None
 
 
-def _ids(rows: Iterable[int]) -> set[int]:
-    return set(rows)
+def _person_ids(rows: QuerySet[PersonName], limit: int = MAX_PER_CRITERION) -> set[int]:
+    return set(rows.values_list("person_id", flat=True)[:limit])
+
+
+def _named_ids(query: SearchQuery, names: NameKeys, named: Q) -> set[int]:
+    """Persons with a name like the query's; with a date of birth, those born nearest it first.
+
+    PersonName carries its person's date of birth (``person_born``), so name and date narrow together
+    in one index and no namesake is joined to its person just to be thrown away.
+    """
+    rows = PersonName.objects.filter(named)
+    birth = query.birth
+    if birth is None:
+        exact = Q(family_key=names.family_key) if names.family_key else Q()
+        exact &= Q(given_key=names.given_key) if names.given_key else Q()
+        return _person_ids(rows.filter(exact)) | _person_ids(rows)
+    start, end = query.dob_range() or (birth.date, birth.date)
+    near = rows.filter(person_born__range=(start - NAME_WINDOW, end + NAME_WINDOW))
+    if connection.vendor == "postgresql":
+        # Inside the window first, then by days outside it.
+        near = near.order_by(
+            RawSQL("greatest(%s::date - person_born, person_born - %s::date, 0)", (start, end)), "pk"
+        )
+    ids = _person_ids(near) | _person_ids(rows.filter(person_born__isnull=True), MAX_UNDATED)
+    if birth.precision == "day" and not query.tolerance_days:
+        # A mistyped year: the same day and month in the other years a child could have been born.
+        others = [_same_day(birth.date, birth.date.year + k) for k in range(-YEARS_BACK, YEARS_BACK + 1) if k]
+        ids |= _person_ids(rows.filter(person_born__in=[d for d in others if d]), MAX_UNDATED)
+    return ids
+
+
+def _same_day(date: dt.date, year: int) -> dt.date | None:
+    try:
+        return date.replace(year=year)
+    except ValueError:
+        return None
 
 
 def _candidate_ids(query: SearchQuery) -> set[int]:
     ids: set[int] = set()
     if query.nhs_number:
-        ids |= _ids(
+        ids |= set(
             Identifier.objects.filter(kind=IdentifierKind.NHS_NUMBER, value=query.nhs_number).values_list(
                 "person_id", flat=True
             )[:MAX_PER_CRITERION]
         )
     names = query.names
-    named = _name_rows(query, names)
+    named = _name_rows(names)
+    if named is not None:
+        ids |= _named_ids(query, names, named)
     window = query.dob_range()
     dates = _born_dates(query)
-    if named is not None:
-        rows = PersonName.objects.filter(named)
-        if query.birth is not None:
-            # With a date as well, common names still leave a short list: those born near it come first.
-            start, end = window or (min(dates), max(dates))
-            near = Q(person__date_of_birth__range=(start - NAME_WINDOW, end + NAME_WINDOW))
-            ids |= _ids(
-                rows.filter(near | Q(person__date_of_birth__isnull=True)).values_list("person_id", flat=True)[
-                    :MAX_PER_CRITERION
-                ]
-            )
-            if window is not None:
-                ids |= _ids(
-                    rows.filter(person__date_of_birth__range=window).values_list("person_id", flat=True)[
-                        :MAX_PER_CRITERION
-                    ]
-                )
-        ids |= _ids(rows.values_list("person_id", flat=True)[:MAX_PER_CRITERION])
     if query.birth is not None:
         if dates and named is not None and connection.vendor == "postgresql":
-            ids |= _ids(_born_alike(query, names, dates))
+            ids |= set(_born_alike(names, dates))
         else:
             born = Q(date_of_birth__range=window) if window is not None else Q(date_of_birth__in=dates)
-            ids |= _ids(Person.objects.filter(born).values_list("pk", flat=True)[:MAX_PER_CRITERION])
+            ids |= set(Person.objects.filter(born).values_list("pk", flat=True)[:MAX_PER_CRITERION])
     if query.postcode:
-        ids |= _ids(
+        ids |= set(
             Address.objects.filter(postcode=query.postcode, person__is_shielded=False).values_list(
                 "person_id", flat=True
             )[:MAX_PER_CRITERION]

@@ -50,7 +50,7 @@ from goldenthread.people.models import (
 )
 
 MAX_KEYS = 40  # name keys per part taken from NameKey, closest first
-MAX_PER_CRITERION = 200
+MAX_PER_CRITERION = 100
 MAX_BORN = 60  # persons born on the day, most alike in name first (PostgreSQL)
 MAX_UNDATED = 50  # namesakes with no date of birth, or born on the same day of another year
 YEARS_BACK = 18

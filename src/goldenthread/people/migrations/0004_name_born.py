@@ -20,7 +20,11 @@ FILL = (
 
 
 def fill(apps: Any, schema_editor: Any) -> None:
-    schema_editor.execute(PG_FILL if schema_editor.connection.vendor == "postgresql" else FILL, params=None)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(PG_FILL, params=None)
+        schema_editor.execute("ANALYZE people_personname", params=None)
+    else:
+        schema_editor.execute(FILL, params=None)
 
 
 class Migration(migrations.Migration):

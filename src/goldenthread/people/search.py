@@ -225,7 +225,7 @@ def _name_rows(names: NameKeys) -> Q | None:
 
 
 def _person_ids(rows: QuerySet[PersonName], limit: int = MAX_PER_CRITERION) -> set[int]:
-    return set(rows.values_list("person_id", flat=True)[:limit])
+    return set(rows.order_by().values_list("person_id", flat=True)[:limit])
 
 
 def _named_ids(query: SearchQuery, names: NameKeys, named: Q) -> set[int]:
@@ -241,13 +241,14 @@ def _named_ids(query: SearchQuery, names: NameKeys, named: Q) -> set[int]:
         exact &= Q(given_key=names.given_key) if names.given_key else Q()
         return _person_ids(rows.filter(exact)) | _person_ids(rows)
     start, end = query.dob_range() or (birth.date, birth.date)
-    near = rows.filter(person_born__range=(start - NAME_WINDOW, end + NAME_WINDOW))
+    near = rows.filter(person_born__range=(start - NAME_WINDOW, end + NAME_WINDOW)).order_by()
     if connection.vendor == "postgresql":
         # Inside the window first, then by days outside it.
         near = near.order_by(
-            RawSQL("greatest(%s::date - person_born, person_born - %s::date, 0)", (start, end)), "pk"
+            RawSQL("greatest(%s::date - person_born, person_born - %s::date, 0)", (start, end))
         )
-    ids = _person_ids(near) | _person_ids(rows.filter(person_born__isnull=True), MAX_UNDATED)
+    ids = set(near.values_list("person_id", flat=True)[:MAX_PER_CRITERION])
+    ids |= _person_ids(rows.filter(person_born__isnull=True), MAX_UNDATED)
     if birth.precision == "day" and not query.tolerance_days:
         # A mistyped year: the same day and month in the other years a child could have been born.
         others = [_same_day(birth.date, birth.date.year + k) for k in range(-YEARS_BACK, YEARS_BACK + 1) if k]
@@ -266,9 +267,9 @@ def _candidate_ids(query: SearchQuery) -> set[int]:
     ids: set[int] = set()
     if query.nhs_number:
         ids |= set(
-            Identifier.objects.filter(kind=IdentifierKind.NHS_NUMBER, value=query.nhs_number).values_list(
-                "person_id", flat=True
-            )[:MAX_PER_CRITERION]
+            Identifier.objects.filter(kind=IdentifierKind.NHS_NUMBER, value=query.nhs_number)
+            .order_by()
+            .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
     names = query.names
     named = _name_rows(names)
@@ -279,14 +280,18 @@ def _candidate_ids(query: SearchQuery) -> set[int]:
     if query.birth is not None:
         if dates and named is not None and connection.vendor == "postgresql":
             ids |= set(_born_alike(names, dates))
-        else:
+        elif dates or named is None:
+            # Without names (or on SQLite) everyone born then, up to the limit; with names and only an
+            # approximate date, the names above already narrowed to that window.
             born = Q(date_of_birth__range=window) if window is not None else Q(date_of_birth__in=dates)
-            ids |= set(Person.objects.filter(born).values_list("pk", flat=True)[:MAX_PER_CRITERION])
+            ids |= set(
+                Person.objects.filter(born).order_by().values_list("pk", flat=True)[:MAX_PER_CRITERION]
+            )
     if query.postcode:
         ids |= set(
-            Address.objects.filter(postcode=query.postcode, person__is_shielded=False).values_list(
-                "person_id", flat=True
-            )[:MAX_PER_CRITERION]
+            Address.objects.filter(postcode=query.postcode, person__is_shielded=False)
+            .order_by()
+            .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
     return ids
 
@@ -311,9 +316,9 @@ def _candidates(query: SearchQuery, ids: set[int]) -> list[_Candidate]:
     """What scoring compares about each candidate, one query per table, no model instances."""
     found = {
         row[0]: _Candidate(*row)
-        for row in Person.objects.filter(pk__in=ids, merged_into__isnull=True).values_list(
-            "pk", "given_name", "family_name", "date_of_birth", "dob_precision", "is_shielded"
-        )
+        for row in Person.objects.filter(pk__in=ids, merged_into__isnull=True)
+        .order_by()
+        .values_list("pk", "given_name", "family_name", "date_of_birth", "dob_precision", "is_shielded")
     }
     if not found:
         return []
@@ -322,8 +327,10 @@ def _candidates(query: SearchQuery, ids: set[int]) -> list[_Candidate]:
     ):
         found[pk].names.append(NameKeys(*keys))
     if query.postcode:
-        for pk, postcode, sector in Address.objects.filter(person_id__in=found).values_list(
-            "person_id", "postcode", "postcode_sector"
+        for pk, postcode, sector in (
+            Address.objects.filter(person_id__in=found)
+            .order_by()
+            .values_list("person_id", "postcode", "postcode_sector")
         ):
             found[pk].postcodes.append((postcode, sector))
     if query.nhs_number:

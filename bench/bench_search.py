@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, required=True)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=4, help="client processes for the throughput run")
+    parser.add_argument("--clients", type=int, default=4, help="throughput client processes (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reload", action="store_true", help="load even if the database holds N persons")
     parser.add_argument("--load-only", action="store_true")
@@ -394,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
             f"p50 {_percentile(shape_ms, 0.5):6.1f}  p95 {_percentile(shape_ms, 0.95):6.1f} ms"
         )
 
+    if args.clients < 1:
+        return 0
     connection.close()
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Manager().Barrier(args.clients + 1)

@@ -49,7 +49,7 @@ from goldenthread.people.models import (
     PersonName,
 )
 
-MAX_KEYS = 40  # name keys per part taken from NameKey, closest first
+MAX_KEYS = 100  # name keys per part taken from NameKey, closest first
 MAX_PER_CRITERION = 100
 MAX_BORN = 60  # persons born on the day, most alike in name first (PostgreSQL)
 MAX_UNDATED = 50  # namesakes with no date of birth, or born on the same day of another year

@@ -9,6 +9,8 @@ stay close to the typical one:
   away by pg_trgm similarity (a GIN index on the small table; SQLite, the embedded mode, uses a shared
   first three letters instead). Those keys join back to PersonName by exact key (btree), both names
   together, or swapped.
+- With a date of birth as well, namesakes born nearest it come first (the date travels on PersonName),
+  with those of unknown date and those born on the same day of another year (a mistyped year).
 - A date of birth to the day finds everyone born that day (or with day and month swapped); on PostgreSQL
   the ones whose names look most like the query come first, so a badly misspelt name with the right
   date is still found. An approximate date (year, month, a tolerance) narrows the name matches instead.
@@ -23,7 +25,9 @@ only for the hits it returns.
 creates PersonName rows calls (people.derive.derived_rows_replace, used by import, review links, merges
 and unmerges; merges and unmerges move names between persons and never change which keys exist). A key
 left behind by a deleted name joins back to nothing; ``name_keys_rebuild`` recomputes the table from
-PersonName (bulk loads use it, see bench/bench_search.py).
+PersonName (bulk loads use it, see bench/bench_search.py). PersonName also carries its person's date
+of birth (``person_born``, kept in step by people.derive.person_refresh, which every action calls after
+moving or writing names), so names and a date narrow together in one btree index.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from goldenthread.people.models import (
     PersonName,
     SourceRecord,
 )
+from goldenthread.people.search import name_keys_remember
 
 _PRECISION_RANK = {DobPrecision.DAY: 3, DobPrecision.MONTH: 2, DobPrecision.YEAR: 1, DobPrecision.UNKNOWN: 0}
 
@@ -93,6 +94,7 @@ def _name(person: Person, record: SourceRecord, kind: str, given: str, family: s
         given_phon=keys.given_phon,
         family_key=keys.family_key,
         family_phon=keys.family_phon,
+        person_born=person.date_of_birth,
     )
 
 
@@ -111,7 +113,8 @@ def derived_rows_replace(record: SourceRecord, row: Row, *, fresh: bool = False)
     names += [_name(person, record, NameKind.ALIAS, g, f) for g, f in clean["other_names"]]
     if raw["previous_family_name"]:
         names.append(_name(person, record, NameKind.PREVIOUS, raw["given_name"], raw["previous_family_name"]))
-    PersonName.objects.bulk_create([n for n in names if n is not None])
+    written = PersonName.objects.bulk_create([n for n in names if n is not None])
+    name_keys_remember(written)  # the search's table of distinct name keys
     if raw["address_line"] or clean["postcode"]:
         Address.objects.create(
             person=person,
@@ -196,4 +199,7 @@ def person_refresh(person: Person) -> Person:
     if person.date_of_death and person.date_of_birth and person.date_of_death < person.date_of_birth:
         person.date_of_death = None
     person.save()
+    PersonName.objects.filter(person=person).exclude(person_born=person.date_of_birth).update(
+        person_born=person.date_of_birth
+    )
     return person

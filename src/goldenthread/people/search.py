@@ -1,26 +1,65 @@
-"""Real-time search of the index: indexed retrieval of a bounded candidate set, then transparent scoring.
+"""Real-time search of the index: indexed retrieval of a short candidate list, then transparent scoring.
 
-Retrieval never scans the whole index: each criterion uses an index (name keys and phonetic codes, date of
-birth, postcode, identifier value; on PostgreSQL also a pg_trgm GIN index for names a few typing errors
-away). Scoring reuses the import's per-field weights, so "why it matched" reads the same everywhere.
-Shielded persons are never retrieved or scored by their address.
+Retrieval never scans the whole index and every step is bounded by a LIMIT, so the slowest searches
+stay close to the typical one:
+
+- Names go through ``NameKey``, the table of distinct name keys (thousands of rows where PersonName has
+  millions). The query's given and family names each pick a few keys there: the same key, the same
+  phonetic code, the same canonical given name (nicknames), and on PostgreSQL keys a few typing errors
+  away by pg_trgm similarity (a GIN index on the small table; SQLite, the embedded mode, uses a shared
+  first three letters instead). Those keys join back to PersonName by exact key (btree), both names
+  together, or swapped.
+- With a date of birth as well, namesakes born nearest it come first (the date travels on PersonName),
+  with those of unknown date and those born on the same day of another year (a mistyped year).
+- A date of birth to the day finds everyone born that day (or with day and month swapped); on PostgreSQL
+  the ones whose names look most like the query come first, so a badly misspelt name with the right
+  date is still found. An approximate date (year, month, a tolerance) narrows the name matches instead.
+- Postcode and NHS number are exact index lookups. Shielded persons are never retrieved or scored by
+  their address.
+
+Scoring reuses the import's per-field weights (people.scoring), so "why it matched" reads the same
+everywhere. It reads only the columns it compares, in one query per table, and builds Person objects
+only for the hits it returns.
+
+``NameKey`` is a Django model, kept in step by ``name_keys_remember``, which every write path that
+creates PersonName rows calls (people.derive.derived_rows_replace, used by import, review links, merges
+and unmerges; merges and unmerges move names between persons and never change which keys exist). A key
+left behind by a deleted name joins back to nothing; ``name_keys_rebuild`` recomputes the table from
+PersonName (bulk loads use it, see bench/bench_search.py). PersonName also carries its person's date
+of birth (``person_born``, kept in step by people.derive.person_refresh, which every action calls after
+moving or writing names), so names and a date narrow together in one btree index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.contrib.postgres.lookups import TrigramSimilar
-from django.db import connection
-from django.db.models import F, Q, Value
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from goldenthread.people import scoring
 from goldenthread.people.keys import BirthDate, NameKeys, RecordKeys
-from goldenthread.people.models import Address, Identifier, IdentifierKind, Person, PersonName
+from goldenthread.people.models import (
+    Address,
+    Identifier,
+    IdentifierKind,
+    NameKey,
+    NamePart,
+    Person,
+    PersonName,
+)
 
-MAX_PER_CRITERION = 500
+MAX_KEYS = 100  # name keys per part taken from NameKey, closest first
+MAX_PER_CRITERION = 100
+MAX_BORN = 60  # persons born on the day, most alike in name first (PostgreSQL)
+MAX_UNDATED = 50  # namesakes with no date of birth, or born on the same day of another year
+YEARS_BACK = 18
 MAX_RESULTS = 20
+NAME_WINDOW = dt.timedelta(days=366)  # names with a date: persons born within a year of it first
 
 
 @dataclass(frozen=True)
@@ -84,75 +123,232 @@ class SearchHit:
         return [w for w in self.weights if w.disagrees]
 
 
-def _fuzzy(column: str, key: str) -> Q:
-    """Names a few typing errors away: trigrams on PostgreSQL, a shared first three letters elsewhere."""
+# --- the table of distinct name keys ---------------------------------------------------------------
+
+_FILL = [
+    "INSERT INTO people_namekey (part, key, canon, phon) SELECT 'given', given_key, MIN(given_canon), "
+    "MIN(given_phon) FROM people_personname WHERE given_key <> '' GROUP BY given_key",
+    "INSERT INTO people_namekey (part, key, canon, phon) SELECT 'family', family_key, '', MIN(family_phon) "
+    "FROM people_personname WHERE family_key <> '' GROUP BY family_key",
+]
+
+
+def name_keys_remember(names: Iterable[PersonName]) -> None:
+    """Add the keys of newly written names to NameKey (keys it already holds are left alone)."""
+    rows: dict[tuple[str, str], NameKey] = {}
+    for name in names:
+        if name.given_key:
+            rows[(NamePart.GIVEN, name.given_key)] = NameKey(
+                part=NamePart.GIVEN, key=name.given_key, canon=name.given_canon, phon=name.given_phon
+            )
+        if name.family_key:
+            rows[(NamePart.FAMILY, name.family_key)] = NameKey(
+                part=NamePart.FAMILY, key=name.family_key, phon=name.family_phon
+            )
+    if rows:
+        NameKey.objects.bulk_create(rows.values(), ignore_conflicts=True)
+
+
+def name_keys_rebuild() -> None:
+    """Recompute NameKey from every PersonName (after a bulk load that bypassed the actions)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM people_namekey")
+        for sql in _FILL:
+            cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE people_namekey")
+
+
+# --- retrieval ------------------------------------------------------------------------------------
+
+
+def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
+    """Keys of ``part`` in the index that could be this one: same, sounds alike, nickname, close spelling."""
+    if not key:
+        return []
     if connection.vendor == "postgresql":
-        return Q(TrigramSimilar(F(column), Value(key)))
-    return Q(**{f"{column}__startswith": key[:3]}) if len(key) >= 3 else Q(**{column: key})
+        # One index per arm (GIN trigrams, btree phonetic, btree canonical), closest spellings first.
+        arms = ["SELECT key FROM people_namekey WHERE part = %s AND key %% %s"]
+        params: list[Any] = [part, key]
+        if phon:
+            arms.append("SELECT key FROM people_namekey WHERE part = %s AND phon = %s")
+            params += [part, phon]
+        if canon:
+            arms.append("SELECT key FROM people_namekey WHERE part = %s AND canon = %s")
+            params += [part, canon]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT key FROM ({' UNION '.join(arms)}) AS k "  # noqa: S608 - fixed SQL, values bound
+                "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
+                [*params, key, MAX_KEYS],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    close = Q(key=key) | (Q(key__startswith=key[:3]) if len(key) >= 3 else Q())
+    if phon:
+        close |= Q(phon=phon)
+    if canon:
+        close |= Q(canon=canon)
+    found = list(NameKey.objects.filter(close, part=part).values_list("key", flat=True)[: MAX_KEYS * 5])
+    return [key, *[k for k in found if k != key][: MAX_KEYS - 1]] if key in found else found[:MAX_KEYS]
 
 
-def _name_condition(names: NameKeys) -> Q | None:
-    family = given = None
+def _born_dates(query: SearchQuery) -> list[dt.date]:
+    birth = query.birth
+    if birth is None or query.dob_range() is not None:
+        return []
+    return [birth.date] + ([birth.swapped] if birth.swapped else [])
+
+
+def _born_alike(names: NameKeys, dates: list[dt.date]) -> list[int]:
+    """Persons born on one of ``dates``, those whose names look most like the query first (PostgreSQL)."""
+    given, family = names.given_key, names.family_key
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.person_id FROM people_person p JOIN people_personname n ON n.person_id = p.id "
+            "WHERE p.date_of_birth = ANY(%s) AND p.merged_into_id IS NULL GROUP BY n.person_id "
+            "ORDER BY max(greatest(similarity(n.given_key, %s) + similarity(n.family_key, %s), "
+            "similarity(n.given_key, %s) + similarity(n.family_key, %s))) DESC LIMIT %s",
+            [dates, given, family, family, given, MAX_BORN],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _name_rows(names: NameKeys) -> Q | None:
+    """PersonName rows whose keys could be the query's (both names when both were given)."""
+    family = _keys(NamePart.FAMILY, names.family_key, names.family_phon)
+    given = _keys(NamePart.GIVEN, names.given_key, names.given_phon, names.given_canon)
+    if names.family_key and names.given_key:
+        return Q(family_key__in=family, given_key__in=given) | Q(
+            family_key=names.given_key, given_key=names.family_key
+        )
     if names.family_key:
-        family = Q(family_key=names.family_key) | _fuzzy("family_key", names.family_key)
-        if names.family_phon:
-            family |= Q(family_phon=names.family_phon)
+        return Q(family_key__in=family)
     if names.given_key:
-        given = Q(given_key=names.given_key) | _fuzzy("given_key", names.given_key)
-        given |= Q(given_canon=names.given_canon) | Q(given_phon=names.given_phon)
-        # The first letter is usually typed right: it keeps a badly misspelt given name in the running.
-        given |= Q(given_key__startswith=names.given_key[0])
-    if family is not None and given is not None:
-        swapped = Q(given_key=names.family_key, family_key=names.given_key)
-        return (family & given) | swapped
-    return family or given
+        return Q(given_key__in=given)
+    return None
+
+
+def _person_ids(rows: QuerySet[PersonName], limit: int = MAX_PER_CRITERION) -> set[int]:
+    return set(rows.order_by().values_list("person_id", flat=True)[:limit])
+
+
+def _named_ids(query: SearchQuery, names: NameKeys, named: Q) -> set[int]:
+    """Persons with a name like the query's; with a date of birth, those born nearest it first.
+
+    PersonName carries its person's date of birth (``person_born``), so name and date narrow together
+    in one index and no namesake is joined to its person just to be thrown away.
+    """
+    rows = PersonName.objects.filter(named)
+    birth = query.birth
+    if birth is None:
+        exact = Q(family_key=names.family_key) if names.family_key else Q()
+        exact &= Q(given_key=names.given_key) if names.given_key else Q()
+        return _person_ids(rows.filter(exact)) | _person_ids(rows)
+    start, end = query.dob_range() or (birth.date, birth.date)
+    near = rows.filter(person_born__range=(start - NAME_WINDOW, end + NAME_WINDOW)).order_by()
+    if connection.vendor == "postgresql":
+        # Inside the window first, then by days outside it.
+        near = near.order_by(
+            RawSQL("greatest(%s::date - person_born, person_born - %s::date, 0)", (start, end))
+        )
+    ids = set(near.values_list("person_id", flat=True)[:MAX_PER_CRITERION])
+    ids |= _person_ids(rows.filter(person_born__isnull=True), MAX_UNDATED)
+    if birth.precision == "day" and not query.tolerance_days:
+        # A mistyped year: the same day and month in the other years a child could have been born.
+        others = [_same_day(birth.date, birth.date.year + k) for k in range(-YEARS_BACK, YEARS_BACK + 1) if k]
+        ids |= _person_ids(rows.filter(person_born__in=[d for d in others if d]), MAX_UNDATED)
+    return ids
+
+
+def _same_day(date: dt.date, year: int) -> dt.date | None:
+    try:
+        return date.replace(year=year)
+    except ValueError:
+        return None
 
 
 def _candidate_ids(query: SearchQuery) -> set[int]:
     ids: set[int] = set()
     if query.nhs_number:
         ids |= set(
-            Identifier.objects.filter(kind=IdentifierKind.NHS_NUMBER, value=query.nhs_number).values_list(
-                "person_id", flat=True
-            )[:MAX_PER_CRITERION]
+            Identifier.objects.filter(kind=IdentifierKind.NHS_NUMBER, value=query.nhs_number)
+            .order_by()
+            .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
-    names = _name_condition(query.names)
-    if names is not None:
-        rows = PersonName.objects.filter(names)
-        window = query.dob_range()
-        if window is not None or query.birth is not None:
-            # With a date as well, names that are common still leave a short list.
-            start, end = window or (query.birth.date, query.birth.date)  # type: ignore[union-attr]
-            dated = rows.filter(person__date_of_birth__range=(start - dt.timedelta(days=366), end))
-            ids |= set(dated.values_list("person_id", flat=True)[:MAX_PER_CRITERION])
-        ids |= set(rows.values_list("person_id", flat=True)[:MAX_PER_CRITERION])
+    names = query.names
+    named = _name_rows(names)
+    if named is not None:
+        ids |= _named_ids(query, names, named)
+    window = query.dob_range()
+    dates = _born_dates(query)
     if query.birth is not None:
-        window = query.dob_range()
-        if window is not None:
-            born = Q(date_of_birth__range=window)
-        else:
-            born = Q(date_of_birth=query.birth.date)
-            if query.birth.swapped:
-                born |= Q(date_of_birth=query.birth.swapped)
-        if names is None:
-            ids |= set(Person.objects.filter(born).values_list("pk", flat=True)[:MAX_PER_CRITERION])
+        if dates and named is not None and connection.vendor == "postgresql":
+            ids |= set(_born_alike(names, dates))
+        elif dates or named is None:
+            # Without names (or on SQLite) everyone born then, up to the limit; with names and only an
+            # approximate date, the names above already narrowed to that window.
+            born = Q(date_of_birth__range=window) if window is not None else Q(date_of_birth__in=dates)
+            ids |= set(
+                Person.objects.filter(born).order_by().values_list("pk", flat=True)[:MAX_PER_CRITERION]
+            )
     if query.postcode:
         ids |= set(
-            Address.objects.filter(postcode=query.postcode, person__is_shielded=False).values_list(
-                "person_id", flat=True
-            )[:MAX_PER_CRITERION]
+            Address.objects.filter(postcode=query.postcode, person__is_shielded=False)
+            .order_by()
+            .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
     return ids
 
 
-def _best_name(query: RecordKeys, person: Person) -> list[scoring.FieldWeight]:
+# --- scoring --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    pk: int
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    dob_precision: str
+    is_shielded: bool
+    names: list[NameKeys] = field(default_factory=list)
+    postcodes: list[tuple[str, str]] = field(default_factory=list)
+    nhs_numbers: set[str] = field(default_factory=set)
+
+
+def _candidates(query: SearchQuery, ids: set[int]) -> list[_Candidate]:
+    """What scoring compares about each candidate, one query per table, no model instances."""
+    found = {
+        row[0]: _Candidate(*row)
+        for row in Person.objects.filter(pk__in=ids, merged_into__isnull=True)
+        .order_by()
+        .values_list("pk", "given_name", "family_name", "date_of_birth", "dob_precision", "is_shielded")
+    }
+    if not found:
+        return []
+    for pk, *keys in PersonName.objects.filter(person_id__in=found).values_list(
+        "person_id", "given_key", "given_canon", "given_phon", "family_key", "family_phon"
+    ):
+        found[pk].names.append(NameKeys(*keys))
+    if query.postcode:
+        for pk, postcode, sector in (
+            Address.objects.filter(person_id__in=found)
+            .order_by()
+            .values_list("person_id", "postcode", "postcode_sector")
+        ):
+            found[pk].postcodes.append((postcode, sector))
+    if query.nhs_number:
+        for pk, value in Identifier.objects.filter(
+            person_id__in=found, kind=IdentifierKind.NHS_NUMBER
+        ).values_list("person_id", "value"):
+            found[pk].nhs_numbers.add(value)
+    return list(found.values())
+
+
+def _best_name(query: RecordKeys, candidate: _Candidate) -> list[scoring.FieldWeight]:
     best: list[scoring.FieldWeight] = []
-    for name in person.names.all():
-        other = RecordKeys(
-            names=NameKeys(
-                name.given_key, name.given_canon, name.given_phon, name.family_key, name.family_phon
-            )
-        )
+    for name in candidate.names:
+        other = RecordKeys(names=name)
         weights = [
             w for w in (scoring.compare_given(query, other), scoring.compare_family(query, other)) if w
         ]
@@ -161,37 +357,34 @@ def _best_name(query: RecordKeys, person: Person) -> list[scoring.FieldWeight]:
     return best
 
 
-def _dob_weight(query: SearchQuery, keys: RecordKeys, person: Person) -> scoring.FieldWeight | None:
-    if query.birth is None or person.date_of_birth is None:
+def _dob_weight(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> scoring.FieldWeight | None:
+    if query.birth is None or candidate.date_of_birth is None:
         return None
     window = query.dob_range()
-    theirs = BirthDate(person.date_of_birth, person.dob_precision)
+    theirs = BirthDate(candidate.date_of_birth, candidate.dob_precision)
     if window is None:
         return scoring.compare_dob(keys, RecordKeys(birth=theirs))
     start, end = window
-    if start <= person.date_of_birth <= end:
+    if start <= candidate.date_of_birth <= end:
         return scoring.dob_range_weight((end - start).days)
     return scoring.compare_dob(RecordKeys(birth=BirthDate(start, "year")), RecordKeys(birth=theirs))
 
 
-def _score(query: SearchQuery, keys: RecordKeys, person: Person) -> SearchHit:
+def _score(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> list[scoring.FieldWeight]:
     weights = []
-    nhs_numbers = {i.value for i in person.identifiers.all() if i.kind == IdentifierKind.NHS_NUMBER}
-    if query.nhs_number and nhs_numbers:
-        agree = query.nhs_number in nhs_numbers
+    if query.nhs_number and candidate.nhs_numbers:
+        agree = query.nhs_number in candidate.nhs_numbers
         weights.append(
             scoring.compare_nhs(keys, RecordKeys(nhs_number=query.nhs_number if agree else "other"))
         )
-    weights.extend(_best_name(keys, person))
-    weights.append(_dob_weight(query, keys, person))
-    if query.postcode and not person.is_shielded:
-        postcodes = [
-            RecordKeys(postcode=a.postcode, postcode_sector=a.postcode_sector) for a in person.addresses.all()
-        ]
+    weights.extend(_best_name(keys, candidate))
+    weights.append(_dob_weight(query, keys, candidate))
+    if query.postcode and not candidate.is_shielded:
+        postcodes = [RecordKeys(postcode=p, postcode_sector=s) for p, s in candidate.postcodes]
         found = [w for w in (scoring.compare_postcode(keys, p) for p in postcodes) if w]
         if found:
             weights.append(max(found, key=lambda w: w.weight))
-    return SearchHit(person, [w for w in weights if w is not None])
+    return [w for w in weights if w is not None]
 
 
 def people_search(query: SearchQuery, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
@@ -203,11 +396,13 @@ def people_search(query: SearchQuery, *, limit: int = MAX_RESULTS) -> list[Searc
         postcode_sector=query.postcode_sector,
         nhs_number=query.nhs_number,
     )
-    ids = _candidate_ids(query)
-    people = Person.objects.filter(pk__in=ids, merged_into__isnull=True).prefetch_related(
-        "names", "addresses", "identifiers"
-    )
-    hits = [_score(query, keys, person) for person in people]
-    hits = [h for h in hits if h.reasons and h.weight > 0]
-    hits.sort(key=lambda h: (-h.weight, h.person.family_name, h.person.given_name, h.person.pk))
-    return hits[:limit]
+    scored = []
+    for candidate in _candidates(query, _candidate_ids(query)):
+        weights = _score(query, keys, candidate)
+        total = scoring.total(weights)
+        if total > 0 and any(w.agrees for w in weights):
+            scored.append((total, candidate, weights))
+    scored.sort(key=lambda s: (-s[0], s[1].family_name, s[1].given_name, s[1].pk))
+    scored = scored[:limit]
+    persons = Person.objects.in_bulk([c.pk for _, c, _ in scored])
+    return [SearchHit(persons[c.pk], weights) for _, c, weights in scored]

@@ -128,10 +128,20 @@ class PersonName(models.Model):
     given_phon = models.CharField(max_length=40, blank=True)
     family_key = models.CharField(max_length=200, blank=True)
     family_phon = models.CharField(max_length=40, blank=True)
+    # The person's date of birth, copied here (by people.derive.person_refresh) so that a name and a date
+    # narrow the search together in one index instead of joining every namesake to its person.
+    person_born = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [
-            models.Index(fields=["family_key"], name="personname_family_key_idx"),
+            # The search joins names back from NameKey by exact key: both names, or the given name alone.
+            models.Index(
+                fields=["family_key", "given_key", "person_born"],
+                include=["person_id"],
+                name="personname_names_born_idx",
+            ),
+            models.Index(fields=["family_key", "person_born"], name="personname_family_born_idx"),
+            models.Index(fields=["given_key", "person_born"], name="personname_given_born_idx"),
             models.Index(fields=["family_phon", "given_phon"], name="personname_phon_idx"),
             models.Index(fields=["given_canon"], name="personname_given_canon_idx"),
         ]
@@ -143,6 +153,38 @@ class PersonName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+class NamePart(models.TextChoices):
+    GIVEN = "given", "Given name"
+    FAMILY = "family", "Family name"
+
+
+class NameKey(models.Model):
+    """Each distinct name key in the index, once per part, with the keys the fuzzy search compares.
+
+    A few hundred thousand rows however many millions of names there are, so the fuzzy part of a search
+    (trigrams on PostgreSQL, phonetic and nickname keys) reads this small table and joins the few keys
+    it finds back to PersonName by exact key. Every write that creates PersonName rows adds its keys
+    (``people.search.name_keys_remember``). Keys are values, not people: merging or unmerging moves
+    names between persons and leaves this table as it is; a key whose names are all gone is harmless
+    (it joins back to nothing) and ``name_keys_rebuild`` drops it.
+    """
+
+    part = models.CharField(max_length=6, choices=NamePart.choices)
+    key = models.CharField(max_length=200)
+    canon = models.CharField(max_length=200, blank=True)  # given names: the nickname table's canonical name
+    phon = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["part", "key"], name="namekey_part_key_unique")]
+        indexes = [
+            models.Index(fields=["part", "phon"], name="namekey_part_phon_idx"),
+            models.Index(fields=["part", "canon"], name="namekey_part_canon_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part}: {self.key}"
 
 
 class Address(models.Model):

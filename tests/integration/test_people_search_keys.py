@@ -1,0 +1,129 @@
+"""The search's table of distinct name keys (NameKey) keeps step with PersonName; the search reads it."""
+
+from __future__ import annotations
+
+import pytest
+
+from goldenthread.accounts.models import User
+from goldenthread.audit.actions import Actor
+from goldenthread.people.actions import person_merge, person_unmerge
+from goldenthread.people.keys import parse_birth_date
+from goldenthread.people.models import NameKey, NamePart, PersonName
+from goldenthread.people.search import SearchQuery, name_keys_rebuild, people_search
+from tests.integration.people_support import AMELIA, import_rows, record, row
+
+pytestmark = pytest.mark.django_db
+
+
+def _officer() -> User:
+    return User.objects.create(username="officer", first_name="Data", last_name="Officer")
+
+
+def _keys_held() -> set[tuple[str, str]]:
+    return set(NameKey.objects.values_list("part", "key"))
+
+
+def _keys_of_names() -> set[tuple[str, str]]:
+    given = {(NamePart.GIVEN.value, k) for k in PersonName.objects.values_list("given_key", flat=True) if k}
+    family = {
+        (NamePart.FAMILY.value, k) for k in PersonName.objects.values_list("family_key", flat=True) if k
+    }
+    return given | family
+
+
+def _found(given: str, family: str) -> list[int]:
+    return [hit.person.pk for hit in people_search(SearchQuery(given_name=given, family_name=family))]
+
+
+def test_name_keys_import_adds_every_distinct_key_once() -> None:
+    import_rows(
+        "health",
+        [
+            AMELIA,
+            row(local_id="H-2", given_name="Amelia", family_name="Nowak", nhs_number=""),
+            row(
+                local_id="H-3", given_name="Zofia", family_name="Kowalski", nhs_number="", other_names="Zosia"
+            ),
+        ],
+    )
+    assert _keys_held() == _keys_of_names()
+    assert NameKey.objects.filter(part=NamePart.GIVEN, key=record("health", "H-1").given_key).count() == 1
+    held = NameKey.objects.count()
+    import_rows("health", [AMELIA])  # the same record again changes nothing
+    assert NameKey.objects.count() == held
+
+
+def test_name_keys_reimported_record_with_new_name_adds_its_key() -> None:
+    import_rows("health", [AMELIA])
+    import_rows("health", [row(family_name="Lewandowska")])
+    assert ("family", record("health", "H-1").family_key) in _keys_held()
+    assert _keys_held() >= _keys_of_names()
+    assert _found("Amelia", "Lewandowsak") == [record("health", "H-1").person_id]
+
+
+def test_name_keys_kept_through_merge_and_unmerge() -> None:
+    import_rows("health", [AMELIA])
+    import_rows(
+        "school",
+        [row(local_id="S-1", given_name="Amy", family_name="Kowalsky", date_of_birth="2016", nhs_number="")],
+    )
+    keep, absorb = record("health", "H-1").person, record("school", "S-1").person
+    assert keep.pk != absorb.pk
+    officer = _officer()
+    person_merge(keep=keep, absorb=absorb, by=Actor(username="officer"), by_user=officer)
+    assert _keys_held() == _keys_of_names()
+    # The absorbed record's spelling now finds the person it was merged into, and only that person.
+    assert _found("Amy", "Kowalksy") == [keep.pk]
+    restored = person_unmerge(record=record("school", "S-1"), by=Actor(username="officer"), by_user=officer)
+    assert _keys_held() == _keys_of_names()
+    assert restored.pk in _found("Amy", "Kowalksy")
+
+
+def test_search_misspelt_name_found_through_name_keys_only() -> None:
+    import_rows("health", [AMELIA])
+    person_id = record("health", "H-1").person_id
+    assert _found("Amelia", "Kowalksi") == [person_id]
+    NameKey.objects.all().delete()
+    assert _found("Amelia", "Kowalksi") == []  # fuzzy name matching reads NameKey, not PersonName
+    name_keys_rebuild()
+    assert _keys_held() == _keys_of_names()
+    assert _found("Amelia", "Kowalksi") == [person_id]
+
+
+def test_search_misspelt_given_name_with_date_of_birth_finds_child() -> None:
+    import_rows(
+        "health",
+        [AMELIA, row(local_id="H-2", given_name="Oliwia", date_of_birth="2016-04-10", nhs_number="")],
+    )
+    query = SearchQuery(
+        given_name="Ameila", family_name="Kowlaski", birth=parse_birth_date(AMELIA["date_of_birth"])
+    )
+    assert people_search(query)[0].person.pk == record("health", "H-1").person_id
+
+
+def _born_in_step() -> bool:
+    return all(
+        born == person_born
+        for born, person_born in PersonName.objects.values_list("person__date_of_birth", "person_born")
+    )
+
+
+def test_name_person_born_kept_through_import_merge_and_unmerge() -> None:
+    import_rows("health", [AMELIA])
+    import_rows("school", [row(local_id="S-1", given_name="Amy", date_of_birth="2016-09-04", nhs_number="")])
+    assert PersonName.objects.filter(person_born__isnull=False).count() == 2
+    assert _born_in_step()
+    keep, absorb = record("health", "H-1").person, record("school", "S-1").person
+    officer = _officer()
+    person_merge(keep=keep, absorb=absorb, by=Actor(username="officer"), by_user=officer)
+    assert _born_in_step()
+    person_unmerge(record=record("school", "S-1"), by=Actor(username="officer"), by_user=officer)
+    assert _born_in_step()
+    import_rows("health", [row(date_of_birth="2016-04-19")])  # the agency corrects the date
+    assert _born_in_step()
+
+
+def test_search_name_with_mistyped_year_of_birth_finds_child() -> None:
+    import_rows("health", [AMELIA, row(local_id="H-2", given_name="Zofia", nhs_number="")])
+    query = SearchQuery(given_name="Amelia", family_name="Kowalski", birth=parse_birth_date("2019-04-09"))
+    assert people_search(query)[0].person.pk == record("health", "H-1").person_id

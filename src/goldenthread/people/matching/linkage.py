@@ -33,6 +33,8 @@ PRIOR_RECALL = 0.7
 # ``training_sample``): the estimates barely move, and training no longer grows with the input.
 TRAINING_SAMPLE_RECORDS = 200_000
 SEED = 42
+# DuckDB's memory limit unless GOLDENTHREAD_DUCKDB_MEMORY says otherwise (DuckDB syntax, e.g. "4GB").
+DUCKDB_MEMORY = "1GB"
 
 Progress = Callable[[str], None]
 
@@ -261,9 +263,24 @@ def _database(engine: str) -> tuple[Any, Callable[[], None]]:
         from splink import DuckDBAPI
 
         connection = duckdb.connect()
+        # DuckDB would take up to 80% of RAM; bounded, it spills its largest joins to a private
+        # directory instead, which at a million records costs little time and saves about 0.5 GB.
+        spill = tempfile.TemporaryDirectory(prefix="goldenthread-duckdb-")
+        memory = os.environ.get("GOLDENTHREAD_DUCKDB_MEMORY", DUCKDB_MEMORY)
         connection.execute("SET enable_progress_bar = false")
-        return DuckDBAPI(connection=connection), connection.close
+        connection.execute(f"SET memory_limit = '{_sql_text(memory)}'")
+        connection.execute(f"SET temp_directory = '{_sql_text(spill.name)}'")
+
+        def cleanup() -> None:
+            connection.close()
+            spill.cleanup()
+
+        return DuckDBAPI(connection=connection), cleanup
     return _spark_database()
+
+
+def _sql_text(value: str) -> str:
+    return value.replace("'", "''")
 
 
 def _spark_database() -> tuple[Any, Callable[[], None]]:

@@ -65,6 +65,7 @@ def _run(setup: str, input_path: str, out_path: str, engine: str) -> dict[str, f
     if done.returncode:
         print(done.stderr[-3000:], file=sys.stderr)
         raise SystemExit(f"{setup} failed with status {done.returncode}")
+    print(done.stderr.rstrip(), file=sys.stderr)  # per-stage progress and timings of the run
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

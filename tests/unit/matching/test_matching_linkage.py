@@ -5,7 +5,7 @@ import io
 import pandas as pd
 import pytest
 
-from goldenthread.people.matching import features, synthetic
+from goldenthread.people.matching import features, linkage, synthetic
 from goldenthread.people.matching.clustering import cluster_pairs
 from goldenthread.people.matching.linkage import link_records, read_records
 from goldenthread.people.matching.metrics import pairwise_scores
@@ -249,3 +249,47 @@ def test_cluster_pairs_refuses_impossible_date_far_from_the_other():
     )
     clusters = cluster_pairs(prepared, _pairs(("1", "2", 0.999)), threshold=0.99)
     assert clusters["1"] != clusters["2"]
+
+
+def test_training_sample_all_records_up_to_the_size():
+    prepared = features.prepare(read_records(_csv(40)))
+    assert linkage.training_sample(prepared, size=len(prepared)) is prepared
+
+
+def test_training_sample_uniform_subset_in_input_order():
+    prepared = features.prepare(read_records(_csv(40)))
+    sample = linkage.training_sample(prepared, size=30)
+    assert len(sample) == 30
+    assert sample.index.is_monotonic_increasing
+    assert set(sample["unique_id"]) < set(prepared["unique_id"])
+
+
+def _prior(records: pd.DataFrame, sampled: bool) -> float:
+    messages: list[str] = []
+    linkage.run_linkage(records, progress=messages.append)
+    assert any("random sample" in m for m in messages) == sampled, messages
+    (found,) = [m for m in messages if m.startswith("prior match probability")]
+    return float(found.rsplit(" ", 1)[1])
+
+
+def test_run_linkage_prior_from_a_sample_close_to_prior_from_all(monkeypatch, records):
+    everything = _prior(records, sampled=False)
+    monkeypatch.setattr(linkage, "TRAINING_SAMPLE_RECORDS", len(records) // 4)
+    sampled = _prior(records, sampled=True)
+    # A sample keeps the rate of matches among pairs, so the prior is not scaled down with the sample.
+    assert everything / 2 < sampled < everything * 2, (everything, sampled)
+
+
+def test_link_records_trained_on_a_sample_reaches_f1_floor(monkeypatch, records):
+    monkeypatch.setattr(linkage, "TRAINING_SAMPLE_RECORDS", len(records) // 2)
+    linked = link_records(records)
+    scores = pairwise_scores(records["true_person_id"], linked["person_id"])
+    assert scores.f1 >= 0.9, scores
+    assert scores.precision >= 0.95, scores
+
+
+def _csv(people: int) -> io.StringIO:
+    buffer = io.StringIO()
+    synthetic.write_csv(buffer, people, seed=5)
+    buffer.seek(0)
+    return buffer

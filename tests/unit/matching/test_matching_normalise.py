@@ -208,3 +208,32 @@ def test_nhs_number_without_possible_check_digit_rejected():
 @pytest.mark.parametrize("raw", ["0000000000", "9999999999", "123", "94347659190", "abcdefghij", "", None])
 def test_nhs_number_placeholders_and_junk_rejected(raw):
     assert nm.normalise_nhs_number(raw) is None
+
+
+def test_prepare_nhs_numbers_same_as_normalise_nhs_number():
+    import pandas as pd
+
+    from goldenthread.people.matching import features
+
+    raw = [
+        "9434765919",
+        "943 476 5919",
+        "943-476-5919",
+        "9434765918",
+        "4010232137",
+        "0000000000",
+        "1111111111",
+        "123456789",
+        "94347659190",
+        "943476591X",
+        "\u0669434765919",  # an Arabic-Indic digit: str.isdigit is true, so the function decides
+        "",
+        None,
+        "9434765919",
+        " 4010232137 ",
+        "1000000001",
+        "2000000005",  # check digit 10 for the first nine: never valid
+    ]
+    got = features._nhs_numbers(pd.Series(raw, dtype=object)).tolist()
+    assert got == [nm.normalise_nhs_number(value) for value in raw]
+    assert got[0] == "9434765919"

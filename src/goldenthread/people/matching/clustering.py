@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jellyfish
+import numpy as np
 import pandas as pd
 
 from goldenthread.people.matching.normalise import nickname_table
@@ -163,24 +164,112 @@ def cluster_pairs(
 
     ``prepared`` is the output of ``features.prepare``; ``pairs`` has ``unique_id_l``, ``unique_id_r`` and
     ``match_probability``.
+
+    The guarded merge order only matters where a guard could refuse a merge. Plain connected components
+    are found first (vectorised); a component whose records hold at most one NHS number, one given name,
+    one recorded sex and one date of birth can refuse nothing, so every merge in it is accepted and it is
+    one person with its earliest record as representative - exactly what the guarded run gives. Only the
+    other components go through the guarded Kruskal run, over their own edges in the same global order.
     """
     ids = prepared["unique_id"].astype(str).to_numpy()
+    count = len(ids)
     index = pd.Index(ids)
-    parent = list(range(len(ids)))
-    groups: dict[int, _Group] = {}
-
     edges = pairs[pairs["match_probability"] >= threshold]
-    edges = edges.sort_values(
-        ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True], kind="stable"
+    left = index.get_indexer(edges["unique_id_l"].astype(str))
+    right = index.get_indexer(edges["unique_id_r"].astype(str))
+    if (left < 0).any() or (right < 0).any():
+        raise ValueError("pairs name a unique_id that is not among the prepared records")
+    component = _components(count, left, right)
+
+    linked = np.flatnonzero(component != np.arange(count))
+    members = np.union1d(linked, component[linked])  # every record in a component of two or more
+    guarded = _conflicting_components(prepared, members, component[members])
+    roots = component.copy()
+    if len(guarded):
+        in_guarded = np.isin(component[left], guarded)
+        roots = _guarded_kruskal(
+            prepared, ids, edges[in_guarded], left[in_guarded], right[in_guarded], extra_identifiers, roots
+        )
+    return dict(zip(ids.tolist(), ids[roots].tolist(), strict=True))
+
+
+def _components(count: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected components as the smallest record index in each, by min-label propagation."""
+    label = np.arange(count)
+    while True:
+        lowest = np.minimum(label[left], label[right])
+        np.minimum.at(label, left, lowest)
+        np.minimum.at(label, right, lowest)
+        while True:  # pointer jumping: every label points at a smaller index of the same component
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+        if np.array_equal(label[left], label[right]):
+            return label
+
+
+def _conflicting_components(prepared: pd.DataFrame, members: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Components where some guard could refuse a merge: more than one NHS number, given name or date."""
+    if not len(members):
+        return np.empty(0, dtype=np.int64)
+    rows = prepared.iloc[members]
+    table = pd.DataFrame(
+        {
+            "component": labels,
+            "nhs": rows["nhs"].to_numpy(),
+            "given_key": rows["given_key"].to_numpy(),
+            "sex": rows["sex"].to_numpy(),
+        }
     )
-    left = index.get_indexer(edges["unique_id_l"].astype(str)).tolist()
-    right = index.get_indexer(edges["unique_id_r"].astype(str)).tolist()
+    has_year = rows["dob_year"].notna().to_numpy()
+    # A group's dates are (dob, month, year) triples of records with a year; one distinct triple is
+    # one distinct value in each part, missing parts counted as a value.
+    for column in ("dob", "dob_month", "dob_year", "dob_digits"):
+        table[column] = rows[column].astype(object).where(rows[column].notna(), "").to_numpy()
+        table.loc[~has_year, column] = None
+    grouped = table.groupby("component", sort=False)
+    # Recorded sex counts too: a record with no given name and the other sex can be refused.
+    distinct = grouped[["nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits"]].nunique(
+        dropna=True
+    )
+    conflicting = (distinct > 1).any(axis=1)
+    return np.asarray(conflicting.index[conflicting.to_numpy()], dtype=np.int64)
+
+
+def _guarded_kruskal(
+    prepared: pd.DataFrame,
+    ids: np.ndarray,
+    edges: pd.DataFrame,
+    left_index: np.ndarray,
+    right_index: np.ndarray,
+    extra_identifiers: Sequence[str],
+    roots: np.ndarray,
+) -> np.ndarray:
+    """Merge strongest pairs first, refusing merges the groups contradict; ``roots`` updated for them."""
+    order = (
+        pd.DataFrame(
+            {
+                "p": edges["match_probability"].to_numpy(),
+                "l": edges["unique_id_l"].astype(str).to_numpy(),
+                "r": edges["unique_id_r"].astype(str).to_numpy(),
+            }
+        )
+        .sort_values(["p", "l", "r"], ascending=[False, True, True], kind="stable")
+        .index.to_numpy()
+    )
+    left = left_index[order].tolist()
+    right = right_index[order].tolist()
+    nodes = np.union1d(left_index, right_index)
+    parent = {int(node): int(node) for node in nodes}
     wanted = [
         *("nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "dob_digits", "sex"),
         *extra_identifiers,
     ]
-    columns = prepared[wanted].astype(object)
-    rows = columns.where(columns.notna(), None).to_numpy()
+    columns = prepared.iloc[nodes][wanted].astype(object)
+    values = columns.where(columns.notna(), None).to_numpy()
+    rows = {int(node): tuple(row) for node, row in zip(nodes, values, strict=True)}
+    groups: dict[int, _Group] = {}
 
     def find(node: int) -> int:
         root = node
@@ -192,7 +281,7 @@ def cluster_pairs(
 
     def group_of(root: int) -> _Group:
         if root not in groups:
-            groups[root] = _group(tuple(rows[root]))
+            groups[root] = _group(rows[root])
         return groups[root]
 
     for a, b in zip(left, right, strict=True):
@@ -207,5 +296,6 @@ def cluster_pairs(
         parent[high] = low
         groups[low].absorb(groups.pop(high))
 
-    roots = [find(i) for i in range(len(ids))]
-    return dict(zip(ids.tolist(), ids[roots].tolist(), strict=True))
+    roots = roots.copy()
+    roots[nodes] = [find(int(node)) for node in nodes]
+    return roots

@@ -124,6 +124,34 @@ def _tokens(raw: Any) -> list[str] | None:
     return tokens or None
 
 
+_NHS_WEIGHTS = np.arange(10, 1, -1)
+
+
+def _nhs_numbers(raw: pd.Series) -> pd.Series:
+    """``normalise.normalise_nhs_number`` of every value; plain ten-digit values checked in one go.
+
+    Most NHS numbers are distinct, so this is the one normaliser that runs about once per record.
+    Values that are not ten ASCII digits once spaces and dashes are gone go through the function itself.
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    values = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    digits = values.str.replace(r"[\s-]", "", regex=True)
+    plain = digits.str.fullmatch(r"[0-9]{10}").fillna(False).astype(bool).to_numpy()
+    mapped = np.empty(len(values) + 1, dtype=object)  # the last slot is for missing values
+    mapped[:] = None
+    fast = digits[plain].to_numpy(dtype=object)
+    if len(fast):
+        table = np.frombuffer("".join(fast).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - ord("0")
+        check = 11 - (table[:, :9].astype(np.int64) @ _NHS_WEIGHTS) % 11
+        check[check == 11] = 0
+        repeated = (table == table[:, :1]).all(axis=1)
+        valid = (check == table[:, 9]) & ~repeated  # a check of 10 never equals a digit
+        mapped[np.flatnonzero(plain)[valid]] = fast[valid]
+    for i in np.flatnonzero(~plain):
+        mapped[i] = nm.normalise_nhs_number(values[i])
+    return pd.Series(mapped[codes], index=raw.index, dtype=object)
+
+
 def prepare(records: pd.DataFrame) -> pd.DataFrame:
     """Matching features for every record; the input table is not changed.
 
@@ -155,7 +183,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["postcode_district"] = [p[2] for p in postcode]
     out["address_key"] = _map_distinct(records["address_line"], _address_key)
 
-    out["nhs"] = _map_distinct(records["nhs_number"], nm.normalise_nhs_number)
+    out["nhs"] = _nhs_numbers(records["nhs_number"])
     out["sex"] = _map_distinct(
         records["sex"], lambda v: _SEX.get(v.strip().lower()) if isinstance(v, str) else None
     )

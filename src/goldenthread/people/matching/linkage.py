@@ -1,7 +1,9 @@
 """Batch linkage of person records with Splink, on DuckDB (default) or Spark in local mode.
 
 Parameters are estimated from the data on every run, unsupervised: the prior from deterministic rules,
-u by random sampling of record pairs, m by expectation maximisation on blocked pairs. Clustering uses
+u by random sampling of record pairs, m by expectation maximisation on blocked pairs. Above
+``TRAINING_SAMPLE_RECORDS`` records the prior and m are estimated on a uniform random sample of records
+(see ``training_sample`` for why nothing needs rescaling). Clustering uses
 the fixed ``MATCH_PROBABILITY_THRESHOLD`` from ``model``, merging strongest pairs first and never
 across two different valid NHS numbers (see ``clustering``).
 """
@@ -27,7 +29,12 @@ ENGINES = ("duckdb", "spark")
 U_MAX_PAIRS = 1e6
 EM_MAX_PAIRS = 1e6
 PRIOR_RECALL = 0.7
+# Above this many records the model is trained on a uniform random sample of this size (see
+# ``training_sample``): the estimates barely move, and training no longer grows with the input.
+TRAINING_SAMPLE_RECORDS = 200_000
 SEED = 42
+# DuckDB's memory limit unless GOLDENTHREAD_DUCKDB_MEMORY says otherwise (DuckDB syntax, e.g. "4GB").
+DUCKDB_MEMORY = "1GB"
 
 Progress = Callable[[str], None]
 
@@ -126,18 +133,26 @@ def _splink(
     from splink import Linker
 
     _quiet_splink()
+    settings = model.settings(link_type, extra_identifiers, engine)
     tick = time.perf_counter()
-    if link_type == "link_only":
-        groups = [g for _, g in prepared.groupby("source_dataset", sort=True)]
-        tables = [db_api.register(_arrow(g)) for g in groups]
-        linker = Linker(tables, model.settings(link_type, extra_identifiers, engine), log_level=None)
-    else:
-        table = db_api.register(_arrow(prepared.drop(columns=["source_dataset"])))
-        linker = Linker(table, model.settings(link_type, extra_identifiers, engine), log_level=None)
+    tables = _register(db_api, prepared, link_type)
     timings["register"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    _train(linker, extra_identifiers, len(prepared), say)
+    linker = Linker(tables, settings, log_level=None)
+    # u stays on all records: sampling pairs costs about the same at any size, and its rarest levels
+    # (two random records at one postcode) need every record to be met at all.
+    _estimate_u(linker, say)
+    training = training_sample(prepared)
+    if training is prepared:
+        _estimate_prior_and_m(linker, extra_identifiers, len(prepared), say)
+    else:
+        say(f"training the prior and m on a random sample of {len(training):,} records")
+        trainer = Linker(
+            _register(db_api, training, link_type), linker.misc.save_model_to_json(), log_level=None
+        )
+        _estimate_prior_and_m(trainer, extra_identifiers, len(prepared), say)
+        linker = Linker(tables, trainer.misc.save_model_to_json(), log_level=None)
     timings["train"] = time.perf_counter() - tick
     say(f"trained the model in {timings['train']:.1f}s")
 
@@ -162,29 +177,59 @@ def _splink(
     return cluster_of, (pairs if keep_pairs else None)
 
 
-def _train(linker: Any, extra_identifiers: Sequence[str], records: int, say: Progress) -> None:
+def training_sample(prepared: pd.DataFrame, size: int | None = None) -> pd.DataFrame:
+    """The records the model is trained on: all of them, or a uniform random sample of ``size``.
+
+    Every parameter is a rate that a uniform sample of records estimates without bias, so nothing is
+    rescaled. u is a rate among random pairs. m is a rate among matching pairs. The prior is the rate of
+    matches among all pairs: a sample of n of N records keeps each matching pair with probability
+    n(n-1)/(N(N-1)) and each pair of any kind with the same probability, so the rate is unchanged (the
+    matches per record fall by about n/N, but so does the number of partners each record can have).
+    EM blocks keep their mix of matches and non-matches for the same reason.
+    """
+    size = TRAINING_SAMPLE_RECORDS if size is None else size
+    if len(prepared) <= size:
+        return prepared
+    return prepared.sample(n=size, random_state=SEED).sort_index()
+
+
+def _register(db_api: Any, prepared: pd.DataFrame, link_type: model.LinkType) -> Any:
+    if link_type == "link_only":
+        groups = [g for _, g in prepared.groupby("source_dataset", sort=True)]
+        return [db_api.register(_arrow(g)) for g in groups]
+    return db_api.register(_arrow(prepared.drop(columns=["source_dataset"])))
+
+
+def _estimate_u(linker: Any, say: Progress) -> None:
+    tick = time.perf_counter()
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
+    say(f"estimated u from {U_MAX_PAIRS:,.0f} random pairs in {time.perf_counter() - tick:.1f}s")
+
+
+def _estimate_prior_and_m(
+    trainer: Any, extra_identifiers: Sequence[str], records: int, say: Progress
+) -> None:
+    """The prior from deterministic rules, then m by EM; ``records`` is the size of the whole input."""
     from splink.internals.exceptions import SplinkException
 
     try:
-        linker.training.estimate_probability_two_random_records_match(
+        trainer.training.estimate_probability_two_random_records_match(
             model.deterministic_rules(extra_identifiers), recall=PRIOR_RECALL
         )
     except (SplinkException, ValueError) as error:
         say(f"prior not estimated: {error}")
-    settings = linker._settings_obj
+    settings = trainer._settings_obj
     prior = settings._probability_two_random_records_match
     if not 0 < prior < 1:
         # A handful of records can give no certain pair (prior 0) or only certain pairs (prior 1), and
         # both make every score degenerate. Assume instead that each record has about one other copy.
         settings._probability_two_random_records_match = min(0.5, 1 / max(records - 1, 1))
-    tick = time.perf_counter()
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
-    say(f"estimated u from {U_MAX_PAIRS:,.0f} random pairs in {time.perf_counter() - tick:.1f}s")
+    say(f"prior match probability {settings._probability_two_random_records_match:.3g}")
     for rule in model.TRAINING_RULES:
         comparisons = list(settings.core_model_settings.comparisons)
         tick = time.perf_counter()
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
+            trainer.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
             )
         except (SplinkException, ValueError, ZeroDivisionError) as error:
@@ -218,9 +263,24 @@ def _database(engine: str) -> tuple[Any, Callable[[], None]]:
         from splink import DuckDBAPI
 
         connection = duckdb.connect()
+        # DuckDB would take up to 80% of RAM; bounded, it spills its largest joins to a private
+        # directory instead, which at a million records costs little time and saves about 0.5 GB.
+        spill = tempfile.TemporaryDirectory(prefix="goldenthread-duckdb-")
+        memory = os.environ.get("GOLDENTHREAD_DUCKDB_MEMORY", DUCKDB_MEMORY)
         connection.execute("SET enable_progress_bar = false")
-        return DuckDBAPI(connection=connection), connection.close
+        connection.execute(f"SET memory_limit = '{_sql_text(memory)}'")
+        connection.execute(f"SET temp_directory = '{_sql_text(spill.name)}'")
+
+        def cleanup() -> None:
+            connection.close()
+            spill.cleanup()
+
+        return DuckDBAPI(connection=connection), cleanup
     return _spark_database()
+
+
+def _sql_text(value: str) -> str:
+    return value.replace("'", "''")
 
 
 def _spark_database() -> tuple[Any, Callable[[], None]]:

@@ -180,12 +180,17 @@ def comparisons(extra_identifiers: Sequence[str] = (), engine: str = "duckdb") -
 
 
 def blocking_rules(extra_identifiers: Sequence[str] = ()) -> list[BlockingRuleCreator | str]:
-    """Candidate pairs: each true pair should survive at least one rule despite its errors."""
+    """Candidate pairs: each true pair should survive at least one rule despite its errors.
+
+    Two rules were dropped for speed, measured on 1M synthetic records with the model fixed: given name
+    + family sound + birth month (785k candidate pairs) and day/month-swapped date + family sound (347k)
+    together made 22% of the candidates and 0.0005 of the recall after clustering; the pairs they found
+    are nearly all reached through other rules.
+    """
     rules: list[BlockingRuleCreator | str] = [
         block_on("nhs"),
         block_on("given_canon", "dob"),
         block_on("family_key", "dob"),
-        block_on("given_canon", "family_phon", "dob_month"),
         block_on("given_phon", "family_key", "postcode_district"),
         block_on("family_key", "postcode"),
         block_on("given_canon", "postcode"),
@@ -194,7 +199,6 @@ def blocking_rules(extra_identifiers: Sequence[str] = ()) -> list[BlockingRuleCr
         # pair every "Ali Ahmed" with every "Ahmed Ali": the birth year keeps the block small.
         "l.given_key = r.family_key and l.family_key = r.given_key and l.dob_year = r.dob_year",
         "l.given_key = r.family_key and l.family_key = r.given_key and l.postcode = r.postcode",
-        "l.dob = r.dob_swap and l.family_phon = r.family_phon",
         block_on("given_phon", "family_phon", "dob"),
         block_on("postcode", "dob_year"),
         block_on("address_key", "given_phon"),

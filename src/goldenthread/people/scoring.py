@@ -253,13 +253,16 @@ def auto_link_allowed(weights: Iterable[FieldWeight]) -> bool:
     too. So an automatic link needs the same NHS number, or an agreeing date of birth with a given name
     that is not different. A given name that only sounds alike ("Leo", "Lea") or is contained in the
     other ("Ella", "Isabella") tells twins apart no better than a different one, so it counts as
-    different here; a blank given name says nothing either way.
+    different here; a blank given name says nothing either way. The same NHS number is enough on its
+    own unless both the given name and the date of birth are different: then it is more likely a
+    brother's or sister's number written on the wrong record (the batch linker has the same guard).
     """
     by_field = {w.field: w for w in weights}
     nhs = by_field.get("nhs_number")
-    if nhs is not None and nhs.agrees:
-        return True
     dob, given = by_field.get("date_of_birth"), by_field.get("given_name")
+    if nhs is not None and nhs.agrees:
+        sibling = given is not None and given.outcome == GIVEN["else"].outcome and not (dob and dob.agrees)
+        return not sibling
     return dob is not None and dob.agrees and (given is None or given.outcome in _PERSONAL_GIVEN)
 
 

@@ -62,6 +62,23 @@ def test_scoring_one_digit_wrong_in_date_outweighs_a_different_postcode() -> Non
     assert by_field["date_of_birth"].weight > -by_field["postcode"].weight * 2
 
 
+def test_scoring_band_siblings_nhs_number_on_the_wrong_record_needs_review() -> None:
+    weights = scoring.compare(
+        _keys("James", "Williams", "2012-07-04", "male", "RG22 2LX", "7423311448"),
+        _keys("Sophie", "Williams", "2014-02-19", "female", "RG22 2LX", "7423311448"),
+    )
+    assert scoring.total(weights) >= scoring.AUTO_LINK_WEIGHT
+    assert scoring.band(weights) == scoring.REVIEW
+
+
+def test_scoring_band_same_nhs_number_links_despite_a_different_given_name() -> None:
+    weights = scoring.compare(
+        _keys("Krzpys", "Kowalski", "2019-01-05", "male", "MK26 4HD", "7216804147"),
+        _keys("Krzysztof", "Kowalski", "2019-01-05", "male", "MK26 4HD", "7216804147"),
+    )
+    assert scoring.band(weights) == scoring.AUTO
+
+
 def test_scoring_missing_field_contributes_nothing() -> None:
     assert [w.field for w in scoring.compare(_keys("Amy", "Smith"), _keys("Amy", ""))] == ["given_name"]
 

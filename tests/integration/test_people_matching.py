@@ -75,6 +75,22 @@ def test_matching_twins_with_same_birthday_are_not_linked_automatically() -> Non
     assert record("health", "H-2").person_id != record("health", "H-1").person_id
 
 
+def test_matching_swapped_names_with_a_typo_found_by_birthday_and_name() -> None:
+    import_rows("health", [row(given_name="Kowalski", family_name="Amlelia", nhs_number="")])
+    batch = import_rows("police", [row(local_id="P-1", nhs_number="")])
+    # The family name is the other record's given name and the birthday agrees: a candidate, for review
+    # (the given name does not agree, so never automatic).
+    assert (batch.queued_for_review, batch.auto_linked) == (1, 0)
+    assert MatchReview.objects.get().candidate_id == record("health", "H-1").person_id
+
+
+def test_matching_misspelt_name_without_family_name_found_by_birthday_and_postcode() -> None:
+    import_rows("health", [row(nhs_number="")])
+    batch = import_rows("school", [row(local_id="S-1", given_name="Amelai", family_name="", nhs_number="")])
+    assert batch.auto_linked == 1
+    assert record("school", "S-1").person_id == record("health", "H-1").person_id
+
+
 def _two_people() -> tuple[Person, Person]:
     import_rows("health", [AMELIA])
     import_rows(

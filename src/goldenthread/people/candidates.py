@@ -41,13 +41,19 @@ def _blocking(keys: RecordKeys) -> Q:
             ("given_canon", names.given_canon),
             ("family_phon", names.family_phon),
             ("family_key", names.given_key),  # names swapped
+            ("given_key", names.family_key),  # names swapped, or only one name written
+            ("postcode", keys.postcode),  # both names misspelt or missing: twins at most share both
         ):
             if value:
                 rules |= same_day & Q(**{column: value})
-        if birth.swapped and names.family_phon:
-            rules |= Q(date_of_birth=birth.swapped, family_phon=names.family_phon)
+        if birth.swapped:
+            for column, value in (("family_phon", names.family_phon), ("given_canon", names.given_canon)):
+                if value:
+                    rules |= Q(date_of_birth=birth.swapped, **{column: value})
     if names.given_canon and names.family_phon:
         rules |= Q(given_canon=names.given_canon, family_phon=names.family_phon)
+    if names.given_key and names.family_key:  # names swapped, whatever the date says
+        rules |= Q(family_key=names.given_key, given_key=names.family_key)
     if keys.postcode:
         if names.family_key:
             rules |= Q(family_key=names.family_key, postcode=keys.postcode)

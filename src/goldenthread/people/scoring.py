@@ -10,6 +10,15 @@ where m is the chance of that outcome when the two records are the same person a
 they are two different people. Positive weights are evidence for a match, negative against; a field
 missing on either side contributes nothing. The m and u values below are estimates for agency records of
 children in one local authority (documented in docs/import-format.md); they are not trained.
+
+Where they come from: ``bench/import_weights.py`` counts each level's m (share of true pairs) and u
+(share of random pairs of different children) on labelled synthetic records and prints them next to this
+table. The m of the name-error levels (close spelling, one letter different, sounds alike, swapped) and
+of the date-error levels (day/month swapped, one digit different) follow those counts, rounded; their u
+too, except that a swapped date is held as rare as an exact one (u of the exact date times the share of
+dates that can be swapped). The exact-agreement u (same family name, same postcode) stay the local-index
+estimates: the synthetic records are spread over the whole country, where a coincidence is rarer than
+in one authority. The levels follow the batch model's (people.matching.model) where they overlap.
 """
 
 from __future__ import annotations
@@ -68,24 +77,26 @@ class FieldWeight:
 GIVEN = {
     "exact": Level("Same given name", 0.85, 0.01),
     "variant": Level("Nickname or spelling variant", 0.06, 0.002),
-    "close": Level("Close spelling", 0.04, 0.004),
+    "close": Level("Close spelling", 0.08, 0.002),
+    "typo": Level("One letter different", 0.02, 0.0005),
     "contains": Level("One name contains the other", 0.02, 0.002),
-    "phonetic": Level("Sounds alike", 0.02, 0.008),
-    "swapped": Level("Given and family names swapped", 0.01, 0.0005),
-    "else": Level("Different given name", 0.02, 0.976),
+    "phonetic": Level("Sounds alike", 0.01, 0.002),
+    "swapped": Level("Given and family names swapped", 0.045, 0.001),
+    "else": Level("Different given name", 0.025, 0.976),
 }
 FAMILY = {
     "exact": Level("Same family name", 0.88, 0.005),
-    "close": Level("Close spelling", 0.04, 0.003),
+    "close": Level("Close spelling", 0.08, 0.003),
+    "typo": Level("One letter different", 0.02, 0.001),
     "contains": Level("Shares part of a double-barrelled name", 0.03, 0.001),
     "phonetic": Level("Sounds alike", 0.02, 0.006),
-    "swapped": Level("Given and family names swapped", 0.01, 0.0005),
+    "swapped": Level("Given and family names swapped", 0.045, 0.001),
     "else": Level("Different family name", 0.03, 0.985),
 }
 DOB = {
     "exact": Level("Same date of birth", 0.9, 0.0003),
-    "swapped": Level("Day and month swapped", 0.02, 0.0003),
-    "digit": Level("One digit different", 0.03, 0.004),
+    "swapped": Level("Day and month swapped", 0.02, 0.00012),
+    "digit": Level("One digit different", 0.065, 0.004),
     "month": Level("Same month and year", 0.015, 0.012),
     "partial_month": Level("Same month and year (one date partial)", 0.9, 0.012),
     "partial_year": Level("Same year (one date partial)", 0.9, 0.06),
@@ -108,6 +119,10 @@ NHS = {
 }
 
 _CHILD_DAYS = 18 * 365.25
+# Given-name outcomes that tell one child from a brother, sister or twin (see auto_link_allowed).
+_PERSONAL_GIVEN = frozenset(
+    GIVEN[level].outcome for level in ("exact", "variant", "close", "typo", "swapped")
+)
 
 
 def _weight(field: str, label: str, level: Level) -> FieldWeight:
@@ -121,8 +136,11 @@ def _name_level(
         return table["exact"]
     if canon_equal and "variant" in table:
         return table["variant"]
-    if jellyfish.jaro_winkler_similarity(key_a, key_b) >= 0.92:
+    similarity = jellyfish.jaro_winkler_similarity(key_a, key_b)
+    if similarity >= 0.92:
         return table["close"]
+    if min(len(key_a), len(key_b)) >= 4 and jellyfish.damerau_levenshtein_distance(key_a, key_b) == 1:
+        return table["typo"]
     shorter, longer = sorted((key_a, key_b), key=len)
     if len(shorter) >= 3 and shorter in longer:
         return table["contains"]
@@ -233,14 +251,19 @@ def auto_link_allowed(weights: Iterable[FieldWeight]) -> bool:
 
     Family name and postcode describe a household: siblings share them, twins share the date of birth
     too. So an automatic link needs the same NHS number, or an agreeing date of birth with a given name
-    that does not contradict it.
+    that is not different. A given name that only sounds alike ("Leo", "Lea") or is contained in the
+    other ("Ella", "Isabella") tells twins apart no better than a different one, so it counts as
+    different here; a blank given name says nothing either way. The same NHS number is enough on its
+    own unless both the given name and the date of birth are different: then it is more likely a
+    brother's or sister's number written on the wrong record (the batch linker has the same guard).
     """
     by_field = {w.field: w for w in weights}
     nhs = by_field.get("nhs_number")
-    if nhs is not None and nhs.agrees:
-        return True
     dob, given = by_field.get("date_of_birth"), by_field.get("given_name")
-    return dob is not None and dob.agrees and (given is None or not given.disagrees)
+    if nhs is not None and nhs.agrees:
+        sibling = given is not None and given.outcome == GIVEN["else"].outcome and not (dob and dob.agrees)
+        return not sibling
+    return dob is not None and dob.agrees and (given is None or given.outcome in _PERSONAL_GIVEN)
 
 
 def band(weights: list[FieldWeight]) -> str:

@@ -32,6 +32,53 @@ def test_scoring_day_month_swap_is_evidence_for() -> None:
     assert dob.outcome == "Day and month swapped" and dob.weight > 0
 
 
+def test_scoring_given_name_one_letter_typo_counts_for() -> None:
+    weights = scoring.compare(
+        _keys("Joyhua", "Jackson", "2021-08-15"), _keys("Joshua", "Jackson", "2021-08-15")
+    )
+    given = next(w for w in weights if w.field == "given_name")
+    assert given.outcome == "One letter different" and given.weight > 4
+    assert scoring.band(weights) == scoring.AUTO
+
+
+def test_scoring_twins_whose_names_only_sound_alike_need_review() -> None:
+    # Twins Leo and Lea: one letter apart, but three letters is too short to call it a typo, and names
+    # that only sound alike are no evidence about which twin a record is.
+    leo = _keys("Leo", "Marsh", "2015-03-04", "", "NS4 7HQ")
+    lea = _keys("Lea", "Marsh", "2015-03-04", "", "NS4 7HQ")
+    weights = scoring.compare(leo, lea)
+    assert next(w for w in weights if w.field == "given_name").outcome == "Sounds alike"
+    assert scoring.total(weights) >= scoring.AUTO_LINK_WEIGHT
+    assert scoring.band(weights) == scoring.REVIEW
+
+
+def test_scoring_one_digit_wrong_in_date_outweighs_a_different_postcode() -> None:
+    weights = scoring.compare(
+        _keys("Abimbola", "Okafor", "2021-09-19", "", "L15 2TX"),
+        _keys("Abimbola", "Okafor", "2024-09-19", "", "W1 7NX"),
+    )
+    by_field = {w.field: w for w in weights}
+    assert by_field["date_of_birth"].outcome == "One digit different"
+    assert by_field["date_of_birth"].weight > -by_field["postcode"].weight * 2
+
+
+def test_scoring_band_siblings_nhs_number_on_the_wrong_record_needs_review() -> None:
+    weights = scoring.compare(
+        _keys("James", "Williams", "2012-07-04", "male", "RG22 2LX", "7423311448"),
+        _keys("Sophie", "Williams", "2014-02-19", "female", "RG22 2LX", "7423311448"),
+    )
+    assert scoring.total(weights) >= scoring.AUTO_LINK_WEIGHT
+    assert scoring.band(weights) == scoring.REVIEW
+
+
+def test_scoring_band_same_nhs_number_links_despite_a_different_given_name() -> None:
+    weights = scoring.compare(
+        _keys("Krzpys", "Kowalski", "2019-01-05", "male", "MK26 4HD", "7216804147"),
+        _keys("Krzysztof", "Kowalski", "2019-01-05", "male", "MK26 4HD", "7216804147"),
+    )
+    assert scoring.band(weights) == scoring.AUTO
+
+
 def test_scoring_missing_field_contributes_nothing() -> None:
     assert [w.field for w in scoring.compare(_keys("Amy", "Smith"), _keys("Amy", ""))] == ["given_name"]
 

@@ -266,12 +266,10 @@ def _load(url: str, persons: int, queries: int, seed: int) -> float:
 
 
 def _after_load() -> None:
-    """Whatever the search keeps beside the loaded rows (a hook for derived tables)."""
-    from goldenthread.people import search
+    """The search's table of distinct name keys, which the COPY load bypassed."""
+    from goldenthread.people.derive import name_keys_rebuild
 
-    rebuild = getattr(search, "name_keys_rebuild", None)
-    if rebuild is not None:
-        rebuild()
+    name_keys_rebuild()
 
 
 # --- searching ------------------------------------------------------------------------------------

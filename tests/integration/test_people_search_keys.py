@@ -7,9 +7,10 @@ import pytest
 from goldenthread.accounts.models import User
 from goldenthread.audit.actions import Actor
 from goldenthread.people.actions import person_merge, person_unmerge
+from goldenthread.people.derive import name_keys_rebuild
 from goldenthread.people.keys import parse_birth_date
 from goldenthread.people.models import NameKey, NamePart, PersonName
-from goldenthread.people.search import SearchQuery, name_keys_rebuild, people_search
+from goldenthread.people.search import SearchQuery, people_search
 from tests.integration.people_support import AMELIA, import_rows, record, row
 
 pytestmark = pytest.mark.django_db

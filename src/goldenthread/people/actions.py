@@ -314,14 +314,14 @@ def _links_advance(*, batch: ImportBatch, token: str, to: int) -> None:
 @transaction.atomic
 def _relationships_apply_counted(*, row: Row, batch: ImportBatch, token: str) -> None:
     """One row's relationships and the batch's progress through them, in one transaction."""
-    _locked(batch, token, links_done=batch.links_done)
+    current = _locked(batch, token, links_done=batch.links_done)
     warnings = _relationship_apply(row=row, batch=batch)
     changes: dict[str, Any] = {
         "links_done": F("links_done") + 1,
         "lease_until": timezone.now() + IMPORT_LEASE,
     }
     if warnings:
-        batch.warnings = [*ImportBatch.objects.get(pk=batch.pk).warnings, *warnings]
+        batch.warnings = [*current.warnings, *warnings]
         changes["warnings"] = batch.warnings
     ImportBatch.objects.filter(pk=batch.pk).update(**changes)
     batch.links_done += 1

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
+
+from django.db import connection, transaction
 
 from goldenthread.people.importing import Row
 from goldenthread.people.keys import BirthDate, NameKeys, RecordKeys
@@ -18,12 +21,13 @@ from goldenthread.people.models import (
     Identifier,
     IdentifierKind,
     Involvement,
+    NameKey,
     NameKind,
+    NamePart,
     Person,
     PersonName,
     SourceRecord,
 )
-from goldenthread.people.search import name_keys_remember
 
 _PRECISION_RANK = {DobPrecision.DAY: 3, DobPrecision.MONTH: 2, DobPrecision.YEAR: 1, DobPrecision.UNKNOWN: 0}
 
@@ -203,3 +207,39 @@ def person_refresh(person: Person) -> Person:
         person_born=person.date_of_birth
     )
     return person
+
+
+# --- the search's table of distinct name keys ------------------------------------------------------
+
+_FILL = [
+    "INSERT INTO people_namekey (part, key, canon, phon) SELECT 'given', given_key, MIN(given_canon), "
+    "MIN(given_phon) FROM people_personname WHERE given_key <> '' GROUP BY given_key",
+    "INSERT INTO people_namekey (part, key, canon, phon) SELECT 'family', family_key, '', MIN(family_phon) "
+    "FROM people_personname WHERE family_key <> '' GROUP BY family_key",
+]
+
+
+def name_keys_remember(names: Iterable[PersonName]) -> None:
+    """Add the keys of newly written names to NameKey (keys it already holds are left alone)."""
+    rows: dict[tuple[str, str], NameKey] = {}
+    for name in names:
+        if name.given_key:
+            rows[(NamePart.GIVEN, name.given_key)] = NameKey(
+                part=NamePart.GIVEN, key=name.given_key, canon=name.given_canon, phon=name.given_phon
+            )
+        if name.family_key:
+            rows[(NamePart.FAMILY, name.family_key)] = NameKey(
+                part=NamePart.FAMILY, key=name.family_key, phon=name.family_phon
+            )
+    if rows:
+        NameKey.objects.bulk_create(rows.values(), ignore_conflicts=True)
+
+
+def name_keys_rebuild() -> None:
+    """Recompute NameKey from every PersonName (after a bulk load that bypassed the actions)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM people_namekey")
+        for sql in _FILL:
+            cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE people_namekey")

@@ -21,23 +21,23 @@ Scoring reuses the import's per-field weights (people.scoring), so "why it match
 everywhere. It reads only the columns it compares, in one query per table, and builds Person objects
 only for the hits it returns.
 
-``NameKey`` is a Django model, kept in step by ``name_keys_remember``, which every write path that
-creates PersonName rows calls (people.derive.derived_rows_replace, used by import, review links, merges
-and unmerges; merges and unmerges move names between persons and never change which keys exist). A key
-left behind by a deleted name joins back to nothing; ``name_keys_rebuild`` recomputes the table from
-PersonName (bulk loads use it, see bench/bench_search.py). PersonName also carries its person's date
-of birth (``person_born``, kept in step by people.derive.person_refresh, which every action calls after
-moving or writing names), so names and a date narrow together in one btree index.
+``NameKey`` is a Django model, kept in step by ``people.derive.name_keys_remember``, which every write
+path that creates PersonName rows calls (people.derive.derived_rows_replace, used by import, review
+links, merges and unmerges; merges and unmerges move names between persons and never change which keys
+exist). A key left behind by a deleted name joins back to nothing; ``people.derive.name_keys_rebuild``
+recomputes the table from PersonName (bulk loads use it, see bench/bench_search.py). PersonName also
+carries its person's date of birth (``person_born``, kept in step by people.derive.person_refresh, which
+every action calls after moving or writing names), so names and a date narrow together in one btree
+index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -121,42 +121,6 @@ class SearchHit:
     @property
     def against(self) -> list[scoring.FieldWeight]:
         return [w for w in self.weights if w.disagrees]
-
-
-# --- the table of distinct name keys ---------------------------------------------------------------
-
-_FILL = [
-    "INSERT INTO people_namekey (part, key, canon, phon) SELECT 'given', given_key, MIN(given_canon), "
-    "MIN(given_phon) FROM people_personname WHERE given_key <> '' GROUP BY given_key",
-    "INSERT INTO people_namekey (part, key, canon, phon) SELECT 'family', family_key, '', MIN(family_phon) "
-    "FROM people_personname WHERE family_key <> '' GROUP BY family_key",
-]
-
-
-def name_keys_remember(names: Iterable[PersonName]) -> None:
-    """Add the keys of newly written names to NameKey (keys it already holds are left alone)."""
-    rows: dict[tuple[str, str], NameKey] = {}
-    for name in names:
-        if name.given_key:
-            rows[(NamePart.GIVEN, name.given_key)] = NameKey(
-                part=NamePart.GIVEN, key=name.given_key, canon=name.given_canon, phon=name.given_phon
-            )
-        if name.family_key:
-            rows[(NamePart.FAMILY, name.family_key)] = NameKey(
-                part=NamePart.FAMILY, key=name.family_key, phon=name.family_phon
-            )
-    if rows:
-        NameKey.objects.bulk_create(rows.values(), ignore_conflicts=True)
-
-
-def name_keys_rebuild() -> None:
-    """Recompute NameKey from every PersonName (after a bulk load that bypassed the actions)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM people_namekey")
-        for sql in _FILL:
-            cursor.execute(sql)
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE people_namekey")
 
 
 # --- retrieval ------------------------------------------------------------------------------------

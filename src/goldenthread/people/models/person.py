@@ -166,7 +166,7 @@ class NameKey(models.Model):
     A few hundred thousand rows however many millions of names there are, so the fuzzy part of a search
     (trigrams on PostgreSQL, phonetic and nickname keys) reads this small table and joins the few keys
     it finds back to PersonName by exact key. Every write that creates PersonName rows adds its keys
-    (``people.search.name_keys_remember``). Keys are values, not people: merging or unmerging moves
+    (``people.derive.name_keys_remember``). Keys are values, not people: merging or unmerging moves
     names between persons and leaves this table as it is; a key whose names are all gone is harmless
     (it joins back to nothing) and ``name_keys_rebuild`` drops it.
     """

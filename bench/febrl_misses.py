@@ -65,7 +65,10 @@ def _all_pairs(
         else:
             tables = db_api.register(linkage._arrow(prepared.drop(columns=["source_dataset"])))
         linker = Linker(tables, model.settings(link_type, extra, "duckdb"), log_level=None)
-        linkage._train(linker, extra, len(prepared), lambda _m: None)
+        # Trained as ``linkage._splink`` trains (u on all records, then the prior and m); FEBRL is far
+        # below the training-sample size, so no sample is drawn.
+        linkage._estimate_u(linker, lambda _m: None)
+        linkage._estimate_prior_and_m(linker, extra, len(prepared), lambda _m: None)
         predictions = linker.inference.predict(threshold_match_probability=None, warning_mode="never")
         gammas = ", ".join(
             f"gamma_{c.output_column_name}" for c in linker._settings_obj.core_model_settings.comparisons

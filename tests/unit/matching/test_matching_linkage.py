@@ -53,17 +53,7 @@ def test_link_records_links_nickname_and_mohammed_spellings():
             ["5", "school", "Bill", "Jones", "2012-11-20", "M", "LS6 2AB", "9 Mill Ln", ""],
             ["6", "school", "Margaret", "Owusu", "2010-01-30", "F", "E17 4QQ", "3 Oak Road", ""],
         ],
-        columns=[
-            "record_id",
-            "source",
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "sex",
-            "postcode",
-            "address_line",
-            "nhs_number",
-        ],
+        columns=list(features.INPUT_COLUMNS),
     )
     # A realistic background so the model has something to learn from.
     buffer = io.StringIO()
@@ -103,17 +93,7 @@ def test_link_records_unknown_engine_rejected(records):
 
 
 def _prepared(*rows):
-    columns = [
-        "record_id",
-        "source",
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "address_line",
-        "nhs_number",
-    ]
+    columns = list(features.INPUT_COLUMNS)
     return features.prepare(pd.DataFrame([dict(zip(columns, row, strict=True)) for row in rows]))
 
 
@@ -322,17 +302,7 @@ def test_cluster_pairs_without_twin_protection_still_refuses_different_nhs_numbe
 
 
 def test_run_linkage_twin_protection_keeps_twins_apart():
-    columns = [
-        "record_id",
-        "source",
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "address_line",
-        "nhs_number",
-    ]
+    columns = list(features.INPUT_COLUMNS)
     twins = pd.DataFrame(
         [
             ["ben", "school", "Benjamin", "Capel", "2016-05-22", "M", "LS6 2AB", "177 Clive Avenue", ""],

@@ -231,10 +231,11 @@ def _same_day(date: dt.date, year: int) -> dt.date | None:
         return None
 
 
-def _candidate_ids(query: SearchQuery) -> set[int]:
-    ids: set[int] = set()
+def candidate_arms(query: SearchQuery) -> dict[str, set[int]]:
+    """The persons each retrieval arm found, by arm (bench/search_misses.py reports which arm missed)."""
+    arms: dict[str, set[int]] = {}
     if query.nhs_number:
-        ids |= set(
+        arms["nhs"] = set(
             Identifier.objects.filter(kind=IdentifierKind.NHS_NUMBER, value=query.nhs_number)
             .order_by()
             .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
@@ -242,26 +243,30 @@ def _candidate_ids(query: SearchQuery) -> set[int]:
     names = query.names
     named = _name_rows(names)
     if named is not None:
-        ids |= _named_ids(query, names, named)
+        arms["names"] = _named_ids(query, names, named)
     window = query.dob_range()
     dates = _born_dates(query)
     if query.birth is not None:
         if dates and named is not None and connection.vendor == "postgresql":
-            ids |= set(_born_alike(names, dates))
+            arms["born"] = set(_born_alike(names, dates))
         elif dates or named is None:
             # Without names (or on SQLite) everyone born then, up to the limit; with names and only an
             # approximate date, the names above already narrowed to that window.
             born = Q(date_of_birth__range=window) if window is not None else Q(date_of_birth__in=dates)
-            ids |= set(
+            arms["born"] = set(
                 Person.objects.filter(born).order_by().values_list("pk", flat=True)[:MAX_PER_CRITERION]
             )
     if query.postcode:
-        ids |= set(
+        arms["postcode"] = set(
             Address.objects.filter(postcode=query.postcode, person__is_shielded=False)
             .order_by()
             .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
-    return ids
+    return arms
+
+
+def _candidate_ids(query: SearchQuery) -> set[int]:
+    return set().union(*candidate_arms(query).values())
 
 
 # --- scoring --------------------------------------------------------------------------------------
@@ -351,22 +356,31 @@ def _score(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> list[
     return [w for w in weights if w is not None]
 
 
-def people_search(query: SearchQuery, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
-    """Ranked candidates for a search; every hit has at least one field in its favour."""
-    keys = RecordKeys(
+def _record_keys(query: SearchQuery) -> RecordKeys:
+    return RecordKeys(
         names=query.names,
         birth=query.birth,
         postcode=query.postcode,
         postcode_sector=query.postcode_sector,
         nhs_number=query.nhs_number,
     )
+
+
+def ranked(query: SearchQuery, ids: set[int]) -> list[tuple[int, list[scoring.FieldWeight]]]:
+    """The persons of ``ids`` with at least one field in their favour, best first, with their weights."""
+    keys = _record_keys(query)
     scored = []
-    for candidate in _candidates(query, _candidate_ids(query)):
+    for candidate in _candidates(query, ids):
         weights = _score(query, keys, candidate)
         total = scoring.total(weights)
         if total > 0 and any(w.agrees for w in weights):
             scored.append((total, candidate, weights))
     scored.sort(key=lambda s: (-s[0], s[1].family_name, s[1].given_name, s[1].pk))
-    scored = scored[:limit]
-    persons = Person.objects.in_bulk([c.pk for _, c, _ in scored])
-    return [SearchHit(persons[c.pk], weights) for _, c, weights in scored]
+    return [(c.pk, weights) for _, c, weights in scored]
+
+
+def people_search(query: SearchQuery, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
+    """Ranked candidates for a search; every hit has at least one field in its favour."""
+    best = ranked(query, _candidate_ids(query))[:limit]
+    persons = Person.objects.in_bulk([pk for pk, _ in best])
+    return [SearchHit(persons[pk], weights) for pk, weights in best]

@@ -126,14 +126,42 @@ class SearchHit:
 # --- retrieval ------------------------------------------------------------------------------------
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit(key: str) -> list[str]:
+    """Every string one typing error from ``key``: a letter dropped, added, changed, or two swapped.
+
+    Trigrams miss many single errors in short names ("Kaur"/"Kcur" share two trigrams of eight, and a
+    swapped pair like "Taylor"/"Tayolr" breaks three), so these are looked up by exact key as well: a few
+    hundred probes of a unique btree, and the scorer's "one letter different" is always retrieved.
+    """
+    if len(key) < 3:
+        return []
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    edits |= {a + c + b for a, b in splits for c in _LETTERS}
+    edits.discard(key)
+    return sorted(edits)
+
+
 def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
     """Keys of ``part`` in the index that could be this one: same, sounds alike, nickname, close spelling."""
     if not key:
         return []
+    edits = one_edit(key)
     if connection.vendor == "postgresql":
-        # One index per arm (GIN trigrams, btree phonetic, btree canonical), closest spellings first.
-        arms = ["SELECT key FROM people_namekey WHERE part = %s AND key %% %s"]
-        params: list[Any] = [part, key]
+        # One index per arm (GIN trigrams, btree key, phonetic and canonical). A common name has hundreds
+        # of misspellings in a large index, more than the limit, so the order decides what is kept: the
+        # same key, then its nicknames and variants (a short list), then keys one typing error away,
+        # then the closest spellings.
+        arms = [
+            "SELECT key FROM people_namekey WHERE part = %s AND key %% %s",
+            "SELECT key FROM people_namekey WHERE part = %s AND key = ANY(%s)",
+        ]
+        params: list[Any] = [part, key, part, [key, *edits]]
         if phon:
             arms.append("SELECT key FROM people_namekey WHERE part = %s AND phon = %s")
             params += [part, phon]
@@ -143,8 +171,10 @@ def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT key FROM ({' UNION '.join(arms)}) AS k "  # noqa: S608 - fixed SQL, values bound
-                "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
-                [*params, key, MAX_KEYS],
+                "ORDER BY key = %s DESC, "
+                "key IN (SELECT key FROM people_namekey WHERE part = %s AND canon = %s) DESC, "
+                "key = ANY(%s) DESC, similarity(key, %s) DESC, key LIMIT %s",
+                [*params, key, part, canon or key, edits, key, MAX_KEYS],
             )
             return [row[0] for row in cursor.fetchall()]
     close = Q(key=key) | (Q(key__startswith=key[:3]) if len(key) >= 3 else Q())
@@ -152,8 +182,20 @@ def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
         close |= Q(phon=phon)
     if canon:
         close |= Q(canon=canon)
-    found = list(NameKey.objects.filter(close, part=part).values_list("key", flat=True)[: MAX_KEYS * 5])
-    return [key, *[k for k in found if k != key][: MAX_KEYS - 1]] if key in found else found[:MAX_KEYS]
+    # The same order as above, without trigrams: the key, its variants, one error away, then the rest.
+    nicknames = NameKey.objects.filter(part=part, canon=canon) if canon else NameKey.objects.none()
+    found = [key] if NameKey.objects.filter(part=part, key=key).exists() else []
+    seen = set(found)
+    for keys in (
+        nicknames,
+        NameKey.objects.filter(part=part, key__in=edits),
+        NameKey.objects.filter(close, part=part),
+    ):
+        for k in keys.values_list("key", flat=True)[: MAX_KEYS * 5]:
+            if k not in seen:
+                found.append(k)
+                seen.add(k)
+    return found[:MAX_KEYS]
 
 
 def _born_dates(query: SearchQuery) -> list[dt.date]:
@@ -318,11 +360,13 @@ def _best_name(query: RecordKeys, candidate: _Candidate) -> list[scoring.FieldWe
     best: list[scoring.FieldWeight] = []
     for name in candidate.names:
         other = RecordKeys(names=name)
-        weights = [
+        straight = [
             w for w in (scoring.compare_given(query, other), scoring.compare_family(query, other)) if w
         ]
-        if not best or scoring.total(weights) > scoring.total(best):
-            best = weights
+        # Swapped with a typo or a nickname as well ("Millie Jone" for Jones, Amelia) only agrees crossed.
+        for weights in (straight, scoring.compare_names_swapped(query, other)):
+            if weights and (not best or scoring.total(weights) > scoring.total(best)):
+                best = weights
     return best
 
 

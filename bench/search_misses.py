@@ -97,7 +97,8 @@ def _reason(query: Any, pk: int, arms: dict[str, set[int]], ranking: list[Any]) 
     own = search.ranked(query, {pk})
     if not own:
         keys = search._record_keys(query)
-        weights = search._score(query, keys, search._candidates(query, {pk})[0])
+        counts = search._name_counts(query.names)
+        weights = search._score(query, keys, search._candidates(query, {pk})[0], counts)
         if not any(w.agrees for w in weights):
             return "nothing agrees", _fmt(weights)
         return "scores <= 0", _fmt(weights)

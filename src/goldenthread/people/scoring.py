@@ -182,6 +182,30 @@ def compare_family(a: RecordKeys, b: RecordKeys) -> FieldWeight | None:
     return _weight("family_name", "Family name", level)
 
 
+# A common name is weaker evidence than a rare one: two different children are both "Oliver" far more
+# often than the table's u, an average over all names, says. The search knows how many names in the index
+# carry the key it was given (NameKey.names), so an exact agreement on it takes the larger of the table's
+# u and that name's share of the index. The share is smoothed towards the table's u as if this many more
+# names had been counted, so a small index (a few hundred names) keeps the table's weights.
+PRIOR_NAMES = 10_000
+
+
+def name_share(names_with_key: int, names_held: int, u: float) -> float:
+    """How often two different people agree on this name exactly: never less than the table says."""
+    return max(u, (names_with_key + PRIOR_NAMES * u) / max(1, names_held + PRIOR_NAMES))
+
+
+def common_name(weight: FieldWeight, names_with_key: int, names_held: int) -> FieldWeight:
+    """An exact given or family name agreement weighed by how common the name is in the index."""
+    table = {"given_name": GIVEN, "family_name": FAMILY}.get(weight.field)
+    if table is None or weight.outcome != table["exact"].outcome:
+        return weight
+    level = table["exact"]
+    share = name_share(names_with_key, names_held, level.u)
+    # A name nearly everyone has is no evidence either way, never evidence against.
+    return FieldWeight(weight.field, weight.label, weight.outcome, max(0.0, math.log2(level.m / share)))
+
+
 # A search's names compared the other way round (its given name against the record's family name and
 # the reverse) cost this much for the swap itself: the chance an agency swapped them (m, about the
 # generator's and the labelled pairs' share), with u 1 because two different people's names agree no more

@@ -260,10 +260,19 @@ def _named_ids(query: SearchQuery, names: NameKeys, named: Q) -> set[int]:
     ids = set(near.values_list("person_id", flat=True)[:MAX_PER_CRITERION])
     ids |= _person_ids(rows.filter(person_born__isnull=True), MAX_UNDATED)
     if birth.precision == "day" and not query.tolerance_days:
-        # A mistyped year: the same day and month in the other years a child could have been born.
-        others = [_same_day(birth.date, birth.date.year + k) for k in range(-YEARS_BACK, YEARS_BACK + 1) if k]
+        # A mistyped year: the same day and month in the years one slip away (a digit, or one either
+        # side), a dozen dates where every year a child could have been born was three dozen.
+        others = [_same_day(birth.date, year) for year in mistyped_years(birth.date.year)]
         ids |= _person_ids(rows.filter(person_born__in=[d for d in others if d]), MAX_UNDATED)
     return ids
+
+
+def mistyped_years(year: int) -> list[int]:
+    """Years one typing slip from ``year``: one digit of the last two changed, or one year either side."""
+    text = f"{year:04d}"
+    years = {year - 1, year + 1}
+    years |= {int(text[:i] + digit + text[i + 1 :]) for i in (2, 3) for digit in "0123456789"}
+    return sorted(y for y in years if y != year and abs(y - year) <= YEARS_BACK)
 
 
 def _same_day(date: dt.date, year: int) -> dt.date | None:
@@ -383,14 +392,37 @@ def _dob_weight(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> 
     return scoring.compare_dob(RecordKeys(birth=BirthDate(start, "year")), RecordKeys(birth=theirs))
 
 
-def _score(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> list[scoring.FieldWeight]:
-    weights = []
+def _name_counts(names: NameKeys) -> tuple[dict[str, int], int]:
+    """How many names in the index carry the query's given and family keys, and how many names there are."""
+    wanted = Q(part=NamePart.GIVEN, key=names.given_key) if names.given_key else Q(pk__in=[])
+    if names.family_key:
+        wanted |= Q(part=NamePart.FAMILY, key=names.family_key)
+    counts = {
+        "given_name" if part == NamePart.GIVEN else "family_name": count
+        for part, count in NameKey.objects.filter(wanted).values_list("part", "names")
+    }
+    held = -1
+    if connection.vendor == "postgresql":
+        # The planner's row count: exact enough for a weight, and free where count(*) reads millions.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'people_personname'::regclass")
+            held = int(cursor.fetchone()[0])
+    if held < 100_000:  # never analysed (-1), or small enough that counting is cheap and exact
+        held = PersonName.objects.count()
+    return counts, held
+
+
+def _score(
+    query: SearchQuery, keys: RecordKeys, candidate: _Candidate, counts: tuple[dict[str, int], int]
+) -> list[scoring.FieldWeight]:
+    weights: list[scoring.FieldWeight | None] = []
     if query.nhs_number and candidate.nhs_numbers:
         agree = query.nhs_number in candidate.nhs_numbers
         weights.append(
             scoring.compare_nhs(keys, RecordKeys(nhs_number=query.nhs_number if agree else "other"))
         )
-    weights.extend(_best_name(keys, candidate))
+    by_key, held = counts
+    weights.extend(scoring.common_name(w, by_key.get(w.field, 0), held) for w in _best_name(keys, candidate))
     weights.append(_dob_weight(query, keys, candidate))
     if query.postcode and not candidate.is_shielded:
         postcodes = [RecordKeys(postcode=p, postcode_sector=s) for p, s in candidate.postcodes]
@@ -414,8 +446,10 @@ def ranked(query: SearchQuery, ids: set[int]) -> list[tuple[int, list[scoring.Fi
     """The persons of ``ids`` with at least one field in their favour, best first, with their weights."""
     keys = _record_keys(query)
     scored = []
-    for candidate in _candidates(query, ids):
-        weights = _score(query, keys, candidate)
+    candidates = _candidates(query, ids)
+    counts = _name_counts(query.names) if candidates else ({}, 0)
+    for candidate in candidates:
+        weights = _score(query, keys, candidate, counts)
         total = scoring.total(weights)
         if total > 0 and any(w.agrees for w in weights):
             scored.append((total, candidate, weights))

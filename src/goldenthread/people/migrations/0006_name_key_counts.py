@@ -21,8 +21,17 @@ FILL = [
 ]
 
 
+# Rewriting every row queues a new entry per row in the trigram index's pending list, which every fuzzy
+# search then reads through (seconds on a large index) until a vacuum; merge it now.
+PG_AFTER = [
+    "SELECT gin_clean_pending_list('namekey_key_trgm'::regclass)",
+    "ANALYZE people_namekey",
+]
+
+
 def fill(apps: Any, schema_editor: Any) -> None:
-    for sql in PG_FILL if schema_editor.connection.vendor == "postgresql" else FILL:
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    for sql in [*PG_FILL, *PG_AFTER] if postgresql else FILL:
         schema_editor.execute(sql, params=None)
 
 

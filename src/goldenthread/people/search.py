@@ -156,25 +156,24 @@ def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
         # One index per arm (GIN trigrams, btree key, phonetic and canonical). A common name has hundreds
         # of misspellings in a large index, more than the limit, so the order decides what is kept: the
         # same key, then its nicknames and variants (a short list), then keys one typing error away,
-        # then the closest spellings.
+        # then the closest spellings. Each arm says how it found a key; the best way decides its place.
         arms = [
-            "SELECT key FROM people_namekey WHERE part = %s AND key %% %s",
-            "SELECT key FROM people_namekey WHERE part = %s AND key = ANY(%s)",
+            "SELECT key, 3 AS arm FROM people_namekey WHERE part = %s AND key %% %s",
+            "SELECT key, CASE WHEN key = %s THEN 0 ELSE 2 END AS arm FROM people_namekey "
+            "WHERE part = %s AND key = ANY(%s)",
         ]
-        params: list[Any] = [part, key, part, [key, *edits]]
+        params: list[Any] = [part, key, key, part, [key, *edits]]
         if phon:
-            arms.append("SELECT key FROM people_namekey WHERE part = %s AND phon = %s")
+            arms.append("SELECT key, 3 AS arm FROM people_namekey WHERE part = %s AND phon = %s")
             params += [part, phon]
         if canon:
-            arms.append("SELECT key FROM people_namekey WHERE part = %s AND canon = %s")
+            arms.append("SELECT key, 1 AS arm FROM people_namekey WHERE part = %s AND canon = %s")
             params += [part, canon]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT key FROM ({' UNION '.join(arms)}) AS k "  # noqa: S608 - fixed SQL, values bound
-                "ORDER BY key = %s DESC, "
-                "key IN (SELECT key FROM people_namekey WHERE part = %s AND canon = %s) DESC, "
-                "key = ANY(%s) DESC, similarity(key, %s) DESC, key LIMIT %s",
-                [*params, key, part, canon or key, edits, key, MAX_KEYS],
+                f"SELECT key FROM ({' UNION ALL '.join(arms)}) AS k "  # noqa: S608 - fixed SQL, values bound
+                "GROUP BY key ORDER BY min(arm), similarity(key, %s) DESC, key LIMIT %s",
+                [*params, key, MAX_KEYS],
             )
             return [row[0] for row in cursor.fetchall()]
     close = Q(key=key) | (Q(key__startswith=key[:3]) if len(key) >= 3 else Q())
@@ -365,6 +364,10 @@ def _candidates(query: SearchQuery, ids: set[int]) -> list[_Candidate]:
     return list(found.values())
 
 
+def _starts_alike(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a[0] == b[0]
+
+
 def _best_name(query: RecordKeys, candidate: _Candidate) -> list[scoring.FieldWeight]:
     best: list[scoring.FieldWeight] = []
     for name in candidate.names:
@@ -372,8 +375,14 @@ def _best_name(query: RecordKeys, candidate: _Candidate) -> list[scoring.FieldWe
         straight = [
             w for w in (scoring.compare_given(query, other), scoring.compare_family(query, other)) if w
         ]
-        # Swapped with a typo or a nickname as well ("Millie Jone" for Jones, Amelia) only agrees crossed.
-        for weights in (straight, scoring.compare_names_swapped(query, other)):
+        # Swapped with a typo or a nickname as well ("Millie Jone" for Jones, Amelia) only agrees crossed;
+        # not worth comparing unless a crossed pair at least starts alike.
+        crossed = []
+        if _starts_alike(query.names.given_key, name.family_key) or _starts_alike(
+            query.names.family_key, name.given_key
+        ):
+            crossed = scoring.compare_names_swapped(query, other)
+        for weights in (straight, crossed):
             if weights and (not best or scoring.total(weights) > scoring.total(best)):
                 best = weights
     return best

@@ -89,3 +89,33 @@ def test_mistyped_years_one_slip_away_only() -> None:
     years = mistyped_years(2019)
     assert {2010, 2018, 2020, 2009, 2029} <= set(years)  # a digit changed, or one year either side
     assert 2019 not in years and 2001 not in years and len(years) <= 13
+
+
+def test_search_rare_family_name_finds_child_whose_given_name_is_misspelt_past_the_key_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Olhver" is one of hundreds of misspellings of a common given name, past the keys the search
+    # takes; "Penworth" is held by one child, so the family name alone is enough to look at.
+    import_rows("health", [row(given_name="Olhver", family_name="Penworth")])
+    NameKey.objects.bulk_create(
+        NameKey(part=NamePart.GIVEN, key=key, canon=key, phon="")
+        for key in ("oliver" + letter for letter in "abcdefghij")
+    )
+    monkeypatch.setattr(search, "MAX_KEYS", 5)
+    hits = people_search(SearchQuery(given_name="Oliver", family_name="Penworth"))
+    assert [hit.person.pk for hit in hits] == [record("health", "H-1").person_id]
+
+
+def test_search_common_family_name_alone_does_not_bring_in_every_namesake(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import_rows(
+        "health",
+        [
+            row(local_id=f"H-{i}", given_name=g, family_name="Penworth", nhs_number="")
+            for i, g in enumerate(("Jack", "Noah", "Leo"), start=1)
+        ],
+    )
+    monkeypatch.setattr(search, "RARE_NAME", 2)
+    hits = people_search(SearchQuery(given_name="Zebedee", family_name="Penworth"))
+    assert hits == []

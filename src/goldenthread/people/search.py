@@ -58,6 +58,10 @@ MAX_PER_CRITERION = 100
 MAX_BORN = 60  # persons born on the day, most alike in name first (PostgreSQL)
 MAX_UNDATED = 50  # namesakes with no date of birth, or born on the same day of another year
 YEARS_BACK = 18
+# A name held by at most this many names in the index is rare enough to look at every person with it,
+# whatever the other name: a child whose common given name is misspelt past MAX_KEYS is still found by a
+# rare family name, and the other way round.
+RARE_NAME = 50
 MAX_RESULTS = 20
 NAME_WINDOW = dt.timedelta(days=366)  # names with a date: persons born within a year of it first
 
@@ -223,9 +227,18 @@ def _name_rows(names: NameKeys) -> Q | None:
     family = _keys(NamePart.FAMILY, names.family_key, names.family_phon)
     given = _keys(NamePart.GIVEN, names.given_key, names.given_phon, names.given_canon)
     if names.family_key and names.given_key:
-        return Q(family_key__in=family, given_key__in=given) | Q(
+        rows = Q(family_key__in=family, given_key__in=given) | Q(
             family_key=names.given_key, given_key=names.family_key
         )
+        rare = NameKey.objects.filter(
+            Q(part=NamePart.FAMILY, key=names.family_key) | Q(part=NamePart.GIVEN, key=names.given_key),
+            names__lte=RARE_NAME,
+        ).values_list("part", flat=True)
+        for part in rare:
+            rows |= (
+                Q(family_key=names.family_key) if part == NamePart.FAMILY else Q(given_key=names.given_key)
+            )
+        return rows
     if names.family_key:
         return Q(family_key__in=family)
     if names.given_key:

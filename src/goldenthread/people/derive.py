@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F, Q
 
 from goldenthread.people.importing import Row
 from goldenthread.people.keys import BirthDate, NameKeys, RecordKeys
@@ -212,27 +213,36 @@ def person_refresh(person: Person) -> Person:
 # --- the search's table of distinct name keys ------------------------------------------------------
 
 _FILL = [
-    "INSERT INTO people_namekey (part, key, canon, phon) SELECT 'given', given_key, MIN(given_canon), "
-    "MIN(given_phon) FROM people_personname WHERE given_key <> '' GROUP BY given_key",
-    "INSERT INTO people_namekey (part, key, canon, phon) SELECT 'family', family_key, '', MIN(family_phon) "
-    "FROM people_personname WHERE family_key <> '' GROUP BY family_key",
+    "INSERT INTO people_namekey (part, key, canon, phon, names) SELECT 'given', given_key, MIN(given_canon), "
+    "MIN(given_phon), COUNT(*) FROM people_personname WHERE given_key <> '' GROUP BY given_key",
+    "INSERT INTO people_namekey (part, key, canon, phon, names) SELECT 'family', family_key, '', "
+    "MIN(family_phon), COUNT(*) FROM people_personname WHERE family_key <> '' GROUP BY family_key",
 ]
 
 
 def name_keys_remember(names: Iterable[PersonName]) -> None:
-    """Add the keys of newly written names to NameKey (keys it already holds are left alone)."""
+    """Add the keys of newly written names to NameKey, and count the names on each key."""
     rows: dict[tuple[str, str], NameKey] = {}
+    counts: Counter[tuple[str, str]] = Counter()
     for name in names:
         if name.given_key:
             rows[(NamePart.GIVEN, name.given_key)] = NameKey(
                 part=NamePart.GIVEN, key=name.given_key, canon=name.given_canon, phon=name.given_phon
             )
+            counts[(NamePart.GIVEN, name.given_key)] += 1
         if name.family_key:
             rows[(NamePart.FAMILY, name.family_key)] = NameKey(
                 part=NamePart.FAMILY, key=name.family_key, phon=name.family_phon
             )
-    if rows:
-        NameKey.objects.bulk_create(rows.values(), ignore_conflicts=True)
+            counts[(NamePart.FAMILY, name.family_key)] += 1
+    if not rows:
+        return
+    NameKey.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    by_count: dict[int, Q] = {}
+    for (part, key), count in counts.items():
+        by_count[count] = by_count.get(count, Q()) | Q(part=part, key=key)
+    for count, keys in by_count.items():
+        NameKey.objects.filter(keys).update(names=F("names") + count)
 
 
 def name_keys_rebuild() -> None:

@@ -31,6 +31,7 @@ from typing import Any
 import jellyfish
 
 from goldenthread.people.keys import BirthDate, RecordKeys
+from goldenthread.people.matching import normalise as nm
 
 # Bands on the summed weight. 20 bits is odds of about a million to one in favour before the prior; with
 # a prior of one in ten thousand (a local index) it leaves odds of about 100 to 1, and automatic links
@@ -179,6 +180,67 @@ def compare_family(a: RecordKeys, b: RecordKeys) -> FieldWeight | None:
         na.family_key == nb.given_key,
     )
     return _weight("family_name", "Family name", level)
+
+
+# A common name is weaker evidence than a rare one: two different children are both "Oliver" far more
+# often than the table's u, an average over all names, says. The search knows how many names in the index
+# carry the key it was given (NameKey.names), so an exact agreement on it takes the larger of the table's
+# u and that name's share of the index. The share is smoothed towards the table's u as if this many more
+# names had been counted, so a small index (a few hundred names) keeps the table's weights.
+PRIOR_NAMES = 10_000
+
+
+def name_share(names_with_key: int, names_held: int, u: float) -> float:
+    """How often two different people agree on this name exactly: never less than the table says."""
+    return max(u, (names_with_key + PRIOR_NAMES * u) / max(1, names_held + PRIOR_NAMES))
+
+
+def common_name(weight: FieldWeight, names_with_key: int, names_held: int) -> FieldWeight:
+    """An exact given or family name agreement weighed by how common the name is in the index."""
+    table = {"given_name": GIVEN, "family_name": FAMILY}.get(weight.field)
+    if table is None or weight.outcome != table["exact"].outcome:
+        return weight
+    level = table["exact"]
+    share = name_share(names_with_key, names_held, level.u)
+    # A name nearly everyone has is no evidence either way, never evidence against.
+    return FieldWeight(weight.field, weight.label, weight.outcome, max(0.0, math.log2(level.m / share)))
+
+
+# A search's names compared the other way round (its given name against the record's family name and
+# the reverse) cost this much for the swap itself: the chance an agency swapped them (m, about the
+# generator's and the labelled pairs' share), with u 1 because two different people's names agree no more
+# often crossed than straight. The search uses it where a swap comes with a typo or a nickname, which
+# the per-part "swapped" level (exact keys only) cannot see.
+NAME_ORDER_SWAPPED = Level("Given and family names swapped", 0.045, 1.0)
+
+
+def compare_names_swapped(a: RecordKeys, b: RecordKeys) -> list[FieldWeight]:
+    """Both name parts compared crossed, with the cost of the swap; empty unless both have both parts."""
+    na, nb = a.names, b.names
+    if not (na.given_key and na.family_key and nb.given_key and nb.family_key):
+        return []
+    their_given_canon = nm.canonical_given_name(nb.family_key)
+    given = _name_level(
+        GIVEN,
+        na.given_key,
+        nb.family_key,
+        bool(na.given_canon) and na.given_canon == their_given_canon,
+        bool(na.given_phon) and na.given_phon == nb.family_phon,
+        False,
+    )
+    family = _name_level(
+        FAMILY,
+        na.family_key,
+        nb.given_key,
+        False,
+        bool(na.family_phon) and na.family_phon == nb.given_phon,
+        False,
+    )
+    return [
+        _weight("given_name", "Given name", given),
+        _weight("family_name", "Family name", family),
+        _weight("name_order", "Name order", NAME_ORDER_SWAPPED),
+    ]
 
 
 def _dob_level(a: BirthDate, b: BirthDate) -> Level:

@@ -126,24 +126,53 @@ class SearchHit:
 # --- retrieval ------------------------------------------------------------------------------------
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit(key: str) -> list[str]:
+    """Every string one typing error from ``key``: a letter dropped, added, changed, or two swapped.
+
+    Trigrams miss many single errors in short names ("Kaur"/"Kcur" share two trigrams of eight, and a
+    swapped pair like "Taylor"/"Tayolr" breaks three), so these are looked up by exact key as well: a few
+    hundred probes of a unique btree, and the scorer's "one letter different" is always retrieved.
+    """
+    if len(key) < 3:
+        return []
+    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    edits |= {a + c + b for a, b in splits for c in _LETTERS}
+    edits.discard(key)
+    return sorted(edits)
+
+
 def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
     """Keys of ``part`` in the index that could be this one: same, sounds alike, nickname, close spelling."""
     if not key:
         return []
+    edits = one_edit(key)
     if connection.vendor == "postgresql":
-        # One index per arm (GIN trigrams, btree phonetic, btree canonical), closest spellings first.
-        arms = ["SELECT key FROM people_namekey WHERE part = %s AND key %% %s"]
-        params: list[Any] = [part, key]
+        # One index per arm (GIN trigrams, btree key, phonetic and canonical). A common name has hundreds
+        # of misspellings in a large index, more than the limit, so the order decides what is kept: the
+        # same key, then its nicknames and variants (a short list), then keys one typing error away,
+        # then the closest spellings. Each arm says how it found a key; the best way decides its place.
+        arms = [
+            "SELECT key, 3 AS arm FROM people_namekey WHERE part = %s AND key %% %s",
+            "SELECT key, CASE WHEN key = %s THEN 0 ELSE 2 END AS arm FROM people_namekey "
+            "WHERE part = %s AND key = ANY(%s)",
+        ]
+        params: list[Any] = [part, key, key, part, [key, *edits]]
         if phon:
-            arms.append("SELECT key FROM people_namekey WHERE part = %s AND phon = %s")
+            arms.append("SELECT key, 3 AS arm FROM people_namekey WHERE part = %s AND phon = %s")
             params += [part, phon]
         if canon:
-            arms.append("SELECT key FROM people_namekey WHERE part = %s AND canon = %s")
+            arms.append("SELECT key, 1 AS arm FROM people_namekey WHERE part = %s AND canon = %s")
             params += [part, canon]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT key FROM ({' UNION '.join(arms)}) AS k "  # noqa: S608 - fixed SQL, values bound
-                "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
+                f"SELECT key FROM ({' UNION ALL '.join(arms)}) AS k "  # noqa: S608 - fixed SQL, values bound
+                "GROUP BY key ORDER BY min(arm), similarity(key, %s) DESC, key LIMIT %s",
                 [*params, key, MAX_KEYS],
             )
             return [row[0] for row in cursor.fetchall()]
@@ -152,8 +181,20 @@ def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
         close |= Q(phon=phon)
     if canon:
         close |= Q(canon=canon)
-    found = list(NameKey.objects.filter(close, part=part).values_list("key", flat=True)[: MAX_KEYS * 5])
-    return [key, *[k for k in found if k != key][: MAX_KEYS - 1]] if key in found else found[:MAX_KEYS]
+    # The same order as above, without trigrams: the key, its variants, one error away, then the rest.
+    nicknames = NameKey.objects.filter(part=part, canon=canon) if canon else NameKey.objects.none()
+    found = [key] if NameKey.objects.filter(part=part, key=key).exists() else []
+    seen = set(found)
+    for keys in (
+        nicknames,
+        NameKey.objects.filter(part=part, key__in=edits),
+        NameKey.objects.filter(close, part=part),
+    ):
+        for k in keys.values_list("key", flat=True)[: MAX_KEYS * 5]:
+            if k not in seen:
+                found.append(k)
+                seen.add(k)
+    return found[:MAX_KEYS]
 
 
 def _born_dates(query: SearchQuery) -> list[dt.date]:
@@ -218,10 +259,19 @@ def _named_ids(query: SearchQuery, names: NameKeys, named: Q) -> set[int]:
     ids = set(near.values_list("person_id", flat=True)[:MAX_PER_CRITERION])
     ids |= _person_ids(rows.filter(person_born__isnull=True), MAX_UNDATED)
     if birth.precision == "day" and not query.tolerance_days:
-        # A mistyped year: the same day and month in the other years a child could have been born.
-        others = [_same_day(birth.date, birth.date.year + k) for k in range(-YEARS_BACK, YEARS_BACK + 1) if k]
+        # A mistyped year: the same day and month in the years one slip away (a digit, or one either
+        # side), a dozen dates where every year a child could have been born was three dozen.
+        others = [_same_day(birth.date, year) for year in mistyped_years(birth.date.year)]
         ids |= _person_ids(rows.filter(person_born__in=[d for d in others if d]), MAX_UNDATED)
     return ids
+
+
+def mistyped_years(year: int) -> list[int]:
+    """Years one typing slip from ``year``: one digit of the last two changed, or one year either side."""
+    text = f"{year:04d}"
+    years = {year - 1, year + 1}
+    years |= {int(text[:i] + digit + text[i + 1 :]) for i in (2, 3) for digit in "0123456789"}
+    return sorted(y for y in years if y != year and abs(y - year) <= YEARS_BACK)
 
 
 def _same_day(date: dt.date, year: int) -> dt.date | None:
@@ -231,10 +281,11 @@ def _same_day(date: dt.date, year: int) -> dt.date | None:
         return None
 
 
-def _candidate_ids(query: SearchQuery) -> set[int]:
-    ids: set[int] = set()
+def candidate_arms(query: SearchQuery) -> dict[str, set[int]]:
+    """The persons each retrieval arm found, by arm (bench/search_misses.py reports which arm missed)."""
+    arms: dict[str, set[int]] = {}
     if query.nhs_number:
-        ids |= set(
+        arms["nhs"] = set(
             Identifier.objects.filter(kind=IdentifierKind.NHS_NUMBER, value=query.nhs_number)
             .order_by()
             .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
@@ -242,26 +293,30 @@ def _candidate_ids(query: SearchQuery) -> set[int]:
     names = query.names
     named = _name_rows(names)
     if named is not None:
-        ids |= _named_ids(query, names, named)
+        arms["names"] = _named_ids(query, names, named)
     window = query.dob_range()
     dates = _born_dates(query)
     if query.birth is not None:
         if dates and named is not None and connection.vendor == "postgresql":
-            ids |= set(_born_alike(names, dates))
+            arms["born"] = set(_born_alike(names, dates))
         elif dates or named is None:
             # Without names (or on SQLite) everyone born then, up to the limit; with names and only an
             # approximate date, the names above already narrowed to that window.
             born = Q(date_of_birth__range=window) if window is not None else Q(date_of_birth__in=dates)
-            ids |= set(
+            arms["born"] = set(
                 Person.objects.filter(born).order_by().values_list("pk", flat=True)[:MAX_PER_CRITERION]
             )
     if query.postcode:
-        ids |= set(
+        arms["postcode"] = set(
             Address.objects.filter(postcode=query.postcode, person__is_shielded=False)
             .order_by()
             .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
-    return ids
+    return arms
+
+
+def _candidate_ids(query: SearchQuery) -> set[int]:
+    return set().union(*candidate_arms(query).values())
 
 
 # --- scoring --------------------------------------------------------------------------------------
@@ -309,15 +364,27 @@ def _candidates(query: SearchQuery, ids: set[int]) -> list[_Candidate]:
     return list(found.values())
 
 
+def _starts_alike(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a[0] == b[0]
+
+
 def _best_name(query: RecordKeys, candidate: _Candidate) -> list[scoring.FieldWeight]:
     best: list[scoring.FieldWeight] = []
     for name in candidate.names:
         other = RecordKeys(names=name)
-        weights = [
+        straight = [
             w for w in (scoring.compare_given(query, other), scoring.compare_family(query, other)) if w
         ]
-        if not best or scoring.total(weights) > scoring.total(best):
-            best = weights
+        # Swapped with a typo or a nickname as well ("Millie Jone" for Jones, Amelia) only agrees crossed;
+        # not worth comparing unless a crossed pair at least starts alike.
+        crossed = []
+        if _starts_alike(query.names.given_key, name.family_key) or _starts_alike(
+            query.names.family_key, name.given_key
+        ):
+            crossed = scoring.compare_names_swapped(query, other)
+        for weights in (straight, crossed):
+            if weights and (not best or scoring.total(weights) > scoring.total(best)):
+                best = weights
     return best
 
 
@@ -334,14 +401,37 @@ def _dob_weight(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> 
     return scoring.compare_dob(RecordKeys(birth=BirthDate(start, "year")), RecordKeys(birth=theirs))
 
 
-def _score(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> list[scoring.FieldWeight]:
-    weights = []
+def _name_counts(names: NameKeys) -> tuple[dict[str, int], int]:
+    """How many names in the index carry the query's given and family keys, and how many names there are."""
+    wanted = Q(part=NamePart.GIVEN, key=names.given_key) if names.given_key else Q(pk__in=[])
+    if names.family_key:
+        wanted |= Q(part=NamePart.FAMILY, key=names.family_key)
+    counts = {
+        "given_name" if part == NamePart.GIVEN else "family_name": count
+        for part, count in NameKey.objects.filter(wanted).values_list("part", "names")
+    }
+    held = -1
+    if connection.vendor == "postgresql":
+        # The planner's row count: exact enough for a weight, and free where count(*) reads millions.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'people_personname'::regclass")
+            held = int(cursor.fetchone()[0])
+    if held < 100_000:  # never analysed (-1), or small enough that counting is cheap and exact
+        held = PersonName.objects.count()
+    return counts, held
+
+
+def _score(
+    query: SearchQuery, keys: RecordKeys, candidate: _Candidate, counts: tuple[dict[str, int], int]
+) -> list[scoring.FieldWeight]:
+    weights: list[scoring.FieldWeight | None] = []
     if query.nhs_number and candidate.nhs_numbers:
         agree = query.nhs_number in candidate.nhs_numbers
         weights.append(
             scoring.compare_nhs(keys, RecordKeys(nhs_number=query.nhs_number if agree else "other"))
         )
-    weights.extend(_best_name(keys, candidate))
+    by_key, held = counts
+    weights.extend(scoring.common_name(w, by_key.get(w.field, 0), held) for w in _best_name(keys, candidate))
     weights.append(_dob_weight(query, keys, candidate))
     if query.postcode and not candidate.is_shielded:
         postcodes = [RecordKeys(postcode=p, postcode_sector=s) for p, s in candidate.postcodes]
@@ -351,22 +441,33 @@ def _score(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> list[
     return [w for w in weights if w is not None]
 
 
-def people_search(query: SearchQuery, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
-    """Ranked candidates for a search; every hit has at least one field in its favour."""
-    keys = RecordKeys(
+def _record_keys(query: SearchQuery) -> RecordKeys:
+    return RecordKeys(
         names=query.names,
         birth=query.birth,
         postcode=query.postcode,
         postcode_sector=query.postcode_sector,
         nhs_number=query.nhs_number,
     )
+
+
+def ranked(query: SearchQuery, ids: set[int]) -> list[tuple[int, list[scoring.FieldWeight]]]:
+    """The persons of ``ids`` with at least one field in their favour, best first, with their weights."""
+    keys = _record_keys(query)
     scored = []
-    for candidate in _candidates(query, _candidate_ids(query)):
-        weights = _score(query, keys, candidate)
+    candidates = _candidates(query, ids)
+    counts = _name_counts(query.names) if candidates else ({}, 0)
+    for candidate in candidates:
+        weights = _score(query, keys, candidate, counts)
         total = scoring.total(weights)
         if total > 0 and any(w.agrees for w in weights):
             scored.append((total, candidate, weights))
     scored.sort(key=lambda s: (-s[0], s[1].family_name, s[1].given_name, s[1].pk))
-    scored = scored[:limit]
-    persons = Person.objects.in_bulk([c.pk for _, c, _ in scored])
-    return [SearchHit(persons[c.pk], weights) for _, c, weights in scored]
+    return [(c.pk, weights) for _, c, weights in scored]
+
+
+def people_search(query: SearchQuery, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
+    """Ranked candidates for a search; every hit has at least one field in its favour."""
+    best = ranked(query, _candidate_ids(query))[:limit]
+    persons = Person.objects.in_bulk([pk for pk, _ in best])
+    return [SearchHit(persons[pk], weights) for pk, weights in best]

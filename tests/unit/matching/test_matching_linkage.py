@@ -53,17 +53,7 @@ def test_link_records_links_nickname_and_mohammed_spellings():
             ["5", "school", "Bill", "Jones", "2012-11-20", "M", "LS6 2AB", "9 Mill Ln", ""],
             ["6", "school", "Margaret", "Owusu", "2010-01-30", "F", "E17 4QQ", "3 Oak Road", ""],
         ],
-        columns=[
-            "record_id",
-            "source",
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "sex",
-            "postcode",
-            "address_line",
-            "nhs_number",
-        ],
+        columns=list(features.INPUT_COLUMNS),
     )
     # A realistic background so the model has something to learn from.
     buffer = io.StringIO()
@@ -103,17 +93,7 @@ def test_link_records_unknown_engine_rejected(records):
 
 
 def _prepared(*rows):
-    columns = [
-        "record_id",
-        "source",
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "address_line",
-        "nhs_number",
-    ]
+    columns = list(features.INPUT_COLUMNS)
     return features.prepare(pd.DataFrame([dict(zip(columns, row, strict=True)) for row in rows]))
 
 
@@ -293,3 +273,54 @@ def _csv(people: int) -> io.StringIO:
     synthetic.write_csv(buffer, people, seed=5)
     buffer.seek(0)
     return buffer
+
+
+def test_cluster_pairs_without_twin_protection_joins_twins():
+    # The benchmarks' "no twins in this data" mode: the guards that keep twins apart are off.
+    prepared = _prepared(
+        ["ming", "x", "Ming", "Wang", "2020-01-02", "M", "TS27 1AX", "39 Church Avenue", ""],
+        ["jing", "x", "Jing", "Wang", "2020-01-02", "F", "TS27 1AX", "39 Church Avenue", ""],
+    )
+    pairs = _pairs(("ming", "jing", 0.999))
+    assert cluster_pairs(prepared, pairs, threshold=0.99, twin_protection=False)["jing"] == "ming"
+    assert cluster_pairs(prepared, pairs, threshold=0.99)["jing"] == "jing"
+
+
+def test_cluster_pairs_without_twin_protection_still_refuses_different_nhs_numbers():
+    prepared = _prepared(
+        ["a", "x", "Ann", "Lee", "2015-01-02", "F", "", "", "9434765919"],
+        ["b", "x", "Ann", "Lee", "2015-01-02", "F", "", "", ""],
+        ["c", "x", "Ann", "Lee", "2015-01-02", "F", "", "", "4010232137"],
+    )
+    clusters = cluster_pairs(
+        prepared,
+        _pairs(("a", "b", 0.999), ("b", "c", 0.995)),
+        threshold=0.99,
+        twin_protection=False,
+    )
+    assert clusters["a"] == clusters["b"] != clusters["c"]
+
+
+def test_run_linkage_twin_protection_keeps_twins_apart():
+    columns = list(features.INPUT_COLUMNS)
+    twins = pd.DataFrame(
+        [
+            ["ben", "school", "Benjamin", "Capel", "2016-05-22", "M", "LS6 2AB", "177 Clive Avenue", ""],
+            ["josh", "health", "Joshua", "Capel", "2016-05-22", "M", "LS6 2AB", "177 Clive Avenue", ""],
+        ],
+        columns=columns,
+    )
+    buffer = io.StringIO()
+    synthetic.write_csv(buffer, 200, seed=3)
+    buffer.seek(0)
+    background = read_records(buffer).drop(columns=["true_person_id"])
+    records = pd.concat([twins, background], ignore_index=True)
+
+    def person(result: linkage.LinkageResult) -> pd.Series:
+        return result.clusters.set_index("record_id")["person_id"]
+
+    guarded = person(linkage.run_linkage(records))
+    unguarded = person(linkage.run_linkage(records, twin_protection=False))
+    assert guarded["ben"] != guarded["josh"]
+    # The model alone scores twins as one child: the protection, not the score, keeps them apart.
+    assert unguarded["ben"] == unguarded["josh"]

@@ -76,3 +76,14 @@ def test_synthetic_cli_writes_file(tmp_path):
     out = tmp_path / "records.csv"
     assert synthetic.main(["--people", "50", "--out", str(out), "--seed", "9"]) == 0
     assert out.read_text().startswith("record_id,source,given_name")
+
+
+def test_synthetic_full_names_spread_as_in_a_real_population():
+    # Namesakes (same name and birthday, different children) must be about as rare as in real records,
+    # or the benchmarks measure the generator's small name lists rather than the linker.
+    rows = _rows(20_000, 8)
+    children = {r["true_person_id"]: r for r in rows}
+    full_names = [(nm.name_key(r["given_name"]), nm.name_key(r["family_name"])) for r in children.values()]
+    commonest = max(full_names.count(name) for name in set(full_names))
+    assert commonest / len(full_names) < 0.004
+    assert len({family for _, family in full_names}) > 1000

@@ -108,3 +108,18 @@ def test_chart_bars_for_left_and_against_right() -> None:
     assert for_bar.x == chart.centre and for_bar.fill == "#00703c"
     assert against_bar.x + against_bar.width == chart.centre and against_bar.fill == "#d4351c"
     assert chart.total == 1.6
+
+
+def test_common_name_weighs_less_than_rare_name_in_large_index() -> None:
+    same = scoring.compare_family(_keys("Ava", "Smith"), _keys("Ava", "Smith"))
+    assert same is not None
+    common = scoring.common_name(same, names_with_key=80_000, names_held=1_000_000)
+    rare = scoring.common_name(same, names_with_key=20, names_held=1_000_000)
+    assert common.outcome == same.outcome == "Same family name"
+    assert 0 < common.weight < rare.weight - 2 and abs(rare.weight - same.weight) < 0.1
+
+
+def test_common_name_small_index_keeps_table_weight() -> None:
+    same = scoring.compare_given(_keys("Ava", "Smith"), _keys("Ava", "Smith"))
+    assert same is not None
+    assert abs(scoring.common_name(same, names_with_key=2, names_held=6).weight - same.weight) < 0.1

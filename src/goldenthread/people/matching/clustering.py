@@ -13,7 +13,7 @@ above the threshold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
@@ -134,6 +134,11 @@ def merge_allowed(a: _Group, b: _Group) -> bool:
     return guard_allows(a, b)
 
 
+def numbers_allow(a: _Group, b: _Group) -> bool:
+    """The merge rule without twin protection: only two different valid NHS numbers are refused."""
+    return bool(a.nhs & b.nhs or a.ids & b.ids) or not (a.nhs and b.nhs)
+
+
 def _dob_compatible(a: _Dob, b: _Dob) -> bool:
     iso_a, month_a, year_a, digits_a = a
     iso_b, month_b, year_b, digits_b = b
@@ -174,12 +179,18 @@ def _group(row: tuple[Any, ...]) -> _Group:
 
 
 def cluster_pairs(
-    prepared: pd.DataFrame, pairs: pd.DataFrame, threshold: float, extra_identifiers: Sequence[str] = ()
+    prepared: pd.DataFrame,
+    pairs: pd.DataFrame,
+    threshold: float,
+    extra_identifiers: Sequence[str] = (),
+    *,
+    twin_protection: bool = True,
 ) -> dict[str, str]:
     """Map each record's unique_id to a representative unique_id of its person.
 
     ``prepared`` is the output of ``features.prepare``; ``pairs`` has ``unique_id_l``, ``unique_id_r`` and
-    ``match_probability``.
+    ``match_probability``. ``twin_protection=False`` keeps only the refusal of two different NHS numbers
+    (for measuring what the guards cost on data known to hold no twins or siblings, such as FEBRL).
 
     The guarded merge order only matters where a guard could refuse a merge. Plain connected components
     are found first (vectorised); a component whose records hold at most one NHS number, one given name,
@@ -199,12 +210,19 @@ def cluster_pairs(
 
     linked = np.flatnonzero(component != np.arange(count))
     members = _union(count, linked, component[linked])  # every record in a component of two or more
-    guarded = _conflicting_components(prepared, members, component[members])
+    guarded = _conflicting_components(prepared, members, component[members], twin_protection)
     roots = component.copy()
     if len(guarded):
         in_guarded = np.isin(component[left], guarded)
+        allowed = merge_allowed if twin_protection else numbers_allow
         roots = _guarded_kruskal(
-            prepared, ids, edges[in_guarded], left[in_guarded], right[in_guarded], extra_identifiers, roots
+            prepared,
+            edges[in_guarded],
+            left[in_guarded],
+            right[in_guarded],
+            extra_identifiers,
+            roots,
+            allowed,
         )
     return dict(zip(ids.tolist(), ids[roots].tolist(), strict=True))
 
@@ -233,8 +251,13 @@ def _components(count: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
             return label
 
 
-def _conflicting_components(prepared: pd.DataFrame, members: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Components where some guard could refuse a merge: more than one NHS number, given name or date."""
+def _conflicting_components(
+    prepared: pd.DataFrame, members: np.ndarray, labels: np.ndarray, twin_protection: bool = True
+) -> np.ndarray:
+    """Components where some guard could refuse a merge: more than one NHS number, given name or date.
+
+    Without twin protection only NHS numbers can conflict.
+    """
     if not len(members):
         return np.empty(0, dtype=np.int64)
     rows = prepared.iloc[members]
@@ -254,21 +277,20 @@ def _conflicting_components(prepared: pd.DataFrame, members: np.ndarray, labels:
         table.loc[~has_year, column] = None
     grouped = table.groupby("component", sort=False)
     # Recorded sex counts too: a record with no given name and the other sex can be refused.
-    distinct = grouped[["nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits"]].nunique(
-        dropna=True
-    )
+    guarded = ["nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits"]
+    distinct = grouped[guarded if twin_protection else ["nhs"]].nunique(dropna=True)
     conflicting = (distinct > 1).any(axis=1)
     return np.asarray(conflicting.index[conflicting.to_numpy()], dtype=np.int64)
 
 
 def _guarded_kruskal(
     prepared: pd.DataFrame,
-    ids: np.ndarray,
     edges: pd.DataFrame,
     left_index: np.ndarray,
     right_index: np.ndarray,
     extra_identifiers: Sequence[str],
     roots: np.ndarray,
+    allowed: Callable[[_Group, _Group], bool] = merge_allowed,
 ) -> np.ndarray:
     """Merge strongest pairs first, refusing merges the groups contradict; ``roots`` updated for them."""
     order = (
@@ -284,7 +306,7 @@ def _guarded_kruskal(
     )
     left = left_index[order].tolist()
     right = right_index[order].tolist()
-    nodes = _union(len(ids), left_index, right_index)
+    nodes = _union(len(prepared), left_index, right_index)
     parent = {int(node): int(node) for node in nodes}
     wanted = [
         *("nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "dob_digits", "sex"),
@@ -313,7 +335,7 @@ def _guarded_kruskal(
         if ra == rb:
             continue
         ga, gb = group_of(ra), group_of(rb)
-        if not merge_allowed(ga, gb):
+        if not allowed(ga, gb):
             continue
         # The smaller index becomes the root, so the representative is the earliest record.
         low, high = (ra, rb) if ra < rb else (rb, ra)

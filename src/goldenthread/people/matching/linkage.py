@@ -73,13 +73,17 @@ def run_linkage(
     extra_identifiers: Sequence[str] = (),
     threshold: float = model.MATCH_PROBABILITY_THRESHOLD,
     keep_pairs: bool = False,
+    twin_protection: bool = True,
     progress: Progress | None = None,
 ) -> LinkageResult:
     """``link_records`` with the knobs the benchmarks need.
 
     ``link_type="link_only"`` links the groups given by the ``source`` column to each other without
     deduplicating within a group; ``extra_identifiers`` names further id columns (e.g. a local id)
-    compared exactly and within one typo.
+    compared exactly and within one typo. ``twin_protection=False`` drops the personal-evidence rule
+    (``model.auto_link_evidence_sql``) and the clustering guards, keeping only the refusal of two
+    different NHS numbers: the benchmarks use it to show what the protection costs on data known to hold
+    no twins or siblings. It is not offered on the command line: child records always hold twins.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -101,7 +105,16 @@ def run_linkage(
         db_api, cleanup = _database(engine)
         try:
             cluster_of, pairs = _splink(
-                engine, db_api, prepared, link_type, extra_identifiers, threshold, keep_pairs, say, timings
+                engine,
+                db_api,
+                prepared,
+                link_type,
+                extra_identifiers,
+                threshold,
+                keep_pairs,
+                twin_protection,
+                say,
+                timings,
             )
         finally:
             cleanup()
@@ -127,6 +140,7 @@ def _splink(
     extra_identifiers: Sequence[str],
     threshold: float,
     keep_pairs: bool,
+    twin_protection: bool,
     say: Progress,
     timings: dict[str, float],
 ) -> tuple[dict[str, str], pd.DataFrame | None]:
@@ -164,14 +178,16 @@ def _splink(
     say(f"scored candidate pairs in {timings['predict']:.1f}s")
 
     tick = time.perf_counter()
+    evidence = model.auto_link_evidence_sql(extra_identifiers) if twin_protection else "true"
     # Only our own table name, a float and fixed SQL go into this query; no input data does.
     pairs = linker.misc.query_sql(  # type: ignore[no-untyped-call]
         f"select unique_id_l, unique_id_r, match_probability from {predictions.physical_name}"  # noqa: S608
-        f" where match_probability >= {float(threshold)}"
-        f" and {model.auto_link_evidence_sql(extra_identifiers)}",
+        f" where match_probability >= {float(threshold)} and {evidence}",
         output_type="pandas",
     )
-    cluster_of = clustering.cluster_pairs(prepared, pairs, threshold, extra_identifiers)
+    cluster_of = clustering.cluster_pairs(
+        prepared, pairs, threshold, extra_identifiers, twin_protection=twin_protection
+    )
     timings["cluster"] = time.perf_counter() - tick
     say(f"clustered at match probability {threshold} in {timings['cluster']:.1f}s")
     return cluster_of, (pairs if keep_pairs else None)

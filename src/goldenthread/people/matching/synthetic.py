@@ -3,8 +3,10 @@
 Children live in households (siblings share a family name, address and sometimes a birthday: twins),
 move house, and are recorded by two to five agencies, each with its own habits and mistakes: nicknames
 and spelling variants, typos, given and family names swapped, day and month swapped, blank or malformed
-dates, old addresses, missing or mistyped NHS numbers. The output is the ``goldenthread link`` input
-format plus ``true_person_id``, so anyone can reproduce the linkage benchmarks.
+dates, old addresses, missing or mistyped NHS numbers. Names follow real frequencies closely enough that
+namesakes (different children with one name and birthday) are rare, as they are in real records: British
+family names have a long tail beyond the commonest hundred (see ``synthetic_names``). The output is the
+``goldenthread link`` input format plus ``true_person_id``, so anyone can reproduce the linkage benchmarks.
 
     python -m goldenthread.people.matching.synthetic --people 100000 --out records.csv --seed 1
 
@@ -93,6 +95,9 @@ class Generator:
 
     def _pick(self, community: str, which: int) -> str:
         names: list[str] = pools.COMMUNITIES[community][which + 1]  # type: ignore[assignment]
+        tail = pools.FAMILY_TAIL.get(community) if which == 2 else None
+        if tail and self.rng.random() >= pools.FAMILY_HEAD_SHARE[community]:
+            return self.rng.choice(tail)
         return self.rng.choices(names, weights=self.weights[community][which])[0]
 
     def _nhs(self) -> str:

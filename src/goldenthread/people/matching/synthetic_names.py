@@ -127,6 +127,23 @@ COMMUNITIES: dict[str, tuple[float, list[str], list[str], list[str]]] = {
     ),
 }
 
+# The lists above hold each community's most common family names. In England and Wales the hundred
+# commonest cover only about a fifth of people (Smith, the commonest, about one in a hundred), so a
+# generator drawing every British family from a hundred names makes namesakes - two different children
+# with the same name and birthday - about a hundred times too common, and a benchmark mostly about them.
+# British families therefore take a listed name with this probability and otherwise a name from a long
+# tail, built from the parts English surnames are made of (Ashworth, Bradley, Hartfield).
+FAMILY_HEAD_SHARE = {"british": 0.2}
+_FIRST_PARTS = _names(
+    "Ash Brad Brom Chad Hart Kirk Wood Fair Stan Wal Mil Bur Nor Wes Thorn Black White Green Brook Holl "
+    "Marl Pen Ross Ather Bever Ed Hal Hay Lang Rad Sel Whit Ack Bark Crom Dun Elling Fen Gold Harl"
+)
+_LAST_PARTS = _names(
+    "ley ton ford worth well wood field by ham stead den combe shaw more gate brook bridge hurst ridge "
+    "wick cott land dale ington er"
+)
+FAMILY_TAIL = {"british": [first + last for first in _FIRST_PARTS for last in _LAST_PARTS]}
+
 STREETS = _names(
     "High Church Station Victoria Green Manor Park Queens Kings Grange North South Mill Springfield "
     "Windsor Albert York Chester Oak Elm Cedar Meadow Orchard Brook Hill Cromwell Coronation Clarence "

@@ -175,6 +175,10 @@ class NameKey(models.Model):
     key = models.CharField(max_length=200)
     canon = models.CharField(max_length=200, blank=True)  # given names: the nickname table's canonical name
     phon = models.CharField(max_length=40, blank=True)
+    # How many names carry the key, so the search can weigh a common name ("Smith") below a rare one.
+    # Counted as names are written and recounted by name_keys_rebuild; a name replaced or moved is not
+    # taken off, so it can run a little high, which a ranking weight can bear.
+    names = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["part", "key"], name="namekey_part_key_unique")]

@@ -14,7 +14,8 @@ above the threshold.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Any
 
 import jellyfish
@@ -35,24 +36,36 @@ TYPO_MIN_LENGTH = 4
 _Dob = tuple[str | None, str | None, int | None, str | None]
 
 
+_NONE: frozenset[Any] = frozenset()
+_FIELDS = ("nhs", "givens", "families", "dobs", "ids", "dated_givens", "sexes")
+
+
 @dataclass
 class _Group:
-    nhs: set[str] = field(default_factory=set)  # valid NHS numbers
-    givens: set[str] = field(default_factory=set)
-    families: set[str] = field(default_factory=set)
-    dobs: set[_Dob] = field(default_factory=set)
-    ids: set[tuple[int, str]] = field(default_factory=set)  # extra identifiers: (column, value)
-    dated_givens: set[str] = field(default_factory=set)  # given names of records with a date of birth
-    sexes: set[str] = field(default_factory=set)
+    # Most fields of a single record's group are empty, and at a million records there are hundreds of
+    # thousands of groups: an empty field is one shared frozenset rather than a new set each, which
+    # saved some 0.7 GB and a third of the clustering time. The guards only read these sets.
+    nhs: AbstractSet[str] = _NONE  # valid NHS numbers
+    givens: AbstractSet[str] = _NONE
+    families: AbstractSet[str] = _NONE
+    dobs: AbstractSet[_Dob] = _NONE
+    ids: AbstractSet[tuple[int, str]] = _NONE  # extra identifiers: (column, value)
+    dated_givens: AbstractSet[str] = _NONE  # given names of records with a date of birth
+    sexes: AbstractSet[str] = _NONE
 
     def absorb(self, other: _Group) -> None:
-        self.nhs |= other.nhs
-        self.givens |= other.givens
-        self.families |= other.families
-        self.dobs |= other.dobs
-        self.ids |= other.ids
-        self.dated_givens |= other.dated_givens
-        self.sexes |= other.sexes
+        """Take in ``other``'s records; ``other`` is not used again, so its sets may be taken over."""
+        for name in _FIELDS:
+            theirs = getattr(other, name)
+            if not theirs:
+                continue
+            mine = getattr(self, name)
+            if not mine:
+                setattr(self, name, theirs)
+            elif isinstance(mine, set):
+                mine |= theirs
+            else:
+                setattr(self, name, set(mine) | set(theirs))
 
 
 def _names_compatible(a: _Group, b: _Group) -> bool:
@@ -147,18 +160,21 @@ def _dobs_compatible(a: _Group, b: _Group) -> bool:
 
 def _group(row: tuple[Any, ...]) -> _Group:
     nhs, given, family, dob, month, year, digits, sex, *extra = row
-    group = _Group({nhs} if isinstance(nhs, str) else set())
+    group = _Group()
+    if isinstance(nhs, str):
+        group.nhs = {nhs}
     if isinstance(given, str):
-        group.givens.add(given)
+        group.givens = {given}
     if isinstance(family, str):
-        group.families.add(family)
+        group.families = {family}
     if year is not None:
-        group.dobs.add((dob, month, int(year), digits))
+        group.dobs = {(dob, month, int(year), digits)}
         if isinstance(given, str):
-            group.dated_givens.add(given)
+            group.dated_givens = {given}
     if isinstance(sex, str):
-        group.sexes.add(sex)
-    group.ids = {(i, str(v)) for i, v in enumerate(extra) if v is not None}
+        group.sexes = {sex}
+    if extra:
+        group.ids = {(i, str(v)) for i, v in enumerate(extra) if v is not None}
     return group
 
 
@@ -193,7 +209,7 @@ def cluster_pairs(
     component = _components(count, left, right)
 
     linked = np.flatnonzero(component != np.arange(count))
-    members = np.union1d(linked, component[linked])  # every record in a component of two or more
+    members = _union(count, linked, component[linked])  # every record in a component of two or more
     guarded = _conflicting_components(prepared, members, component[members], twin_protection)
     roots = component.copy()
     if len(guarded):
@@ -209,6 +225,14 @@ def cluster_pairs(
             allowed,
         )
     return dict(zip(ids.tolist(), ids[roots].tolist(), strict=True))
+
+
+def _union(count: int, *indices: np.ndarray) -> np.ndarray:
+    """Sorted distinct record indices below ``count``: np.union1d, without its hashing and sorting."""
+    seen = np.zeros(count, dtype=bool)
+    for index in indices:
+        seen[index] = True
+    return np.flatnonzero(seen)
 
 
 def _components(count: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -282,7 +306,7 @@ def _guarded_kruskal(
     )
     left = left_index[order].tolist()
     right = right_index[order].tolist()
-    nodes = np.union1d(left_index, right_index)
+    nodes = _union(len(prepared), left_index, right_index)
     parent = {int(node): int(node) for node in nodes}
     wanted = [
         *("nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "dob_digits", "sex"),

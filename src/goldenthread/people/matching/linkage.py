@@ -128,7 +128,7 @@ def _person_ids(record_ids: pd.Series, cluster_of: dict[str, str]) -> pd.DataFra
     representative = record_ids.map(cluster_of).fillna(record_ids)
     codes, _ = pd.factorize(representative)
     width = max(6, len(str(len(codes))))
-    person_ids = pd.Series(codes + 1).map(lambda n: f"P{n:0{width}d}")
+    person_ids = "P" + pd.Series(codes + 1).astype(str).str.zfill(width)
     return pd.DataFrame({"record_id": record_ids.values, "person_id": person_ids.values})
 
 

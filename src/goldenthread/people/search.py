@@ -222,22 +222,22 @@ def _born_alike(names: NameKeys, dates: list[dt.date]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _name_rows(names: NameKeys) -> Q | None:
-    """PersonName rows whose keys could be the query's (both names when both were given)."""
+def _name_rows(names: NameKeys, counts: dict[str, int] | None = None) -> Q | None:
+    """PersonName rows whose keys could be the query's (both names when both were given).
+
+    ``counts`` are the query's own keys' name counts (``_key_counts``), looked up here if not given.
+    """
     family = _keys(NamePart.FAMILY, names.family_key, names.family_phon)
     given = _keys(NamePart.GIVEN, names.given_key, names.given_phon, names.given_canon)
     if names.family_key and names.given_key:
         rows = Q(family_key__in=family, given_key__in=given) | Q(
             family_key=names.given_key, given_key=names.family_key
         )
-        rare = NameKey.objects.filter(
-            Q(part=NamePart.FAMILY, key=names.family_key) | Q(part=NamePart.GIVEN, key=names.given_key),
-            names__lte=RARE_NAME,
-        ).values_list("part", flat=True)
-        for part in rare:
-            rows |= (
-                Q(family_key=names.family_key) if part == NamePart.FAMILY else Q(given_key=names.given_key)
-            )
+        counts = _key_counts(names) if counts is None else counts
+        if counts.get("family_name", RARE_NAME + 1) <= RARE_NAME:
+            rows |= Q(family_key=names.family_key)
+        if counts.get("given_name", RARE_NAME + 1) <= RARE_NAME:
+            rows |= Q(given_key=names.given_key)
         return rows
     if names.family_key:
         return Q(family_key__in=family)
@@ -294,7 +294,7 @@ def _same_day(date: dt.date, year: int) -> dt.date | None:
         return None
 
 
-def candidate_arms(query: SearchQuery) -> dict[str, set[int]]:
+def candidate_arms(query: SearchQuery, counts: dict[str, int] | None = None) -> dict[str, set[int]]:
     """The persons each retrieval arm found, by arm (bench/search_misses.py reports which arm missed)."""
     arms: dict[str, set[int]] = {}
     if query.nhs_number:
@@ -304,7 +304,7 @@ def candidate_arms(query: SearchQuery) -> dict[str, set[int]]:
             .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
     names = query.names
-    named = _name_rows(names)
+    named = _name_rows(names, counts)
     if named is not None:
         arms["names"] = _named_ids(query, names, named)
     window = query.dob_range()
@@ -328,8 +328,8 @@ def candidate_arms(query: SearchQuery) -> dict[str, set[int]]:
     return arms
 
 
-def _candidate_ids(query: SearchQuery) -> set[int]:
-    return set().union(*candidate_arms(query).values())
+def _candidate_ids(query: SearchQuery, counts: dict[str, int] | None = None) -> set[int]:
+    return set().union(*candidate_arms(query, counts).values())
 
 
 # --- scoring --------------------------------------------------------------------------------------
@@ -414,15 +414,19 @@ def _dob_weight(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> 
     return scoring.compare_dob(RecordKeys(birth=BirthDate(start, "year")), RecordKeys(birth=theirs))
 
 
-def _name_counts(names: NameKeys) -> tuple[dict[str, int], int]:
-    """How many names in the index carry the query's given and family keys, and how many names there are."""
+def _key_counts(names: NameKeys) -> dict[str, int]:
+    """How many names in the index carry the query's own given and family keys, by field."""
     wanted = Q(part=NamePart.GIVEN, key=names.given_key) if names.given_key else Q(pk__in=[])
     if names.family_key:
         wanted |= Q(part=NamePart.FAMILY, key=names.family_key)
-    counts = {
+    return {
         "given_name" if part == NamePart.GIVEN else "family_name": count
         for part, count in NameKey.objects.filter(wanted).values_list("part", "names")
     }
+
+
+def _name_counts(names: NameKeys, counts: dict[str, int] | None = None) -> tuple[dict[str, int], int]:
+    """The query's keys' name counts (``_key_counts``, looked up if not given) and the names held."""
     held = -1
     if connection.vendor == "postgresql":
         # The planner's row count: exact enough for a weight, and free where count(*) reads millions.
@@ -431,7 +435,7 @@ def _name_counts(names: NameKeys) -> tuple[dict[str, int], int]:
             held = int(cursor.fetchone()[0])
     if held < 100_000:  # never analysed (-1), or small enough that counting is cheap and exact
         held = PersonName.objects.count()
-    return counts, held
+    return (_key_counts(names) if counts is None else counts), held
 
 
 def _score(
@@ -464,12 +468,14 @@ def _record_keys(query: SearchQuery) -> RecordKeys:
     )
 
 
-def ranked(query: SearchQuery, ids: set[int]) -> list[tuple[int, list[scoring.FieldWeight]]]:
+def ranked(
+    query: SearchQuery, ids: set[int], key_counts: dict[str, int] | None = None
+) -> list[tuple[int, list[scoring.FieldWeight]]]:
     """The persons of ``ids`` with at least one field in their favour, best first, with their weights."""
     keys = _record_keys(query)
     scored = []
     candidates = _candidates(query, ids)
-    counts = _name_counts(query.names) if candidates else ({}, 0)
+    counts = _name_counts(query.names, key_counts) if candidates else ({}, 0)
     for candidate in candidates:
         weights = _score(query, keys, candidate, counts)
         total = scoring.total(weights)
@@ -481,6 +487,8 @@ def ranked(query: SearchQuery, ids: set[int]) -> list[tuple[int, list[scoring.Fi
 
 def people_search(query: SearchQuery, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
     """Ranked candidates for a search; every hit has at least one field in its favour."""
-    best = ranked(query, _candidate_ids(query))[:limit]
+    # The query's own keys' name counts serve both retrieval (a rare name) and ranking (a common one).
+    counts = _key_counts(query.names) if query.names.given_key or query.names.family_key else {}
+    best = ranked(query, _candidate_ids(query, counts), counts)[:limit]
     persons = Person.objects.in_bulk([pk for pk, _ in best])
     return [SearchHit(persons[pk], weights) for pk, weights in best]

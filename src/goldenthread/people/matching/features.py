@@ -112,6 +112,11 @@ def _digit_counts(digits: Any) -> str | None:
     return "".join(str(digits.count(d)) for d in "0123456789")
 
 
+def _dob_digits_and_counts(raw: Any) -> tuple[str | None, str | None]:
+    digits = _dob_digits(raw)
+    return digits, _digit_counts(digits)
+
+
 def _postcode_fields(raw: _Distinct) -> list[pd.Series]:
     """Postcode, sector and district of every record: ``normalise.normalise_postcode`` and
     ``normalise.postcode_parts`` done with pandas string methods, since nearly half the postcodes in a
@@ -255,8 +260,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     dates = _Distinct(records["date_of_birth"])
     out["dob"], out["dob_swap"], out["dob_month"], year = dates.map_fields(_dob_fields, 4)
     out["dob_year"] = pd.array(year, dtype="Int32")
-    out["dob_digits"] = dates.map(_dob_digits)
-    out["dob_digit_counts"] = dates.map(lambda v: _digit_counts(_dob_digits(v)))
+    out["dob_digits"], out["dob_digit_counts"] = dates.map_fields(_dob_digits_and_counts, 2)
 
     out["postcode"], out["postcode_sector"], out["postcode_district"] = _postcode_fields(
         _Distinct(records["postcode"])

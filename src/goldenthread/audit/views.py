@@ -16,13 +16,14 @@ from goldenthread.web.permissions import permission_required
 def events(request: HttpRequest) -> HttpResponse:
     # Action names are dotted identifiers; anything else (a NUL byte, markup) simply matches nothing.
     prefix = "".join(c for c in request.GET.get("action", "")[:64] if c.isalnum() or c in "._-")
-    rows = list(audit_events_recent(action_prefix=prefix))
+    agency = request.agency  # type: ignore[attr-defined]
+    rows = list(audit_events_recent(agency=agency, action_prefix=prefix))
     audit_record(
-        actor=Actor.of(request.user, request.agency),  # type: ignore[attr-defined]
+        actor=Actor.of(request.user, agency),
         action="audit.viewed",
         details={"filter": prefix, "rows": len(rows)},
     )
-    return render(request, "audit/events.html", {"events": rows, "action": prefix})
+    return render(request, "audit/events.html", {"events": rows, "action": prefix, "agency": agency})
 
 
 @require_POST

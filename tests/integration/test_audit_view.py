@@ -1,0 +1,56 @@
+"""The audit log page shows an information governance officer what their own agency's people did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from goldenthread.audit.actions import Actor, audit_record
+
+pytestmark = pytest.mark.django_db
+EVENTS = reverse("audit:events")
+
+
+def _actions_shown(client: Any, **params: str) -> set[str]:
+    response = client.get(EVENTS, params)
+    assert response.status_code == 200
+    return {event.action for event in response.context["events"]}
+
+
+def test_audit_log_page_shows_own_agency_events_only(signed_in: Any, persona: Any) -> None:
+    ig = signed_in("ig_officer")  # children's social care
+    social_worker = persona("social_worker")
+    police = persona("police_officer")
+    audit_record(actor=Actor.of(social_worker.user, social_worker.agency), action="test.own_agency")
+    audit_record(actor=Actor.of(police.user, police.agency), action="test.other_agency")
+
+    shown = _actions_shown(ig, action="test.")
+
+    assert shown == {"test.own_agency"}
+    assert "done by Test test-csc's people" in ig.get(EVENTS).content.decode()
+
+
+def test_audit_log_page_shows_own_people_before_they_chose_an_agency(signed_in: Any, persona: Any) -> None:
+    ig = signed_in("ig_officer")
+    social_worker = persona("social_worker")
+    police = persona("police_officer")
+    # Sign-in events come before a person picks the agency they act for: no agency on the event.
+    audit_record(actor=Actor.of(social_worker.user), action="test.own_person_no_agency")
+    audit_record(actor=Actor.of(police.user), action="test.other_person_no_agency")
+    audit_record(actor=Actor(username="unknown"), action="test.anonymous")
+
+    shown = _actions_shown(ig, action="test.")
+
+    assert shown == {"test.own_person_no_agency"}
+
+
+def test_audit_log_page_hides_own_person_acting_for_another_agency(signed_in: Any, persona: Any) -> None:
+    ig = signed_in("ig_officer")
+    social_worker = persona("social_worker")
+    police = persona("police_officer")
+    # The same person, acting for another agency, answers to that agency's governance.
+    audit_record(actor=Actor.of(social_worker.user, police.agency), action="test.for_police")
+
+    assert _actions_shown(ig, action="test.") == set()

@@ -12,6 +12,10 @@ Verbs:
   serve [--bind HOST:PORT]              run the service (gunicorn)
   demo-data                             load the fictitious demo partnership (safe to repeat)
   audit verify                          check the audit chain (exit 0 intact, 1 broken)
+  first-admin --agency-code CODE --username NAME --email ADDRESS --base-url URL
+              [--agency-name NAME --agency-kind KIND] [--first-name X --last-name Y]
+                                        the first system administrator of a new installation,
+                                        with a one-time link to choose their password
   decide --facts FILE [--pack NAME]     recommend whether to share, from the facts of a case
   policy show [--pack NAME] [--format text|svg]
                                         print a rule pack's flowchart
@@ -113,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(rest)
     if verb == "demo-data":
         return _django(["demo_data", *rest])
+    if verb == "first-admin":
+        return _django(["first_admin", *rest])
     if verb == "audit" and rest[:1] == ["verify"]:
         return _django(["audit_verify", *rest[1:]])
     return _django(argv)

@@ -163,6 +163,7 @@ def test_import_view_long_file_shows_progress_after_first_chunk(signed_in: Any, 
     page = client.get(response.url).content.decode()
     assert 'data-testid="import-progress"' in page
     assert "Imported 3 of 8 rows" in page
+    assert "<title>Importing big.csv: 3 of 8 rows -" in page
     assert '<progress class="gt-progress" aria-labelledby="import-status" max="8" value="3">' in page
     assert "Stop import" in page
 
@@ -183,6 +184,8 @@ def test_import_continue_view_json_reports_progress_until_finished(signed_in: An
     ]
     page = client.get(reverse("people:import-detail", args=[batch.pk])).content.decode()
     assert 'data-testid="import-summary"' in page and 'data-testid="import-progress"' not in page
+    # A screen reader announces the title of the reloaded page: it must say the import is over.
+    assert "<title>Import finished: big.csv -" in page
 
 
 def test_import_continue_view_without_script_redirects_to_progress(signed_in: Any, settings: Any) -> None:

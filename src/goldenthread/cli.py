@@ -16,6 +16,7 @@ Verbs:
               [--agency-name NAME --agency-kind KIND] [--first-name X --last-name Y]
                                         the first system administrator of a new installation,
                                         with a one-time link to choose their password
+  housekeeping [--sign-in-log-days N]   remove ended sessions and old sign-in records (run daily)
   decide --facts FILE [--pack NAME]     recommend whether to share, from the facts of a case
   policy show [--pack NAME] [--format text|svg]
                                         print a rule pack's flowchart

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.models import User
@@ -142,3 +147,21 @@ def user_password_set(*, user: User, password: str, by: Actor, reason: str) -> U
         details={"reason": reason},
     )
     return user
+
+
+@transaction.atomic
+def sign_in_records_expire(*, keep_days: int, by: Actor) -> dict[str, int]:
+    """Remove what the service keeps about sign-ins once it has served its purpose: ended sessions, failed
+    sign-in counters past their lock-out time, and the sign-in log (addresses, browsers) after keep_days.
+    The audit chain keeps its own record of every sign-in; it is never shortened."""
+    now = timezone.now()
+    log_cutoff = now - timedelta(days=keep_days)
+    removed = {
+        "sign_in_logs": AccessLog.objects.filter(attempt_time__lte=log_cutoff).delete()[0],
+        "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
+        "failed_sign_in_counters": AccessAttempt.objects.filter(
+            attempt_time__lte=now - settings.AXES_COOLOFF_TIME
+        ).delete()[0],
+    }
+    audit_record(actor=by, action="housekeeping.ran", details={**removed, "keep_days": keep_days})
+    return removed

@@ -1,0 +1,33 @@
+"""Daily housekeeping of sign-in records; run it from cron or a systemd timer (see README)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from goldenthread.accounts.actions import sign_in_records_expire
+from goldenthread.audit.actions import Actor
+
+
+class Command(BaseCommand):
+    help = "Remove ended sessions, lapsed failed sign-in counters and sign-in log entries past their age."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--sign-in-log-days",
+            type=int,
+            default=90,
+            help="days to keep the sign-in log (addresses and browsers of each sign-in); default 90",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        keep_days = options["sign_in_log_days"]
+        if keep_days < 1:
+            raise CommandError("--sign-in-log-days must be at least 1")
+        removed = sign_in_records_expire(keep_days=keep_days, by=Actor(username="housekeeping"))
+        self.stdout.write(
+            f"{removed['sign_in_logs']} sign-in log entries older than {keep_days} days removed; "
+            f"{removed['sessions']} ended sessions and {removed['failed_sign_in_counters']} lapsed failed "
+            "sign-in counters removed.\n"
+        )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from goldenthread.agencies.actions import membership_create, membership_end
+from goldenthread.agencies.models import Membership
+from goldenthread.agencies.permissions import Role
 from goldenthread.audit.actions import Actor, audit_record
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +41,7 @@ def test_audit_log_page_shows_own_people_before_they_chose_an_agency(signed_in: 
     ig = signed_in("ig_officer")
     social_worker = persona("social_worker")
     police = persona("police_officer")
-    # Sign-in events come before a person picks the agency they act for: no agency on the event.
+    # Some events come before a person acts for any agency (a refused sign-in): no agency on the event.
     audit_record(actor=Actor.of(social_worker.user), action="test.own_person_no_agency")
     audit_record(actor=Actor.of(police.user), action="test.other_person_no_agency")
     audit_record(actor=Actor(username="unknown"), action="test.anonymous")
@@ -54,3 +59,43 @@ def test_audit_log_page_hides_own_person_acting_for_another_agency(signed_in: An
     audit_record(actor=Actor.of(social_worker.user, police.agency), action="test.for_police")
 
     assert _actions_shown(ig, action="test.") == set()
+
+
+def test_audit_log_page_hides_former_member_events_after_leaving(signed_in: Any, persona: Any) -> None:
+    ig = signed_in("ig_officer")
+    social_worker = persona("social_worker")
+    audit_record(actor=Actor.of(social_worker.user), action="test.while_member")
+    membership_end(
+        membership=Membership.objects.get(user=social_worker.user),
+        by=Actor.system(),
+        by_user=None,
+        reason="left",
+    )
+    audit_record(actor=Actor.of(social_worker.user), action="test.after_leaving")
+
+    assert _actions_shown(ig, action="test.") == {"test.while_member"}
+
+
+def test_audit_log_page_hides_events_before_joining(signed_in: Any, persona: Any) -> None:
+    ig = signed_in("ig_officer")
+    social_worker = persona("social_worker")
+    Membership.objects.filter(user=social_worker.user).update(started_at=timezone.now() + timedelta(days=1))
+    audit_record(actor=Actor.of(social_worker.user), action="test.before_joining")
+
+    assert _actions_shown(ig, action="test.") == set()
+
+
+def test_audit_log_page_shows_role_granted_in_agency_by_administrator_elsewhere(
+    signed_in: Any, persona: Any
+) -> None:
+    ig = signed_in("ig_officer")
+    admin = persona("system_administrator")  # based at the partnership, not at children's social care
+    police = persona("police_officer")
+    membership_create(
+        user=police.user,
+        agency=persona("social_worker").agency,
+        role=Role.PRACTITIONER,
+        by=Actor.of(admin.user, admin.agency),
+    )
+
+    assert _actions_shown(ig, action="membership.") == {"membership.created"}

@@ -294,3 +294,5 @@ def test_import_stop_view_keeps_rows_done_drops_file_and_audits(signed_in: Any, 
     assert AuditEvent.objects.filter(action="records.import_stopped", object_id=str(batch.pk)).exists()
     page = client.get(reverse("people:import")).content.decode()
     assert "Stopped" in page
+    detail = client.get(reverse("people:import-detail", args=[batch.pk])).content.decode()
+    assert "<title>Import stopped: big.csv -" in detail

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from axes.helpers import get_cool_off
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -149,6 +150,15 @@ def user_password_set(*, user: User, password: str, by: Actor, reason: str) -> U
     return user
 
 
+def _lapsed_failed_sign_in_counters_delete(now: datetime) -> int:
+    # Past the cool-off a counter no longer locks anyone out (axes reads only newer attempts); with no
+    # cool-off configured a lock-out lasts until an administrator lifts it, so nothing lapses.
+    cool_off = get_cool_off()
+    if cool_off is None:
+        return 0
+    return int(AccessAttempt.objects.filter(attempt_time__lte=now - cool_off).delete()[0])
+
+
 @transaction.atomic
 def sign_in_records_expire(*, keep_days: int, by: Actor) -> dict[str, int]:
     """Remove what the service keeps about sign-ins once it has served its purpose: ended sessions, failed
@@ -159,9 +169,7 @@ def sign_in_records_expire(*, keep_days: int, by: Actor) -> dict[str, int]:
     removed = {
         "sign_in_logs": AccessLog.objects.filter(attempt_time__lte=log_cutoff).delete()[0],
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
-        "failed_sign_in_counters": AccessAttempt.objects.filter(
-            attempt_time__lte=now - settings.AXES_COOLOFF_TIME
-        ).delete()[0],
+        "failed_sign_in_counters": _lapsed_failed_sign_in_counters_delete(now),
     }
     audit_record(actor=by, action="housekeeping.ran", details={**removed, "keep_days": keep_days})
     return removed

@@ -1,22 +1,28 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 
 from goldenthread.agencies.models import Agency, Membership
 from goldenthread.audit.models import AuditEvent
 
 
 def audit_events_recent(*, agency: Agency, action_prefix: str = "", limit: int = 200) -> QuerySet[AuditEvent]:
-    """The newest events done by the agency's people, for its governance officers.
+    """The newest events an agency's governance officers answer for.
 
-    An officer answers for what their agency's people did: events done for the agency, and events of its
-    members (past or present) before they chose an agency, such as signing in. What a person did for
-    another agency belongs to that agency's log, and events of unknown or anonymous actors to none.
+    That is what was done for the agency (whoever did it: an administrator based elsewhere granting a
+    role in it names the agency in the event's details), and what its members did while members before
+    choosing an agency to act for (a refused sign-in). What a person did for another agency, or before
+    joining or after leaving, belongs to that agency's log; unknown and anonymous actors to none.
     """
-    members = Membership.objects.filter(agency=agency).values_list("user_id", flat=True)
-    member_ids = [str(pk) for pk in members]
+    member_then = (
+        Membership.objects.filter(agency=agency, started_at__lte=OuterRef("occurred_at"))
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("occurred_at")))
+        .annotate(member_id=Cast("user_id", output_field=CharField()))
+        .filter(member_id=OuterRef("actor_id"))
+    )
     events = AuditEvent.objects.filter(
-        Q(actor_agency=agency.code) | Q(actor_agency="", actor_id__in=member_ids)
+        Q(actor_agency=agency.code) | Q(details__agency=agency.code) | Q(Exists(member_then), actor_agency="")
     ).order_by("-seq")
     if action_prefix:
         events = events.filter(action__startswith=action_prefix)

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from goldenthread.accounts.actions import sign_in_records_expire
 from goldenthread.audit.actions import Actor
 
+MAX_KEEP_DAYS = 3650
+
 
 class Command(BaseCommand):
     help = "Remove ended sessions, lapsed failed sign-in counters and sign-in log entries past their age."
@@ -22,9 +24,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Ten years at most: beyond that the date arithmetic overflows, and no schedule keeps logs longer.
         keep_days = options["sign_in_log_days"]
-        if keep_days < 1:
-            raise CommandError("--sign-in-log-days must be at least 1")
+        if not 1 <= keep_days <= MAX_KEEP_DAYS:
+            raise CommandError(
+                f"--sign-in-log-days must be at least 1 and at most {MAX_KEEP_DAYS} (ten years)"
+            )
         removed = sign_in_records_expire(keep_days=keep_days, by=Actor(username="housekeeping"))
         self.stdout.write(
             f"{removed['sign_in_logs']} sign-in log entries older than {keep_days} days removed; "

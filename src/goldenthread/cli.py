@@ -14,6 +14,7 @@ Verbs:
   audit verify                          check the audit chain (exit 0 intact, 1 broken)
   first-admin --agency-code CODE --username NAME --email ADDRESS --base-url URL
               [--agency-name NAME --agency-kind KIND] [--first-name X --last-name Y]
+              [--reissue | --recover REASON]
                                         the first system administrator of a new installation,
                                         with a one-time link to choose their password
   housekeeping [--sign-in-log-days N]   remove ended sessions and old sign-in records (run daily)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -11,8 +12,10 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from goldenthread.accounts.models import User
+from goldenthread.agencies.actions import membership_end
 from goldenthread.agencies.models import Agency, Membership
 from goldenthread.agencies.permissions import Role
+from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
 from goldenthread.cli import main
 
@@ -36,6 +39,12 @@ def _first_admin(**overrides: str) -> str:
     return out.getvalue()
 
 
+def _link(printed: str) -> str:
+    found = re.search(r"https://goldenthread\.example\.org(/accounts/set-up/\S+/)", printed)
+    assert found is not None
+    return found.group(1)
+
+
 def _saved() -> tuple[int, int, int, int]:
     models = (Agency, User, Membership, AuditEvent)
     counts = tuple(model.objects.count() for model in models)  # type: ignore[attr-defined]
@@ -50,9 +59,7 @@ def test_first_admin_creates_administrator_whose_link_sets_the_password() -> Non
     assert membership.role == Role.SYSTEM_ADMINISTRATOR
     assert membership.agency.code == "northshire-cc"
     assert not user.has_usable_password()
-    link = re.search(r"https://goldenthread\.example\.org(/accounts/set-up/\S+/)", printed)
-    assert link is not None
-    response = Client().post(link.group(1), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = Client().post(_link(printed), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
@@ -83,6 +90,7 @@ def test_first_admin_refuses_when_an_administrator_exists() -> None:
         ({"agency_kind": "bakery"}, "agency kind"),
         ({"agency_name": ""}, "--agency-name"),
         ({"base_url": "goldenthread.example.org"}, "--base-url"),
+        ({"email": ""}, "--email is required"),
     ],
 )
 def test_first_admin_bad_input_names_the_problem_and_saves_nothing(
@@ -107,5 +115,68 @@ def test_first_admin_verb_of_the_goldenthread_command(capsys: pytest.CaptureFixt
     assert main(["first-admin", *argv]) == 0
     # (Django closes the database connection after a command run this way, so the output is the evidence.)
     printed = capsys.readouterr().out
-    assert "ada.admin is the system administrator of northshire-cc" in printed
+    assert "ada.admin is a system administrator of northshire-cc" in printed
     assert "/accounts/set-up/" in printed
+
+
+def test_first_admin_after_administrator_left_needs_a_recovery_reason() -> None:
+    _first_admin()
+    membership_end(
+        membership=Membership.objects.get(user__username="ada.admin"),
+        by=Actor.system(),
+        by_user=None,
+        reason="left",
+    )
+    before = _saved()
+    with pytest.raises(CommandError, match="--recover"):
+        _first_admin(username="bea.admin", email="bea@example.org", agency_name="", agency_kind="")
+    assert _saved() == before
+
+    _first_admin(
+        username="bea.admin", email="bea@example.org", agency_name="", agency_kind="", recover="Ada left"
+    )
+
+    event = AuditEvent.objects.get(action="user.administrator_recovered")
+    assert event.details["reason"] == "Ada left"
+    assert Membership.objects.active().filter(user__username="bea.admin").exists()
+
+
+def test_first_admin_closed_agency_refused_and_nothing_saved() -> None:
+    Agency.objects.create(
+        code="northshire-cc", name="Northshire CC", kind="childrens_social_care", is_active=False
+    )
+    before = _saved()
+    with pytest.raises(CommandError, match="closed"):
+        _first_admin(agency_name="", agency_kind="")
+    assert _saved() == before
+
+
+def test_first_admin_existing_agency_with_other_name_refused() -> None:
+    Agency.objects.create(code="northshire-cc", name="Northshire CC", kind="childrens_social_care")
+    before = _saved()
+    with pytest.raises(CommandError, match="already exists as 'Northshire CC'"):
+        _first_admin()
+    assert _saved() == before
+
+
+def test_first_admin_plain_http_refused_in_production(settings: Any) -> None:
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="https://"):
+        _first_admin(base_url="http://goldenthread.example.org")
+    assert not User.objects.exists()
+
+
+def test_first_admin_reissue_gives_a_new_working_link_until_a_password_is_chosen() -> None:
+    _first_admin()
+    reissued = _first_admin(reissue="1", agency_code="", email="")
+    assert AuditEvent.objects.filter(action="user.setup_link_reissued").count() == 1
+    response = Client().post(_link(reissued), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    with pytest.raises(CommandError, match="already chosen a password"):
+        _first_admin(reissue="1")
+
+
+def test_first_admin_reissue_for_someone_not_an_administrator_refused() -> None:
+    User.objects.create(username="ada.admin")
+    with pytest.raises(CommandError, match="not an active system administrator"):
+        _first_admin(reissue="1")

@@ -99,3 +99,57 @@ def test_audit_log_page_shows_role_granted_in_agency_by_administrator_elsewhere(
     )
 
     assert _actions_shown(ig, action="membership.") == {"membership.created"}
+
+
+def test_audit_log_page_filters_by_object_and_by_person(signed_in: Any, persona: Any) -> None:
+    ig = signed_in("ig_officer")
+    social_worker, manager = persona("social_worker"), persona("manager")
+    audit_record(
+        actor=Actor.of(social_worker.user, social_worker.agency),
+        action="test.a",
+        object_type="person",
+        object_id=7,
+    )
+    audit_record(
+        actor=Actor.of(manager.user, manager.agency), action="test.b", object_type="person", object_id=7
+    )
+    audit_record(
+        actor=Actor.of(social_worker.user, social_worker.agency),
+        action="test.c",
+        object_type="person",
+        object_id=8,
+    )
+
+    assert _actions_shown(ig, action="test.", object="person:7") == {"test.a", "test.b"}
+    assert _actions_shown(ig, action="test.", who=social_worker.user.username) == {"test.a", "test.c"}
+    assert _actions_shown(ig, object="person:7", who=manager.user.username) == {"test.b"}
+
+
+@pytest.mark.parametrize("bad", ["person", "person:", ":7", "person:7:7", "x" * 200])
+def test_audit_log_page_malformed_object_filter_matches_nothing(
+    signed_in: Any, persona: Any, bad: str
+) -> None:
+    ig = signed_in("ig_officer")
+    social_worker = persona("social_worker")
+    audit_record(
+        actor=Actor.of(social_worker.user, social_worker.agency),
+        action="test.a",
+        object_type="person",
+        object_id=7,
+    )
+    assert _actions_shown(ig, action="test.", object=bad) == set()
+
+
+def test_audit_log_page_control_characters_in_filters_harmless(signed_in: Any, persona: Any) -> None:
+    ig = signed_in("ig_officer")
+    social_worker = persona("social_worker")
+    audit_record(
+        actor=Actor.of(social_worker.user, social_worker.agency),
+        action="test.a",
+        object_type="person",
+        object_id=7,
+    )
+    shown = _actions_shown(
+        ig, action="test.", object="person:7\x00", who=f"{social_worker.user.username}\x00"
+    )
+    assert shown == {"test.a"}

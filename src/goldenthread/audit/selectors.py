@@ -7,7 +7,15 @@ from goldenthread.agencies.models import Agency, Membership
 from goldenthread.audit.models import AuditEvent
 
 
-def audit_events_recent(*, agency: Agency, action_prefix: str = "", limit: int = 200) -> QuerySet[AuditEvent]:
+def audit_events_recent(
+    *,
+    agency: Agency,
+    action_prefix: str = "",
+    object_type: str | None = None,
+    object_id: str = "",
+    username: str = "",
+    limit: int = 200,
+) -> QuerySet[AuditEvent]:
     """The newest events an agency's governance officers answer for.
 
     That is what was done for the agency (whoever did it: an administrator based elsewhere granting a
@@ -26,4 +34,8 @@ def audit_events_recent(*, agency: Agency, action_prefix: str = "", limit: int =
     ).order_by("-seq")
     if action_prefix:
         events = events.filter(action__startswith=action_prefix)
+    if object_type is not None:
+        events = events.filter(object_type=object_type, object_id=object_id)
+    if username:
+        events = events.filter(actor_username=username)
     return events[:limit]

@@ -16,14 +16,41 @@ from goldenthread.web.permissions import permission_required
 def events(request: HttpRequest) -> HttpResponse:
     # Action names are dotted identifiers; anything else (a NUL byte, markup) simply matches nothing.
     prefix = "".join(c for c in request.GET.get("action", "")[:64] if c.isalnum() or c in "._-")
+    # "person:42" asks who looked at or changed that record: an access report for one child.
+    wanted_object = _printable(request.GET.get("object", ""), 130)
+    object_type, _, object_id = wanted_object.partition(":")
+    username = _printable(request.GET.get("who", ""), 150)
     agency = request.agency  # type: ignore[attr-defined]
-    rows = list(audit_events_recent(agency=agency, action_prefix=prefix))
+    rows = []
+    if not wanted_object or _is_object_key(object_type, object_id):
+        rows = list(
+            audit_events_recent(
+                agency=agency,
+                action_prefix=prefix,
+                object_type=object_type if wanted_object else None,
+                object_id=object_id,
+                username=username,
+            )
+        )
     audit_record(
         actor=Actor.of(request.user, agency),
         action="audit.viewed",
-        details={"filter": prefix, "rows": len(rows)},
+        details={"filter": prefix, "object": wanted_object, "who": username, "rows": len(rows)},
     )
-    return render(request, "audit/events.html", {"events": rows, "action": prefix, "agency": agency})
+    context = {"events": rows, "action": prefix, "object": wanted_object, "who": username, "agency": agency}
+    return render(request, "audit/events.html", context)
+
+
+def _printable(value: str, limit: int) -> str:
+    # A NUL byte or other control character can be neither stored (PostgreSQL) nor matched: drop it.
+    return "".join(c for c in value[:limit] if c.isprintable()).strip()
+
+
+def _is_object_key(object_type: str, object_id: str) -> bool:
+    """A malformed record filter (no colon, no id) matches no event rather than failing."""
+    return (
+        object_type.isidentifier() and object_id.isalnum() and len(object_type) <= 64 and len(object_id) <= 64
+    )
 
 
 @require_POST

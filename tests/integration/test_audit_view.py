@@ -24,6 +24,12 @@ def _actions_shown(client: Any, **params: str) -> set[str]:
     return {event.action for event in response.context["events"]}
 
 
+def _person_event(who: Any, action: str, person_id: int) -> None:
+    audit_record(
+        actor=Actor.of(who.user, who.agency), action=action, object_type="person", object_id=person_id
+    )
+
+
 def test_audit_log_page_shows_own_agency_events_only(signed_in: Any, persona: Any) -> None:
     ig = signed_in("ig_officer")  # children's social care
     social_worker = persona("social_worker")
@@ -104,21 +110,9 @@ def test_audit_log_page_shows_role_granted_in_agency_by_administrator_elsewhere(
 def test_audit_log_page_filters_by_object_and_by_person(signed_in: Any, persona: Any) -> None:
     ig = signed_in("ig_officer")
     social_worker, manager = persona("social_worker"), persona("manager")
-    audit_record(
-        actor=Actor.of(social_worker.user, social_worker.agency),
-        action="test.a",
-        object_type="person",
-        object_id=7,
-    )
-    audit_record(
-        actor=Actor.of(manager.user, manager.agency), action="test.b", object_type="person", object_id=7
-    )
-    audit_record(
-        actor=Actor.of(social_worker.user, social_worker.agency),
-        action="test.c",
-        object_type="person",
-        object_id=8,
-    )
+    _person_event(social_worker, "test.a", 7)
+    _person_event(manager, "test.b", 7)
+    _person_event(social_worker, "test.c", 8)
 
     assert _actions_shown(ig, action="test.", object="person:7") == {"test.a", "test.b"}
     assert _actions_shown(ig, action="test.", who=social_worker.user.username) == {"test.a", "test.c"}
@@ -131,24 +125,14 @@ def test_audit_log_page_malformed_object_filter_matches_nothing(
 ) -> None:
     ig = signed_in("ig_officer")
     social_worker = persona("social_worker")
-    audit_record(
-        actor=Actor.of(social_worker.user, social_worker.agency),
-        action="test.a",
-        object_type="person",
-        object_id=7,
-    )
+    _person_event(social_worker, "test.a", 7)
     assert _actions_shown(ig, action="test.", object=bad) == set()
 
 
 def test_audit_log_page_control_characters_in_filters_harmless(signed_in: Any, persona: Any) -> None:
     ig = signed_in("ig_officer")
     social_worker = persona("social_worker")
-    audit_record(
-        actor=Actor.of(social_worker.user, social_worker.agency),
-        action="test.a",
-        object_type="person",
-        object_id=7,
-    )
+    _person_event(social_worker, "test.a", 7)
     shown = _actions_shown(
         ig, action="test.", object="person:7\x00", who=f"{social_worker.user.username}\x00"
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,3 +138,16 @@ def test_audit_log_page_control_characters_in_filters_harmless(signed_in: Any, p
         ig, action="test.", object="person:7\x00", who=f"{social_worker.user.username}\x00"
     )
     assert shown == {"test.a"}
+
+
+def test_audit_log_page_shows_failed_sign_ins_against_own_members(signed_in: Any, persona: Any) -> None:
+    ig = signed_in("ig_officer")
+    social_worker, police = persona("social_worker"), persona("police_officer")
+    for target in (social_worker, police):
+        Client().post(
+            reverse("accounts:sign-in"), {"username": target.user.username, "password": "wrong-guess"}
+        )
+
+    shown = ig.get(EVENTS, {"action": "auth.sign_in_failed"}).context["events"]
+
+    assert [event.object_id for event in shown] == [str(social_worker.user.pk)]

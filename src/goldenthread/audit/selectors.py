@@ -19,18 +19,23 @@ def audit_events_recent(
     """The newest events an agency's governance officers answer for.
 
     That is what was done for the agency (whoever did it: an administrator based elsewhere granting a
-    role in it names the agency in the event's details), and what its members did while members before
-    choosing an agency to act for (a refused sign-in). What a person did for another agency, or before
-    joining or after leaving, belongs to that agency's log; unknown and anonymous actors to none.
+    role in it names the agency in the event's details), what its members did while members before
+    choosing an agency to act for (a refused sign-in), and what was done to their accounts meanwhile
+    (failed sign-ins against them, a second factor reset by an administrator based elsewhere). What a
+    person did for another agency, or before joining or after leaving, belongs to that agency's log;
+    unknown and anonymous actors to none.
     """
-    member_then = (
+    members_then = (
         Membership.objects.filter(agency=agency, started_at__lte=OuterRef("occurred_at"))
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=OuterRef("occurred_at")))
         .annotate(member_id=Cast("user_id", output_field=CharField()))
-        .filter(member_id=OuterRef("actor_id"))
     )
     events = AuditEvent.objects.filter(
-        Q(actor_agency=agency.code) | Q(details__agency=agency.code) | Q(Exists(member_then), actor_agency="")
+        Q(actor_agency=agency.code)
+        | Q(details__agency=agency.code)
+        | Q(Exists(members_then.filter(member_id=OuterRef("actor_id"))), actor_agency="")
+        # Whatever was done to a member's account: failed sign-ins against it, a reset second factor.
+        | Q(Exists(members_then.filter(member_id=OuterRef("object_id"))), object_type="user")
     ).order_by("-seq")
     if action_prefix:
         events = events.filter(action__startswith=action_prefix)

@@ -8,7 +8,8 @@ stay close to the typical one:
   phonetic code, the same canonical given name (nicknames), and on PostgreSQL keys a few typing errors
   away by pg_trgm similarity (a GIN index on the small table; SQLite, the embedded mode, uses a shared
   first three letters instead). Those keys join back to PersonName by exact key (btree), both names
-  together, or swapped.
+  together, or swapped. On PostgreSQL both parts' keys come from one statement (``name_key_choice``),
+  and the name arms' limited selects run as one UNION ALL.
 - With a date of birth as well, namesakes born nearest it come first (the date travels on PersonName),
   with those of unknown date and those born on the same day of another year (a mistyped year).
 - A date of birth to the day finds everyone born that day (or with day and month swapped); on PostgreSQL
@@ -151,41 +152,123 @@ def one_edit(key: str) -> list[str]:
     return sorted(edits)
 
 
+@dataclass(frozen=True)
+class KeyChoice:
+    """The name keys a search joins back to PersonName, and its own keys' name counts (``_key_counts``)."""
+
+    family: list[str]
+    given: list[str]
+    counts: dict[str, int]
+
+
+def _key_arms(part: str, key: str, phon: str, canon: str) -> tuple[str, list[Any], str, list[Any]]:
+    """One part's arms over NameKey (PostgreSQL): (part, key, names, arm) rows, the exact ones and the
+    trigram one apart, each with its params.
+
+    A smaller arm number is a better way to have found a key (see ``_keys``). The one-edit keys are
+    probed one by one through the unique btree (a LATERAL lookup per edit): a long name has nearly a
+    thousand of them, and as a plain ``key = ANY(...)`` the planner read the whole table instead.
+    """
+    arms = [
+        "SELECT k.part, k.key, k.names, CASE WHEN k.key = %s THEN 0 ELSE 2 END AS arm "
+        "FROM unnest(%s::text[]) AS e(key) CROSS JOIN LATERAL (SELECT part, key, names "
+        "FROM people_namekey WHERE part = %s AND key = e.key LIMIT 1) AS k",
+    ]
+    params: list[Any] = [key, [key, *one_edit(key)], part]
+    if phon:
+        arms.append("SELECT part, key, names, 3 FROM people_namekey WHERE part = %s AND phon = %s")
+        params += [part, phon]
+    if canon:
+        arms.append("SELECT part, key, names, 1 FROM people_namekey WHERE part = %s AND canon = %s")
+        params += [part, canon]
+    # Trigrams rank last (with the phonetic matches), so when the key itself, its variants and the keys
+    # one typing error away already fill the limit (a common name has hundreds of misspellings in a
+    # large index) nothing they find could be kept, and the scan, the dearest arm, is skipped.
+    fuzzy = (
+        "SELECT part, key, names, 3 FROM people_namekey WHERE part = %s AND key %% %s "
+        "AND (SELECT count(DISTINCT key) FROM looked_up WHERE part = %s AND arm < 3) < %s"
+    )
+    return " UNION ALL ".join(arms), params, fuzzy, [part, key, part, MAX_KEYS]
+
+
+def name_key_choice(names: NameKeys) -> KeyChoice:
+    """The keys of each name part in the index that could be the query's, closest first (``_keys``).
+
+    On PostgreSQL both parts and the query's own keys' counts come from one statement, one round trip.
+    """
+    if connection.vendor != "postgresql":
+        return KeyChoice(
+            _keys(NamePart.FAMILY, names.family_key, names.family_phon),
+            _keys(NamePart.GIVEN, names.given_key, names.given_phon, names.given_canon),
+            _key_counts(names) if names.given_key or names.family_key else {},
+        )
+    exact: list[str] = []
+    fuzzy: list[str] = []
+    exact_params: list[Any] = []
+    fuzzy_params: list[Any] = []
+    own = {}
+    for part, key, phon, canon in (
+        (NamePart.FAMILY.value, names.family_key, names.family_phon, ""),
+        (NamePart.GIVEN.value, names.given_key, names.given_phon, names.given_canon),
+    ):
+        if key:
+            arms, params, trigram, trigram_params = _key_arms(part, key, phon, canon)
+            exact.append(arms)
+            exact_params += params
+            fuzzy.append(trigram)
+            fuzzy_params += trigram_params
+            own[part] = key
+    picked: dict[str, list[str]] = {NamePart.FAMILY.value: [], NamePart.GIVEN.value: []}
+    counts: dict[str, int] = {}
+    if not exact:
+        return KeyChoice([], [], counts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH looked_up AS ({' UNION ALL '.join(exact)}) "  # noqa: S608 - fixed SQL, values bound
+            "SELECT part, key, names FROM (SELECT part, key, names, row_number() OVER (PARTITION BY part "
+            "ORDER BY arm, similarity(key, CASE WHEN part = %s THEN %s ELSE %s END) DESC, key) AS rank "
+            "FROM (SELECT part, key, names, min(arm) AS arm FROM "
+            f"(SELECT * FROM looked_up UNION ALL {' UNION ALL '.join(fuzzy)}) AS k "
+            "GROUP BY part, key, names) AS g) AS r WHERE rank <= %s ORDER BY part, rank",
+            [
+                *exact_params,
+                NamePart.FAMILY.value,
+                names.family_key,
+                names.given_key,
+                *fuzzy_params,
+                MAX_KEYS,
+            ],
+        )
+        for part, key, count in cursor.fetchall():
+            picked[part].append(key)
+            if own.get(part) == key:
+                counts["given_name" if part == NamePart.GIVEN else "family_name"] = count
+    return KeyChoice(picked[NamePart.FAMILY.value], picked[NamePart.GIVEN.value], counts)
+
+
 def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
-    """Keys of ``part`` in the index that could be this one: same, sounds alike, nickname, close spelling."""
+    """Keys of ``part`` in the index that could be this one: same, sounds alike, nickname, close spelling.
+
+    A common name has hundreds of misspellings in a large index, more than the limit, so the order
+    decides what is kept: the same key, then its nicknames and variants (a short list), then keys one
+    typing error away, then the closest spellings (trigram similarity on PostgreSQL).
+    """
     if not key:
         return []
-    edits = one_edit(key)
     if connection.vendor == "postgresql":
-        # One index per arm (GIN trigrams, btree key, phonetic and canonical). A common name has hundreds
-        # of misspellings in a large index, more than the limit, so the order decides what is kept: the
-        # same key, then its nicknames and variants (a short list), then keys one typing error away,
-        # then the closest spellings. Each arm says how it found a key; the best way decides its place.
-        arms = [
-            "SELECT key, 3 AS arm FROM people_namekey WHERE part = %s AND key %% %s",
-            "SELECT key, CASE WHEN key = %s THEN 0 ELSE 2 END AS arm FROM people_namekey "
-            "WHERE part = %s AND key = ANY(%s)",
-        ]
-        params: list[Any] = [part, key, key, part, [key, *edits]]
-        if phon:
-            arms.append("SELECT key, 3 AS arm FROM people_namekey WHERE part = %s AND phon = %s")
-            params += [part, phon]
-        if canon:
-            arms.append("SELECT key, 1 AS arm FROM people_namekey WHERE part = %s AND canon = %s")
-            params += [part, canon]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT key FROM ({' UNION ALL '.join(arms)}) AS k "  # noqa: S608 - fixed SQL, values bound
-                "GROUP BY key ORDER BY min(arm), similarity(key, %s) DESC, key LIMIT %s",
-                [*params, key, MAX_KEYS],
-            )
-            return [row[0] for row in cursor.fetchall()]
+        choice = name_key_choice(
+            NameKeys(given_key=key, given_phon=phon, given_canon=canon)
+            if part == NamePart.GIVEN
+            else NameKeys(family_key=key, family_phon=phon)
+        )
+        return choice.given if part == NamePart.GIVEN else choice.family
+    edits = one_edit(key)
     close = Q(key=key) | (Q(key__startswith=key[:3]) if len(key) >= 3 else Q())
     if phon:
         close |= Q(phon=phon)
     if canon:
         close |= Q(canon=canon)
-    # The same order as above, without trigrams: the key, its variants, one error away, then the rest.
+    # The same order as on PostgreSQL, without trigrams: the key, its variants, one error away, the rest.
     nicknames = NameKey.objects.filter(part=part, canon=canon) if canon else NameKey.objects.none()
     found = [key] if NameKey.objects.filter(part=part, key=key).exists() else []
     seen = set(found)
@@ -222,18 +305,19 @@ def _born_alike(names: NameKeys, dates: list[dt.date]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _name_rows(names: NameKeys, counts: dict[str, int] | None = None) -> Q | None:
+def _name_rows(names: NameKeys, choice: KeyChoice | None = None) -> Q | None:
     """PersonName rows whose keys could be the query's (both names when both were given).
 
-    ``counts`` are the query's own keys' name counts (``_key_counts``), looked up here if not given.
+    ``choice`` is the query's ``name_key_choice``, looked up here if not given.
     """
-    family = _keys(NamePart.FAMILY, names.family_key, names.family_phon)
-    given = _keys(NamePart.GIVEN, names.given_key, names.given_phon, names.given_canon)
+    if not names.family_key and not names.given_key:
+        return None
+    choice = name_key_choice(names) if choice is None else choice
+    family, given, counts = choice.family, choice.given, choice.counts
     if names.family_key and names.given_key:
         rows = Q(family_key__in=family, given_key__in=given) | Q(
             family_key=names.given_key, given_key=names.family_key
         )
-        counts = _key_counts(names) if counts is None else counts
         if counts.get("family_name", RARE_NAME + 1) <= RARE_NAME:
             rows |= Q(family_key=names.family_key)
         if counts.get("given_name", RARE_NAME + 1) <= RARE_NAME:
@@ -241,13 +325,7 @@ def _name_rows(names: NameKeys, counts: dict[str, int] | None = None) -> Q | Non
         return rows
     if names.family_key:
         return Q(family_key__in=family)
-    if names.given_key:
-        return Q(given_key__in=given)
-    return None
-
-
-def _person_ids(rows: QuerySet[PersonName], limit: int = MAX_PER_CRITERION) -> set[int]:
-    return set(rows.order_by().values_list("person_id", flat=True)[:limit])
+    return Q(given_key__in=given)
 
 
 def _named_ids(query: SearchQuery, names: NameKeys, named: Q) -> set[int]:
@@ -256,27 +334,38 @@ def _named_ids(query: SearchQuery, names: NameKeys, named: Q) -> set[int]:
     PersonName carries its person's date of birth (``person_born``), so name and date narrow together
     in one index and no namesake is joined to its person just to be thrown away.
     """
-    rows = PersonName.objects.filter(named)
+    rows = PersonName.objects.filter(named).order_by()
     birth = query.birth
     if birth is None:
         exact = Q(family_key=names.family_key) if names.family_key else Q()
         exact &= Q(given_key=names.given_key) if names.given_key else Q()
-        return _person_ids(rows.filter(exact)) | _person_ids(rows)
+        return _union_ids([rows.filter(exact)[:MAX_PER_CRITERION], rows[:MAX_PER_CRITERION]])
     start, end = query.dob_range() or (birth.date, birth.date)
-    near = rows.filter(person_born__range=(start - NAME_WINDOW, end + NAME_WINDOW)).order_by()
+    near = rows.filter(person_born__range=(start - NAME_WINDOW, end + NAME_WINDOW))
     if connection.vendor == "postgresql":
         # Inside the window first, then by days outside it.
         near = near.order_by(
             RawSQL("greatest(%s::date - person_born, person_born - %s::date, 0)", (start, end))
         )
-    ids = set(near.values_list("person_id", flat=True)[:MAX_PER_CRITERION])
-    ids |= _person_ids(rows.filter(person_born__isnull=True), MAX_UNDATED)
+    parts = [near[:MAX_PER_CRITERION], rows.filter(person_born__isnull=True)[:MAX_UNDATED]]
     if birth.precision == "day" and not query.tolerance_days:
         # A mistyped year: the same day and month in the years one slip away (a digit, or one either
         # side), a dozen dates where every year a child could have been born was three dozen.
         others = [_same_day(birth.date, year) for year in mistyped_years(birth.date.year)]
-        ids |= _person_ids(rows.filter(person_born__in=[d for d in others if d]), MAX_UNDATED)
-    return ids
+        parts.append(rows.filter(person_born__in=[d for d in others if d])[:MAX_UNDATED])
+    return _union_ids(parts)
+
+
+def _union_ids(parts: list[QuerySet[PersonName]]) -> set[int]:
+    """The person ids of each (limited) set of names, in one statement where the database allows it.
+
+    PostgreSQL runs the limited selects as one UNION ALL, a round trip (and a query to build) instead of
+    one each; SQLite allows no LIMIT inside a compound select, so it runs them one by one.
+    """
+    selects = [part.values_list("person_id", flat=True) for part in parts]
+    if connection.features.supports_slicing_ordering_in_compound and len(selects) > 1:
+        return set(selects[0].union(*selects[1:], all=True))
+    return set().union(*selects)
 
 
 def mistyped_years(year: int) -> list[int]:
@@ -294,7 +383,7 @@ def _same_day(date: dt.date, year: int) -> dt.date | None:
         return None
 
 
-def candidate_arms(query: SearchQuery, counts: dict[str, int] | None = None) -> dict[str, set[int]]:
+def candidate_arms(query: SearchQuery, choice: KeyChoice | None = None) -> dict[str, set[int]]:
     """The persons each retrieval arm found, by arm (bench/search_misses.py reports which arm missed)."""
     arms: dict[str, set[int]] = {}
     if query.nhs_number:
@@ -304,7 +393,7 @@ def candidate_arms(query: SearchQuery, counts: dict[str, int] | None = None) -> 
             .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
     names = query.names
-    named = _name_rows(names, counts)
+    named = _name_rows(names, choice)
     if named is not None:
         arms["names"] = _named_ids(query, names, named)
     window = query.dob_range()
@@ -328,8 +417,8 @@ def candidate_arms(query: SearchQuery, counts: dict[str, int] | None = None) -> 
     return arms
 
 
-def _candidate_ids(query: SearchQuery, counts: dict[str, int] | None = None) -> set[int]:
-    return set().union(*candidate_arms(query, counts).values())
+def _candidate_ids(query: SearchQuery, choice: KeyChoice | None = None) -> set[int]:
+    return set().union(*candidate_arms(query, choice).values())
 
 
 # --- scoring --------------------------------------------------------------------------------------
@@ -488,7 +577,7 @@ def ranked(
 def people_search(query: SearchQuery, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
     """Ranked candidates for a search; every hit has at least one field in its favour."""
     # The query's own keys' name counts serve both retrieval (a rare name) and ranking (a common one).
-    counts = _key_counts(query.names) if query.names.given_key or query.names.family_key else {}
-    best = ranked(query, _candidate_ids(query, counts), counts)[:limit]
+    choice = name_key_choice(query.names)
+    best = ranked(query, _candidate_ids(query, choice), choice.counts)[:limit]
     persons = Person.objects.in_bulk([pk for pk, _ in best])
     return [SearchHit(persons[pk], weights) for pk, weights in best]

@@ -119,3 +119,25 @@ def test_search_common_family_name_alone_does_not_bring_in_every_namesake(
     monkeypatch.setattr(search, "RARE_NAME", 2)
     hits = people_search(SearchQuery(given_name="Zebedee", family_name="Penworth"))
     assert hits == []
+
+
+def test_search_year_of_birth_keeps_exact_namesakes_when_close_spellings_fill_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Born in the same year, all are as near the query's year as each other; the limit must keep the
+    # child with the query's own names rather than any of its close spellings.
+    import_rows(
+        "health",
+        [
+            row(local_id=f"H-{i}", given_name=g, family_name="Kowalsky", date_of_birth=d, nhs_number="")
+            for i, (g, d) in enumerate(
+                (("Amelie", "2016-02-01"), ("Ameliaa", "2016-03-01"), ("Amelia", "2016-04-09")), start=1
+            )
+        ],
+    )
+    monkeypatch.setattr(search, "MAX_PER_CRITERION", 2)
+    monkeypatch.setattr(search, "RARE_NAME", 0)
+    hits = people_search(
+        SearchQuery(given_name="Amelia", family_name="Kowalsky", birth=parse_birth_date("2016"))
+    )
+    assert record("health", "H-3").person_id in [hit.person.pk for hit in hits]

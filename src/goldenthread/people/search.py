@@ -38,8 +38,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Lookup, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from goldenthread.people import scoring
@@ -305,6 +306,30 @@ def _born_alike(names: NameKeys, dates: list[dt.date]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+class _AnyOf(Lookup):
+    """``column IN (keys)``, sent to PostgreSQL as ``column = ANY(%s)`` with the keys as one array.
+
+    A hundred keys a part as a hundred placeholders made every search's SQL a new, long string: the
+    driver split it afresh (its cache keeps short statements only) and Django prepared each value.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, params = compiler.compile(self.lhs)
+        keys = list(self.rhs)
+        if not keys:
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*params, keys)
+        return f"{lhs} IN ({', '.join(['%s'] * len(keys))})", (*params, *keys)
+
+
+def _keys_in(column: str, keys: list[str]) -> Q:
+    return Q(_AnyOf(F(column), keys))
+
+
 def _name_branches(names: NameKeys, choice: KeyChoice | None = None) -> tuple[Q, Q | None] | None:
     """PersonName rows whose keys could be the query's: the pairs of close keys (both names when both
     were given), and apart from them the narrow exact lookups (names swapped, a rare name alone).
@@ -316,13 +341,13 @@ def _name_branches(names: NameKeys, choice: KeyChoice | None = None) -> tuple[Q,
     choice = name_key_choice(names) if choice is None else choice
     family, given, counts = choice.family, choice.given, choice.counts
     if not (names.family_key and names.given_key):
-        return (Q(family_key__in=family) if names.family_key else Q(given_key__in=given)), None
+        return (_keys_in("family_key", family) if names.family_key else _keys_in("given_key", given)), None
     other = Q(family_key=names.given_key, given_key=names.family_key)
     if counts.get("family_name", RARE_NAME + 1) <= RARE_NAME:
         other |= Q(family_key=names.family_key)
     if counts.get("given_name", RARE_NAME + 1) <= RARE_NAME:
         other |= Q(given_key=names.given_key)
-    return Q(family_key__in=family, given_key__in=given), other
+    return _keys_in("family_key", family) & _keys_in("given_key", given), other
 
 
 def _name_rows(names: NameKeys, choice: KeyChoice | None = None) -> Q | None:

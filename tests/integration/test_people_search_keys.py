@@ -6,12 +6,13 @@ import pytest
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.actions import Actor
-from goldenthread.people import search
+from goldenthread.people import search_keys
 from goldenthread.people.actions import person_merge, person_unmerge
 from goldenthread.people.derive import name_keys_rebuild
 from goldenthread.people.keys import NameKeys, parse_birth_date
 from goldenthread.people.models import NameKey, NamePart, PersonName
-from goldenthread.people.search import SearchQuery, name_key_choice, people_search
+from goldenthread.people.search import SearchQuery, people_search
+from goldenthread.people.search_keys import name_key_choice
 from tests.integration.people_support import AMELIA, import_rows, record, row
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +160,7 @@ def test_name_key_choice_keys_one_error_away_filling_the_limit_keep_their_places
             row(local_id="H-3", family_name="Wojcikowsky", nhs_number=""),
         ],
     )
-    monkeypatch.setattr(search, "MAX_KEYS", 2)
+    monkeypatch.setattr(search_keys, "MAX_KEYS", 2)
     choice = name_key_choice(NameKeys.of("", "Wojcikowski"))
     assert choice.family == ["wojcikowski", "wojcikowsky"]
     assert choice.counts == {"family_name": 1}

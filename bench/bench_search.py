@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_search.py --persons 1000000 \
         [--database-url postgres://postgres@127.0.0.1:5432/gt_search_bench] [--queries 1000] [--clients 4]
+        [--statements]
 
 Creates the database if needed and migrates it with the project's migrations, then bulk-loads N persons
 with PostgreSQL COPY (skipped when the database already holds N persons): the project's synthetic
@@ -19,8 +20,10 @@ table ``bench_search_query``, and those are the searches, in four practitioner s
 
 Reports load time and database size, p50/p95/p99 of ``people_search`` for a single client, the share
 of searches with the right child in the top 10 (of searches whose copy gives anything to search on),
-and queries per second with several client processes, each with its own connection. Prints figures;
-never fails on them.
+and queries per second with several client processes, each with its own connection; with
+``--statements``, the time each SQL statement shape takes per search (EXPLAIN ANALYZE the worst). A
+database that already holds N persons and the queries is measured again without reloading. Prints
+figures; never fails on them.
 """
 
 from __future__ import annotations
@@ -315,6 +318,35 @@ def _run(queries: list[tuple[int, str, Any]]) -> tuple[list[float], list[bool]]:
     return seconds, found
 
 
+def _statements(queries: list[tuple[int, str, Any]]) -> None:
+    """Time each SQL statement of the searches, by statement shape (its first words), slowest first."""
+    import re
+    from collections import defaultdict
+
+    from django.db import connection
+
+    from goldenthread.people.search import people_search
+
+    spent: dict[str, list[float]] = defaultdict(list)
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[re.sub(r"\s+", " ", sql)[:90]].append((time.perf_counter() - started) * 1000)
+
+    with connection.execute_wrapper(timed):
+        for _pk, _shape, query in queries:
+            people_search(query)
+    print(f"SQL by statement ({len(queries)} searches; ms per search, then p50/p95 per execution):")
+    for shape, ms in sorted(spent.items(), key=lambda item: -sum(item[1])):
+        print(
+            f"  {sum(ms) / len(queries):6.2f}  n={len(ms):5}  p50 {_percentile(ms, 0.5):6.2f}  "
+            f"p95 {_percentile(ms, 0.95):6.2f}  {shape}"
+        )
+
+
 def _client(args: tuple[list[tuple[int, str, Any]], Any]) -> int:
     queries, barrier = args
     from django.db import connections
@@ -341,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reload", action="store_true", help="load even if the database holds N persons")
     parser.add_argument("--load-only", action="store_true")
     parser.add_argument("--sample", type=int, default=0, help="search with only the first N of the queries")
+    parser.add_argument(
+        "--statements", action="store_true", help="also time each SQL statement of the searches, by shape"
+    )
     args = parser.parse_args(argv)
 
     _database_create(args.database_url)
@@ -392,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
             f"p50 {_percentile(shape_ms, 0.5):6.1f}  p95 {_percentile(shape_ms, 0.95):6.1f} ms"
         )
 
+    if args.statements:
+        _statements(queries)
     if args.clients < 1:
         return 0
     connection.close()

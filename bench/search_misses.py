@@ -53,7 +53,7 @@ def _indexed(pk: int) -> dict[str, Any]:
 
 def _unbounded_arms(query: Any, pk: int) -> list[str]:
     """The arms that would find the target without their LIMIT, and a name-key miss by part."""
-    from goldenthread.people import search
+    from goldenthread.people import search, search_keys
     from goldenthread.people.models import Address, Identifier, NamePart, Person, PersonName
 
     out = []
@@ -65,8 +65,10 @@ def _unbounded_arms(query: Any, pk: int) -> list[str]:
         if PersonName.objects.filter(named, person_id=pk).exists():
             out.append("names")
         else:
-            family = set(search._keys(NamePart.FAMILY, names.family_key, names.family_phon))
-            given = set(search._keys(NamePart.GIVEN, names.given_key, names.given_phon, names.given_canon))
+            family = set(search_keys.keys(NamePart.FAMILY, names.family_key, names.family_phon))
+            given = set(
+                search_keys.keys(NamePart.GIVEN, names.given_key, names.given_phon, names.given_canon)
+            )
             for g, f in PersonName.objects.filter(person_id=pk).values_list("given_key", "family_key"):
                 missing = [
                     part

@@ -6,11 +6,13 @@ import pytest
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.actions import Actor
+from goldenthread.people import search_keys
 from goldenthread.people.actions import person_merge, person_unmerge
 from goldenthread.people.derive import name_keys_rebuild
-from goldenthread.people.keys import parse_birth_date
+from goldenthread.people.keys import NameKeys, parse_birth_date
 from goldenthread.people.models import NameKey, NamePart, PersonName
 from goldenthread.people.search import SearchQuery, people_search
+from goldenthread.people.search_keys import name_key_choice
 from tests.integration.people_support import AMELIA, import_rows, record, row
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +130,37 @@ def test_search_name_with_mistyped_year_of_birth_finds_child() -> None:
     import_rows("health", [AMELIA, row(local_id="H-2", given_name="Zofia", nhs_number="")])
     query = SearchQuery(given_name="Amelia", family_name="Kowalski", birth=parse_birth_date("2019-04-09"))
     assert people_search(query)[0].person.pk == record("health", "H-1").person_id
+
+
+def _family_choice(family: str) -> list[str]:
+    return name_key_choice(NameKeys.of("", family)).family
+
+
+def test_name_key_choice_two_typing_errors_found_when_closer_keys_leave_room() -> None:
+    # Two errors away is found by trigrams (PostgreSQL) or a shared start (SQLite), after the key one
+    # error away; the fuzzy arm is only skipped when closer keys already fill the limit.
+    import_rows(
+        "health",
+        [
+            row(local_id="H-1", family_name="Wojcikowsky", nhs_number=""),
+            row(local_id="H-2", family_name="Wojcikovsky", nhs_number=""),
+        ],
+    )
+    assert _family_choice("Wojcikowski") == ["wojcikowsky", "wojcikovsky"]
+
+
+def test_name_key_choice_keys_one_error_away_filling_the_limit_keep_their_places(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import_rows(
+        "health",
+        [
+            row(local_id="H-1", family_name="Wojcikowski", nhs_number=""),
+            row(local_id="H-2", family_name="Wojcikovsky", nhs_number=""),
+            row(local_id="H-3", family_name="Wojcikowsky", nhs_number=""),
+        ],
+    )
+    monkeypatch.setattr(search_keys, "MAX_KEYS", 2)
+    choice = name_key_choice(NameKeys.of("", "Wojcikowski"))
+    assert choice.family == ["wojcikowski", "wojcikowsky"]
+    assert choice.counts == {"family_name": 1}

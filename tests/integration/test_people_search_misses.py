@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from goldenthread.people import scoring, search
+from goldenthread.people import scoring, search, search_keys
 from goldenthread.people.keys import parse_birth_date
 from goldenthread.people.models import NameKey, NamePart
-from goldenthread.people.search import SearchQuery, mistyped_years, one_edit, people_search
+from goldenthread.people.search import SearchQuery, mistyped_years, people_search
+from goldenthread.people.search_keys import one_edit
 from tests.integration.people_support import AMELIA, import_rows, record, row
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_search_nickname_kept_when_misspellings_fill_the_key_limit(monkeypatch: 
         NameKey(part=NamePart.GIVEN, key=key, canon=key, phon="")
         for key in ("millie" + letter for letter in "abcdefghij")
     )
-    monkeypatch.setattr(search, "MAX_KEYS", 5)
+    monkeypatch.setattr(search_keys, "MAX_KEYS", 5)
     hits = people_search(SearchQuery(given_name="Millie", family_name="Kowalski"))
     assert [hit.person.pk for hit in hits] == [record("health", "H-1").person_id]
 
@@ -101,7 +102,7 @@ def test_search_rare_family_name_finds_child_whose_given_name_is_misspelt_past_t
         NameKey(part=NamePart.GIVEN, key=key, canon=key, phon="")
         for key in ("oliver" + letter for letter in "abcdefghij")
     )
-    monkeypatch.setattr(search, "MAX_KEYS", 5)
+    monkeypatch.setattr(search_keys, "MAX_KEYS", 5)
     hits = people_search(SearchQuery(given_name="Oliver", family_name="Penworth"))
     assert [hit.person.pk for hit in hits] == [record("health", "H-1").person_id]
 
@@ -119,3 +120,25 @@ def test_search_common_family_name_alone_does_not_bring_in_every_namesake(
     monkeypatch.setattr(search, "RARE_NAME", 2)
     hits = people_search(SearchQuery(given_name="Zebedee", family_name="Penworth"))
     assert hits == []
+
+
+def test_search_year_of_birth_keeps_exact_namesakes_when_close_spellings_fill_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Born in the same year, all are as near the query's year as each other; the limit must keep the
+    # child with the query's own names rather than any of its close spellings.
+    import_rows(
+        "health",
+        [
+            row(local_id=f"H-{i}", given_name=g, family_name="Kowalsky", date_of_birth=d, nhs_number="")
+            for i, (g, d) in enumerate(
+                (("Amelie", "2016-02-01"), ("Ameliaa", "2016-03-01"), ("Amelia", "2016-04-09")), start=1
+            )
+        ],
+    )
+    monkeypatch.setattr(search, "MAX_PER_CRITERION", 2)
+    monkeypatch.setattr(search, "RARE_NAME", 0)
+    hits = people_search(
+        SearchQuery(given_name="Amelia", family_name="Kowalsky", birth=parse_birth_date("2016"))
+    )
+    assert record("health", "H-3").person_id in [hit.person.pk for hit in hits]

@@ -8,7 +8,8 @@ stay close to the typical one:
   phonetic code, the same canonical given name (nicknames), and on PostgreSQL keys a few typing errors
   away by pg_trgm similarity (a GIN index on the small table; SQLite, the embedded mode, uses a shared
   first three letters instead). Those keys join back to PersonName by exact key (btree), both names
-  together, or swapped.
+  together, or swapped. On PostgreSQL both parts' keys come from one statement (``name_key_choice``),
+  and the name arms' limited selects run as one UNION ALL.
 - With a date of birth as well, namesakes born nearest it come first (the date travels on PersonName),
   with those of unknown date and those born on the same day of another year (a mistyped year).
 - A date of birth to the day finds everyone born that day (or with day and month swapped); on PostgreSQL
@@ -37,8 +38,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Lookup, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from goldenthread.people import scoring
@@ -47,20 +49,19 @@ from goldenthread.people.models import (
     Address,
     Identifier,
     IdentifierKind,
-    NameKey,
     NamePart,
     Person,
     PersonName,
 )
+from goldenthread.people.search_keys import KeyChoice, key_counts, name_key_choice
 
-MAX_KEYS = 100  # name keys per part taken from NameKey, closest first
 MAX_PER_CRITERION = 100
 MAX_BORN = 60  # persons born on the day, most alike in name first (PostgreSQL)
 MAX_UNDATED = 50  # namesakes with no date of birth, or born on the same day of another year
 YEARS_BACK = 18
 # A name held by at most this many names in the index is rare enough to look at every person with it,
-# whatever the other name: a child whose common given name is misspelt past MAX_KEYS is still found by a
-# rare family name, and the other way round.
+# whatever the other name: a child whose common given name is misspelt past search_keys.MAX_KEYS is
+# still found by a rare family name, and the other way round.
 RARE_NAME = 50
 MAX_RESULTS = 20
 NAME_WINDOW = dt.timedelta(days=366)  # names with a date: persons born within a year of it first
@@ -130,77 +131,6 @@ class SearchHit:
 # --- retrieval ------------------------------------------------------------------------------------
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def one_edit(key: str) -> list[str]:
-    """Every string one typing error from ``key``: a letter dropped, added, changed, or two swapped.
-
-    Trigrams miss many single errors in short names ("Kaur"/"Kcur" share two trigrams of eight, and a
-    swapped pair like "Taylor"/"Tayolr" breaks three), so these are looked up by exact key as well: a few
-    hundred probes of a unique btree, and the scorer's "one letter different" is always retrieved.
-    """
-    if len(key) < 3:
-        return []
-    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
-    edits = {a + b[1:] for a, b in splits if b}
-    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-    edits |= {a + c + b for a, b in splits for c in _LETTERS}
-    edits.discard(key)
-    return sorted(edits)
-
-
-def _keys(part: str, key: str, phon: str, canon: str = "") -> list[str]:
-    """Keys of ``part`` in the index that could be this one: same, sounds alike, nickname, close spelling."""
-    if not key:
-        return []
-    edits = one_edit(key)
-    if connection.vendor == "postgresql":
-        # One index per arm (GIN trigrams, btree key, phonetic and canonical). A common name has hundreds
-        # of misspellings in a large index, more than the limit, so the order decides what is kept: the
-        # same key, then its nicknames and variants (a short list), then keys one typing error away,
-        # then the closest spellings. Each arm says how it found a key; the best way decides its place.
-        arms = [
-            "SELECT key, 3 AS arm FROM people_namekey WHERE part = %s AND key %% %s",
-            "SELECT key, CASE WHEN key = %s THEN 0 ELSE 2 END AS arm FROM people_namekey "
-            "WHERE part = %s AND key = ANY(%s)",
-        ]
-        params: list[Any] = [part, key, key, part, [key, *edits]]
-        if phon:
-            arms.append("SELECT key, 3 AS arm FROM people_namekey WHERE part = %s AND phon = %s")
-            params += [part, phon]
-        if canon:
-            arms.append("SELECT key, 1 AS arm FROM people_namekey WHERE part = %s AND canon = %s")
-            params += [part, canon]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT key FROM ({' UNION ALL '.join(arms)}) AS k "  # noqa: S608 - fixed SQL, values bound
-                "GROUP BY key ORDER BY min(arm), similarity(key, %s) DESC, key LIMIT %s",
-                [*params, key, MAX_KEYS],
-            )
-            return [row[0] for row in cursor.fetchall()]
-    close = Q(key=key) | (Q(key__startswith=key[:3]) if len(key) >= 3 else Q())
-    if phon:
-        close |= Q(phon=phon)
-    if canon:
-        close |= Q(canon=canon)
-    # The same order as above, without trigrams: the key, its variants, one error away, then the rest.
-    nicknames = NameKey.objects.filter(part=part, canon=canon) if canon else NameKey.objects.none()
-    found = [key] if NameKey.objects.filter(part=part, key=key).exists() else []
-    seen = set(found)
-    for keys in (
-        nicknames,
-        NameKey.objects.filter(part=part, key__in=edits),
-        NameKey.objects.filter(close, part=part),
-    ):
-        for k in keys.values_list("key", flat=True)[: MAX_KEYS * 5]:
-            if k not in seen:
-                found.append(k)
-                seen.add(k)
-    return found[:MAX_KEYS]
-
-
 def _born_dates(query: SearchQuery) -> list[dt.date]:
     birth = query.birth
     if birth is None or query.dob_range() is not None:
@@ -222,61 +152,115 @@ def _born_alike(names: NameKeys, dates: list[dt.date]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _name_rows(names: NameKeys, counts: dict[str, int] | None = None) -> Q | None:
-    """PersonName rows whose keys could be the query's (both names when both were given).
+class _AnyOf(Lookup):
+    """``column IN (keys)``, sent to PostgreSQL as ``column = ANY(%s)`` with the keys as one array.
 
-    ``counts`` are the query's own keys' name counts (``_key_counts``), looked up here if not given.
+    A hundred keys a part as a hundred placeholders made every search's SQL a new, long string: the
+    driver split it afresh (its cache keeps short statements only) and Django prepared each value.
     """
-    family = _keys(NamePart.FAMILY, names.family_key, names.family_phon)
-    given = _keys(NamePart.GIVEN, names.given_key, names.given_phon, names.given_canon)
-    if names.family_key and names.given_key:
-        rows = Q(family_key__in=family, given_key__in=given) | Q(
-            family_key=names.given_key, given_key=names.family_key
-        )
-        counts = _key_counts(names) if counts is None else counts
-        if counts.get("family_name", RARE_NAME + 1) <= RARE_NAME:
-            rows |= Q(family_key=names.family_key)
-        if counts.get("given_name", RARE_NAME + 1) <= RARE_NAME:
-            rows |= Q(given_key=names.given_key)
-        return rows
-    if names.family_key:
-        return Q(family_key__in=family)
-    if names.given_key:
-        return Q(given_key__in=given)
-    return None
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, params = compiler.compile(self.lhs)
+        keys = list(self.rhs)
+        if not keys:
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*params, keys)
+        return f"{lhs} IN ({', '.join(['%s'] * len(keys))})", (*params, *keys)
 
 
-def _person_ids(rows: QuerySet[PersonName], limit: int = MAX_PER_CRITERION) -> set[int]:
-    return set(rows.order_by().values_list("person_id", flat=True)[:limit])
+def _keys_in(column: str, keys: list[str]) -> Q:
+    return Q(_AnyOf(F(column), keys))
 
 
-def _named_ids(query: SearchQuery, names: NameKeys, named: Q) -> set[int]:
+def _name_branches(names: NameKeys, choice: KeyChoice | None = None) -> tuple[Q, Q | None] | None:
+    """PersonName rows whose keys could be the query's: the pairs of close keys (both names when both
+    were given), and apart from them the narrow exact lookups (names swapped, a rare name alone).
+
+    ``choice`` is the query's ``name_key_choice``, looked up here if not given.
+    """
+    if not names.family_key and not names.given_key:
+        return None
+    choice = name_key_choice(names) if choice is None else choice
+    family, given, counts = choice.family, choice.given, choice.counts
+    if not (names.family_key and names.given_key):
+        return (_keys_in("family_key", family) if names.family_key else _keys_in("given_key", given)), None
+    other = Q(family_key=names.given_key, given_key=names.family_key)
+    if counts.get("family_name", RARE_NAME + 1) <= RARE_NAME:
+        other |= Q(family_key=names.family_key)
+    if counts.get("given_name", RARE_NAME + 1) <= RARE_NAME:
+        other |= Q(given_key=names.given_key)
+    return _keys_in("family_key", family) & _keys_in("given_key", given), other
+
+
+def _name_rows(names: NameKeys, choice: KeyChoice | None = None) -> Q | None:
+    """PersonName rows whose keys could be the query's (``_name_branches`` together)."""
+    branches = _name_branches(names, choice)
+    if branches is None:
+        return None
+    pairs, other = branches
+    return pairs if other is None else pairs | other
+
+
+def _named_ids(query: SearchQuery, names: NameKeys, branches: tuple[Q, Q | None]) -> set[int]:
     """Persons with a name like the query's; with a date of birth, those born nearest it first.
 
     PersonName carries its person's date of birth (``person_born``), so name and date narrow together
-    in one index and no namesake is joined to its person just to be thrown away.
+    in one index and no namesake is joined to its person just to be thrown away. The pairs of close keys
+    and the narrow exact lookups (``_name_branches``) are limited apart: one OR of both, planned once
+    for each date arm, cost PostgreSQL more to plan (10-17 ms) than to run.
     """
-    rows = PersonName.objects.filter(named)
+    pairs, other = branches
+    rows = PersonName.objects.filter(pairs).order_by()
     birth = query.birth
     if birth is None:
         exact = Q(family_key=names.family_key) if names.family_key else Q()
         exact &= Q(given_key=names.given_key) if names.given_key else Q()
-        return _person_ids(rows.filter(exact)) | _person_ids(rows)
+        parts = [rows.filter(exact)[:MAX_PER_CRITERION], rows[:MAX_PER_CRITERION]]
+        if other is not None:
+            parts.append(PersonName.objects.filter(other).order_by()[:MAX_PER_CRITERION])
+        return _union_ids(parts)
     start, end = query.dob_range() or (birth.date, birth.date)
-    near = rows.filter(person_born__range=(start - NAME_WINDOW, end + NAME_WINDOW)).order_by()
+    near = rows.filter(person_born__range=(start - NAME_WINDOW, end + NAME_WINDOW))
+    others = PersonName.objects.filter(other).order_by() if other is not None else None
+    # Many namesakes are born inside an approximate date's window, all as near as each other: the ones
+    # with the query's own names are the ones that could rank first, so the limit keeps them first.
+    alike = _same_name(NamePart.FAMILY, names.family_key) + _same_name(NamePart.GIVEN, names.given_key)
+    near = near.order_by(alike.desc())
     if connection.vendor == "postgresql":
-        # Inside the window first, then by days outside it.
-        near = near.order_by(
-            RawSQL("greatest(%s::date - person_born, person_born - %s::date, 0)", (start, end))
-        )
-    ids = set(near.values_list("person_id", flat=True)[:MAX_PER_CRITERION])
-    ids |= _person_ids(rows.filter(person_born__isnull=True), MAX_UNDATED)
+        # Inside the window first, then by days outside it (the narrow lookups: undated last).
+        distance = RawSQL("greatest(%s::date - person_born, person_born - %s::date, 0)", (start, end))
+        near = near.order_by(distance, alike.desc())
+        others = others.order_by(distance.asc(nulls_last=True)) if others is not None else None
+    parts = [near[:MAX_PER_CRITERION], rows.filter(person_born__isnull=True)[:MAX_UNDATED]]
+    if others is not None:
+        parts.append(others[:MAX_PER_CRITERION])
     if birth.precision == "day" and not query.tolerance_days:
         # A mistyped year: the same day and month in the years one slip away (a digit, or one either
         # side), a dozen dates where every year a child could have been born was three dozen.
-        others = [_same_day(birth.date, year) for year in mistyped_years(birth.date.year)]
-        ids |= _person_ids(rows.filter(person_born__in=[d for d in others if d]), MAX_UNDATED)
-    return ids
+        slips = [_same_day(birth.date, year) for year in mistyped_years(birth.date.year)]
+        parts.append(rows.filter(person_born__in=[d for d in slips if d])[:MAX_UNDATED])
+    return _union_ids(parts)
+
+
+def _same_name(part: str, key: str) -> Case:
+    """1 for a name whose ``part`` is ``key`` exactly, else 0 (an ordering term)."""
+    return Case(When(**{f"{part}_key": key}, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _union_ids(parts: list[QuerySet[PersonName]]) -> set[int]:
+    """The person ids of each (limited) set of names, in one statement where the database allows it.
+
+    PostgreSQL runs the limited selects as one UNION ALL, a round trip (and a query to build) instead of
+    one each; SQLite allows no LIMIT inside a compound select, so it runs them one by one.
+    """
+    selects = [part.values_list("person_id", flat=True) for part in parts]
+    if connection.features.supports_slicing_ordering_in_compound and len(selects) > 1:
+        return set(selects[0].union(*selects[1:], all=True))
+    return set().union(*selects)
 
 
 def mistyped_years(year: int) -> list[int]:
@@ -294,7 +278,7 @@ def _same_day(date: dt.date, year: int) -> dt.date | None:
         return None
 
 
-def candidate_arms(query: SearchQuery, counts: dict[str, int] | None = None) -> dict[str, set[int]]:
+def candidate_arms(query: SearchQuery, choice: KeyChoice | None = None) -> dict[str, set[int]]:
     """The persons each retrieval arm found, by arm (bench/search_misses.py reports which arm missed)."""
     arms: dict[str, set[int]] = {}
     if query.nhs_number:
@@ -304,15 +288,16 @@ def candidate_arms(query: SearchQuery, counts: dict[str, int] | None = None) -> 
             .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
     names = query.names
-    named = _name_rows(names, counts)
-    if named is not None:
-        arms["names"] = _named_ids(query, names, named)
+    branches = _name_branches(names, choice)
+    named = branches is not None
+    if branches is not None:
+        arms["names"] = _named_ids(query, names, branches)
     window = query.dob_range()
     dates = _born_dates(query)
     if query.birth is not None:
-        if dates and named is not None and connection.vendor == "postgresql":
+        if dates and named and connection.vendor == "postgresql":
             arms["born"] = set(_born_alike(names, dates))
-        elif dates or named is None:
+        elif dates or not named:
             # Without names (or on SQLite) everyone born then, up to the limit; with names and only an
             # approximate date, the names above already narrowed to that window.
             born = Q(date_of_birth__range=window) if window is not None else Q(date_of_birth__in=dates)
@@ -328,8 +313,8 @@ def candidate_arms(query: SearchQuery, counts: dict[str, int] | None = None) -> 
     return arms
 
 
-def _candidate_ids(query: SearchQuery, counts: dict[str, int] | None = None) -> set[int]:
-    return set().union(*candidate_arms(query, counts).values())
+def _candidate_ids(query: SearchQuery, choice: KeyChoice | None = None) -> set[int]:
+    return set().union(*candidate_arms(query, choice).values())
 
 
 # --- scoring --------------------------------------------------------------------------------------
@@ -414,19 +399,8 @@ def _dob_weight(query: SearchQuery, keys: RecordKeys, candidate: _Candidate) -> 
     return scoring.compare_dob(RecordKeys(birth=BirthDate(start, "year")), RecordKeys(birth=theirs))
 
 
-def _key_counts(names: NameKeys) -> dict[str, int]:
-    """How many names in the index carry the query's own given and family keys, by field."""
-    wanted = Q(part=NamePart.GIVEN, key=names.given_key) if names.given_key else Q(pk__in=[])
-    if names.family_key:
-        wanted |= Q(part=NamePart.FAMILY, key=names.family_key)
-    return {
-        "given_name" if part == NamePart.GIVEN else "family_name": count
-        for part, count in NameKey.objects.filter(wanted).values_list("part", "names")
-    }
-
-
 def _name_counts(names: NameKeys, counts: dict[str, int] | None = None) -> tuple[dict[str, int], int]:
-    """The query's keys' name counts (``_key_counts``, looked up if not given) and the names held."""
+    """The query's keys' name counts (``key_counts``, looked up if not given) and the names held."""
     held = -1
     if connection.vendor == "postgresql":
         # The planner's row count: exact enough for a weight, and free where count(*) reads millions.
@@ -435,7 +409,7 @@ def _name_counts(names: NameKeys, counts: dict[str, int] | None = None) -> tuple
             held = int(cursor.fetchone()[0])
     if held < 100_000:  # never analysed (-1), or small enough that counting is cheap and exact
         held = PersonName.objects.count()
-    return (_key_counts(names) if counts is None else counts), held
+    return (key_counts(names) if counts is None else counts), held
 
 
 def _score(
@@ -488,7 +462,7 @@ def ranked(
 def people_search(query: SearchQuery, *, limit: int = MAX_RESULTS) -> list[SearchHit]:
     """Ranked candidates for a search; every hit has at least one field in its favour."""
     # The query's own keys' name counts serve both retrieval (a rare name) and ranking (a common one).
-    counts = _key_counts(query.names) if query.names.given_key or query.names.family_key else {}
-    best = ranked(query, _candidate_ids(query, counts), counts)[:limit]
+    choice = name_key_choice(query.names)
+    best = ranked(query, _candidate_ids(query, choice), choice.counts)[:limit]
     persons = Person.objects.in_bulk([pk for pk, _ in best])
     return [SearchHit(persons[pk], weights) for pk, weights in best]

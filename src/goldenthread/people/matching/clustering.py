@@ -298,7 +298,8 @@ def _conflicting_components(
     """
     if not len(members):
         return np.empty(0, dtype=np.int64)
-    rows = prepared.iloc[members]
+    # Columns first, then rows: a copy of every prepared column for every linked record cost 0.4 GB.
+    rows = prepared[["nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits"]].iloc[members]
     table = pd.DataFrame(
         {
             "component": labels,
@@ -350,7 +351,7 @@ def _guarded_kruskal(
         *("nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "dob_digits", "sex"),
         *extra_identifiers,
     ]
-    columns = prepared.iloc[nodes][wanted].astype(object)
+    columns = prepared[wanted].iloc[nodes].astype(object)
     values = columns.where(columns.notna(), None).to_numpy()
     rows = {int(node): tuple(row) for node, row in zip(nodes, values, strict=True)}
     groups: dict[int, _Group] = {}

@@ -302,6 +302,7 @@ def _arrow(frame: pd.DataFrame) -> Any:
     # Explicit types: a column that happens to be all null would otherwise become Arrow's null type,
     # which the SQL engines cannot compare with anything.
     types = {"family_tokens": pa.list_(pa.string()), "dob_year": pa.int32()}
+    types |= {key: pa.int32() for key in features.BLOCKING_KEYS}
     if pd.api.types.is_integer_dtype(frame["unique_id"]):
         types["unique_id"] = pa.int64()
     schema = pa.schema([(c, types.get(c, pa.string())) for c in frame.columns])

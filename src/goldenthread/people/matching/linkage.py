@@ -106,20 +106,27 @@ def run_linkage(
     else:
         db_api, cleanup = _database(engine)
         try:
-            roots, pairs = _splink(
+            pairs = _splink(
                 engine,
                 db_api,
                 prepared,
                 link_type,
                 extra_identifiers,
                 threshold,
-                keep_pairs,
                 twin_protection,
                 say,
                 timings,
             )
         finally:
+            # Before clustering: the database's memory is then no part of the peak clustering reaches.
             cleanup()
+        tick = time.perf_counter()
+        roots = clustering.cluster_roots(
+            prepared, pairs, threshold, extra_identifiers, twin_protection=twin_protection
+        )
+        timings["cluster"] = time.perf_counter() - tick
+        say(f"clustered at match probability {threshold} in {timings['cluster']:.1f}s")
+        pairs = pairs if keep_pairs else None
     clusters = _person_ids(record_ids, roots)
     if pairs is not None:
         by_rank = np.sort(record_ids)
@@ -147,11 +154,11 @@ def _splink(
     link_type: model.LinkType,
     extra_identifiers: Sequence[str],
     threshold: float,
-    keep_pairs: bool,
     twin_protection: bool,
     say: Progress,
     timings: dict[str, float],
-) -> tuple[np.ndarray, pd.DataFrame | None]:
+) -> pd.DataFrame:
+    """The scored pairs that may be linked automatically: unique_id_l, unique_id_r, match_probability."""
     from splink import Linker
 
     _quiet_splink()
@@ -191,23 +198,17 @@ def _splink(
     predictions = linker.inference.predict(
         threshold_match_probability=min(model.PREDICT_FLOOR_PROBABILITY, threshold), warning_mode="never"
     )
-    timings["predict"] = time.perf_counter() - tick
-    say(f"scored candidate pairs in {timings['predict']:.1f}s")
 
-    tick = time.perf_counter()
     evidence = model.auto_link_evidence_sql(extra_identifiers) if twin_protection else "true"
     # Only our own table name, a float and fixed SQL go into this query; no input data does.
-    pairs = linker.misc.query_sql(  # type: ignore[no-untyped-call]
+    pairs: pd.DataFrame = linker.misc.query_sql(  # type: ignore[no-untyped-call]
         f"select unique_id_l, unique_id_r, match_probability from {predictions.physical_name}"  # noqa: S608
         f" where match_probability >= {float(threshold)} and {evidence}",
         output_type="pandas",
     )
-    roots = clustering.cluster_roots(
-        prepared, pairs, threshold, extra_identifiers, twin_protection=twin_protection
-    )
-    timings["cluster"] = time.perf_counter() - tick
-    say(f"clustered at match probability {threshold} in {timings['cluster']:.1f}s")
-    return roots, (pairs if keep_pairs else None)
+    timings["predict"] = time.perf_counter() - tick
+    say(f"scored candidate pairs in {timings['predict']:.1f}s")
+    return pairs
 
 
 def _ranks(ids: np.ndarray) -> np.ndarray:

@@ -238,7 +238,7 @@ def _nhs_numbers(raw: _Distinct) -> np.ndarray:
     """
     values = pd.Series(raw.values[:-1], dtype=object)
     digits = values.str.replace(r"[\s-]", "", regex=True)
-    plain = digits.str.fullmatch(r"[0-9]{10}").fillna(False).astype(bool).to_numpy()
+    plain = digits.str.fullmatch(r"[0-9]{10}").astype("boolean").fillna(False).to_numpy(dtype=bool)
     mapped = np.empty(len(values) + 1, dtype=object)  # the last slot is for missing values
     mapped[:] = None
     fast = digits[plain].to_numpy(dtype=object)

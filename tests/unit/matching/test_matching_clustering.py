@@ -139,3 +139,18 @@ def test_cluster_pairs_one_name_component_with_two_sexes_still_guarded():
     prepared = features.prepare(pd.DataFrame(rows, columns=COLUMNS))
     pairs = pd.DataFrame([("amy", "boy", 0.999)], columns=["unique_id_l", "unique_id_r", "match_probability"])
     assert clustering.cluster_pairs(prepared, pairs, 0.99) == {"amy": "amy", "boy": "boy"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cluster_roots_on_id_ranks_same_as_on_record_ids(seed):
+    # The linker hands Splink each record's rank among the record ids instead of the id itself; the
+    # clusters, ties included, must be the ones the record ids give.
+    prepared, pairs = _random_case(seed)
+    ids = prepared["unique_id"].to_numpy()
+    rank = {uid: i for i, uid in enumerate(sorted(ids.tolist()))}
+    ranked = prepared.assign(unique_id=[rank[uid] for uid in ids])
+    ranked_pairs = pairs.assign(
+        unique_id_l=pairs["unique_id_l"].map(rank), unique_id_r=pairs["unique_id_r"].map(rank)
+    )
+    roots = clustering.cluster_roots(ranked, ranked_pairs, 0.99)
+    assert dict(zip(ids.tolist(), ids[roots].tolist(), strict=True)) == _reference(prepared, pairs, 0.99)

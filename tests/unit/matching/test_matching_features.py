@@ -60,11 +60,15 @@ def test_prepare_postcodes_same_as_normalise_functions():
     assert got[3] == ("SW1A 0AA", "SW1A 0", "SW1A")
 
 
-def test_prepare_same_features_as_per_value_functions_on_synthetic_records():
+def _synthetic_records() -> pd.DataFrame:
     handle = io.StringIO()
     synthetic.write_csv(handle, 1500, 7)
     handle.seek(0)
-    records = pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""])
+    return pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""])
+
+
+def test_prepare_same_features_as_per_value_functions_on_synthetic_records():
+    records = _synthetic_records()
     prepared = features.prepare(records)
 
     def none_if_blank(value):
@@ -87,3 +91,25 @@ def test_prepare_same_features_as_per_value_functions_on_synthetic_records():
         got = [None if pd.isna(v) else v for v in prepared[column]]
         assert got == values, column
     assert prepared["postcode_sector"].notna().sum() > 1000  # most synthetic postcodes are UK ones
+
+
+def test_prepare_blocking_keys_equal_exactly_when_their_values_are():
+    prepared = features.prepare(_synthetic_records())
+    assert set(features.BLOCKING_KEYS) <= set(prepared.columns)
+    for key, (column, length) in features.BLOCKING_KEYS.items():
+        values = prepared[column].astype(object).where(prepared[column].notna(), None)
+        if length:
+            values = values.map(lambda v, n=length: v[:n] if isinstance(v, str) else None)
+        keys = prepared[key]
+        assert (keys.isna() == values.isna()).all(), key
+        known = values.notna()
+        pairs = pd.DataFrame({"key": keys[known].astype(int), "value": values[known]}).drop_duplicates()
+        assert pairs["key"].is_unique and pairs["value"].is_unique, key
+        assert len(pairs) > 1, key
+    # A swap of given and family name is blocked on by comparing one with the other: one dictionary.
+    given, family = prepared["block_given_key"], prepared["block_family_key"]
+    known = prepared["given_key"].notna().to_numpy()[:, None] & prepared["family_key"].notna().to_numpy()
+    same_text = known & (prepared["given_key"].to_numpy()[:, None] == prepared["family_key"].to_numpy())
+    same_key = given.to_numpy(dtype=float)[:, None] == family.to_numpy(dtype=float)[None, :]
+    assert same_text.any()
+    assert (same_text == same_key).all()

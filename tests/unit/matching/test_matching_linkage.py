@@ -324,3 +324,12 @@ def test_run_linkage_twin_protection_keeps_twins_apart():
     assert guarded["ben"] != guarded["josh"]
     # The model alone scores twins as one child: the protection, not the score, keeps them apart.
     assert unguarded["ben"] == unguarded["josh"]
+
+
+def test_run_linkage_kept_pairs_name_record_ids(records):
+    result = linkage.run_linkage(records.head(400), keep_pairs=True)
+    assert result.pairs is not None and len(result.pairs)
+    known = set(records["record_id"].head(400))
+    assert set(result.pairs["unique_id_l"]) <= known
+    assert set(result.pairs["unique_id_r"]) <= known
+    assert (result.pairs["unique_id_l"] < result.pairs["unique_id_r"]).all()

@@ -234,6 +234,7 @@ def test_prepare_nhs_numbers_same_as_normalise_nhs_number():
         "1000000001",
         "2000000005",  # check digit 10 for the first nine: never valid
     ]
-    got = features._nhs_numbers(pd.Series(raw, dtype=object)).tolist()
+    distinct = features._Distinct(pd.Series(raw, dtype=object))
+    got = distinct.spread(features._nhs_numbers(distinct)).tolist()
     assert got == [nm.normalise_nhs_number(value) for value in raw]
     assert got[0] == "9434765919"

@@ -13,8 +13,10 @@ above the threshold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,18 +181,14 @@ def _group(row: tuple[Any, ...]) -> _Group:
 
 
 def cluster_pairs(
-    prepared: pd.DataFrame,
-    pairs: pd.DataFrame,
-    threshold: float,
-    extra_identifiers: Sequence[str] = (),
-    *,
-    twin_protection: bool = True,
+    prepared: pd.DataFrame, pairs: pd.DataFrame, threshold: float, *extra: Any, **options: Any
 ) -> dict[str, str]:
     """Map each record's unique_id to a representative unique_id of its person.
 
     ``prepared`` is the output of ``features.prepare``; ``pairs`` has ``unique_id_l``, ``unique_id_r`` and
-    ``match_probability``. ``twin_protection=False`` keeps only the refusal of two different NHS numbers
-    (for measuring what the guards cost on data known to hold no twins or siblings, such as FEBRL).
+    ``match_probability``; ``extra`` and ``options`` are those of ``cluster_roots``: the names of extra
+    identifier columns, and ``twin_protection=False`` to keep only the refusal of two different NHS
+    numbers (for measuring what the guards cost on data known to hold no twins or siblings, e.g. FEBRL).
 
     The guarded merge order only matters where a guard could refuse a merge. Plain connected components
     are found first (vectorised); a component whose records hold at most one NHS number, one given name,
@@ -199,11 +197,37 @@ def cluster_pairs(
     other components go through the guarded Kruskal run, over their own edges in the same global order.
     """
     ids = prepared["unique_id"].astype(str).to_numpy()
+    roots = cluster_roots(
+        prepared.assign(unique_id=ids),
+        pairs.assign(
+            unique_id_l=pairs["unique_id_l"].astype(str), unique_id_r=pairs["unique_id_r"].astype(str)
+        ),
+        threshold,
+        *extra,
+        **options,
+    )
+    return dict(zip(ids.tolist(), ids[roots].tolist(), strict=True))
+
+
+def cluster_roots(
+    prepared: pd.DataFrame,
+    pairs: pd.DataFrame,
+    threshold: float,
+    extra_identifiers: Sequence[str] = (),
+    *,
+    twin_protection: bool = True,
+) -> np.ndarray:
+    """``cluster_pairs`` as the position in ``prepared`` of each record's representative.
+
+    The unique ids may be of any one sortable type; pairs of equal probability are taken in the order
+    of their ids, so integer ranks of the record ids give exactly the clusters the record ids give.
+    """
+    ids = prepared["unique_id"].to_numpy()
     count = len(ids)
     index = pd.Index(ids)
     edges = pairs[pairs["match_probability"] >= threshold]
-    left = index.get_indexer(edges["unique_id_l"].astype(str))
-    right = index.get_indexer(edges["unique_id_r"].astype(str))
+    left = index.get_indexer(edges["unique_id_l"])
+    right = index.get_indexer(edges["unique_id_r"])
     if (left < 0).any() or (right < 0).any():
         raise ValueError("pairs name a unique_id that is not among the prepared records")
     component = _components(count, left, right)
@@ -215,16 +239,30 @@ def cluster_pairs(
     if len(guarded):
         in_guarded = np.isin(component[left], guarded)
         allowed = merge_allowed if twin_protection else numbers_allow
-        roots = _guarded_kruskal(
-            prepared,
-            edges[in_guarded],
-            left[in_guarded],
-            right[in_guarded],
-            extra_identifiers,
-            roots,
-            allowed,
-        )
-    return dict(zip(ids.tolist(), ids[roots].tolist(), strict=True))
+        with _no_garbage_collection():
+            roots = _guarded_kruskal(
+                prepared,
+                edges[in_guarded],
+                left[in_guarded],
+                right[in_guarded],
+                extra_identifiers,
+                roots,
+                allowed,
+            )
+    return roots
+
+
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """The guarded run makes hundreds of thousands of small sets, tuples and groups, none of them in a
+    reference cycle; the cyclic collector scanned them again and again, a third of the run at 1M."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _union(count: int, *indices: np.ndarray) -> np.ndarray:
@@ -260,7 +298,8 @@ def _conflicting_components(
     """
     if not len(members):
         return np.empty(0, dtype=np.int64)
-    rows = prepared.iloc[members]
+    # Columns first, then rows: a copy of every prepared column for every linked record cost 0.4 GB.
+    rows = prepared[["nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits"]].iloc[members]
     table = pd.DataFrame(
         {
             "component": labels,
@@ -297,8 +336,8 @@ def _guarded_kruskal(
         pd.DataFrame(
             {
                 "p": edges["match_probability"].to_numpy(),
-                "l": edges["unique_id_l"].astype(str).to_numpy(),
-                "r": edges["unique_id_r"].astype(str).to_numpy(),
+                "l": edges["unique_id_l"].to_numpy(),
+                "r": edges["unique_id_r"].to_numpy(),
             }
         )
         .sort_values(["p", "l", "r"], ascending=[False, True, True], kind="stable")
@@ -312,7 +351,7 @@ def _guarded_kruskal(
         *("nhs", "given_key", "family_key", "dob", "dob_month", "dob_year", "dob_digits", "sex"),
         *extra_identifiers,
     ]
-    columns = prepared.iloc[nodes][wanted].astype(object)
+    columns = prepared[wanted].iloc[nodes].astype(object)
     values = columns.where(columns.notna(), None).to_numpy()
     rows = {int(node): tuple(row) for node, row in zip(nodes, values, strict=True)}
     groups: dict[int, _Group] = {}

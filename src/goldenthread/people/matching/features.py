@@ -44,22 +44,37 @@ class _Distinct:
         self.values[-1] = None
 
     def map(self, func: Callable[[Any], Any]) -> pd.Series:
+        return self.spread(self.per_value(func))
+
+    def per_value(self, func: Callable[[Any], Any]) -> np.ndarray:
+        """``func`` of each distinct value, missing last."""
         mapped = np.empty(len(self.values), dtype=object)
         for i, value in enumerate(self.values):
             mapped[i] = func(value)
-        return self.spread(mapped)
+        return mapped
 
-    def map_fields(self, func: Callable[[Any], tuple[Any, ...]], count: int) -> list[pd.Series]:
-        """``func`` gives ``count`` fields per value; one Series per field, without a tuple per record."""
+    def map_fields(self, func: Callable[[Any], tuple[Any, ...]], count: int) -> list[np.ndarray]:
+        """``func`` gives ``count`` fields per value; one array per field (per distinct value, missing
+        last, for ``spread``), without a tuple per record."""
         fields = [np.empty(len(self.values), dtype=object) for _ in range(count)]
         for i, value in enumerate(self.values):
             for field, part in zip(fields, func(value), strict=True):
                 field[i] = part
-        return [self.spread(field) for field in fields]
+        return fields
 
     def spread(self, per_value: np.ndarray) -> pd.Series:
         """Values computed per distinct value (missing last) as one per record."""
         return pd.Series(per_value[self.codes], index=self.index, dtype=object)
+
+    def keys(self, per_value: np.ndarray, dictionary: pd.Index | None = None) -> pd.Series:
+        """An integer per record for the values computed per distinct value: equal exactly when the
+        values are, missing when the value is. ``dictionary`` (the distinct values) numbers them when
+        two columns must share one numbering; otherwise only the distinct values here are numbered.
+        """
+        if dictionary is None:
+            dictionary = pd.Index(pd.unique(per_value[pd.notna(per_value)]))
+        numbered = dictionary.get_indexer(per_value)
+        return pd.Series(numbered[self.codes], index=self.index).where(lambda k: k >= 0).astype("Int32")
 
 
 def _map_distinct(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
@@ -117,10 +132,11 @@ def _dob_digits_and_counts(raw: Any) -> tuple[str | None, str | None]:
     return digits, _digit_counts(digits)
 
 
-def _postcode_fields(raw: _Distinct) -> list[pd.Series]:
-    """Postcode, sector and district of every record: ``normalise.normalise_postcode`` and
-    ``normalise.postcode_parts`` done with pandas string methods, since nearly half the postcodes in a
-    large input are distinct and the per-value functions were a tenth of a batch run.
+def _postcode_fields(raw: _Distinct) -> list[np.ndarray]:
+    """Postcode, sector and district of every distinct value (missing last):
+    ``normalise.normalise_postcode`` and ``normalise.postcode_parts`` done with Arrow compute, since
+    nearly half the postcodes in a large input are distinct and the per-value functions were a tenth of
+    a batch run.
 
     A value that is not a UK postcode (or comes from a foreign dataset) is still comparable exactly,
     as its letters and digits, with no sector or district.
@@ -161,7 +177,7 @@ def _postcode_fields(raw: _Distinct) -> list[pd.Series]:
         if isinstance(value, str):
             for column, field in zip(columns, _postcode_fields_of(value), strict=True):
                 column[i] = field
-    return [raw.spread(column) for column in columns]
+    return columns
 
 
 def _postcode_fields_of(raw: str) -> tuple[str | None, str | None, str | None]:
@@ -214,16 +230,15 @@ def _tokens(raw: Any) -> list[str] | None:
 _NHS_WEIGHTS = np.arange(10, 1, -1)
 
 
-def _nhs_numbers(raw: pd.Series) -> pd.Series:
-    """``normalise.normalise_nhs_number`` of every value; plain ten-digit values checked in one go.
+def _nhs_numbers(raw: _Distinct) -> np.ndarray:
+    """``normalise.normalise_nhs_number`` of every distinct value; plain ten-digit values in one go.
 
     Most NHS numbers are distinct, so this is the one normaliser that runs about once per record.
     Values that are not ten ASCII digits once spaces and dashes are gone go through the function itself.
     """
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    values = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    values = pd.Series(raw.values[:-1], dtype=object)
     digits = values.str.replace(r"[\s-]", "", regex=True)
-    plain = digits.str.fullmatch(r"[0-9]{10}").fillna(False).astype(bool).to_numpy()
+    plain = digits.str.fullmatch(r"[0-9]{10}").astype("boolean").fillna(False).to_numpy(dtype=bool)
     mapped = np.empty(len(values) + 1, dtype=object)  # the last slot is for missing values
     mapped[:] = None
     fast = digits[plain].to_numpy(dtype=object)
@@ -236,7 +251,32 @@ def _nhs_numbers(raw: pd.Series) -> pd.Series:
         mapped[np.flatnonzero(plain)[valid]] = fast[valid]
     for i in np.flatnonzero(~plain):
         mapped[i] = nm.normalise_nhs_number(values[i])
-    return pd.Series(mapped[codes], index=raw.index, dtype=object)
+    return mapped
+
+
+# Integer columns the blocking rules join on (``model.blocking_rules``), each standing for a text
+# column, or its first few characters: equal exactly when the text is, missing when it is. DuckDB
+# joins and compares integers in about half the time of text. Given and family name keys share one
+# numbering, because the swapped-name rules compare one with the other.
+BLOCKING_KEYS: dict[str, tuple[str, int | None]] = {
+    "block_nhs": ("nhs", None),
+    "block_given_key": ("given_key", None),
+    "block_family_key": ("family_key", None),
+    "block_given_canon": ("given_canon", None),
+    "block_given_phon": ("given_phon", None),
+    "block_family_phon": ("family_phon", None),
+    "block_dob": ("dob", None),
+    "block_postcode": ("postcode", None),
+    "block_postcode_district": ("postcode_district", None),
+    "block_address_key": ("address_key", None),
+    "block_given_1": ("given_key", 1),
+    "block_given_2": ("given_key", 2),
+    "block_family_1": ("family_key", 1),
+}
+
+
+def _prefixes(per_value: np.ndarray, length: int) -> np.ndarray:
+    return np.array([v[:length] if isinstance(v, str) else None for v in per_value], dtype=object)
 
 
 def prepare(records: pd.DataFrame) -> pd.DataFrame:
@@ -250,25 +290,49 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["source_dataset"] = records["source"].fillna("").astype(str)
 
     given, family = _Distinct(records["given_name"]), _Distinct(records["family_name"])
-    out["given_key"] = given.map(lambda v: _blank_to_none(nm.name_key(v)))
-    out["given_canon"] = given.map(lambda v: _blank_to_none(nm.canonical_given_name(v)))
-    out["given_phon"] = given.map(lambda v: _blank_to_none(nm.phonetic_key(v)))
-    out["family_key"] = family.map(lambda v: _blank_to_none(nm.name_key(v)))
-    out["family_tokens"] = family.map(_tokens)
-    out["family_phon"] = family.map(lambda v: _blank_to_none(nm.phonetic_key(v)))
-
-    dates = _Distinct(records["date_of_birth"])
-    out["dob"], out["dob_swap"], out["dob_month"], year = dates.map_fields(_dob_fields, 4)
-    out["dob_year"] = pd.array(year, dtype="Int32")
-    out["dob_digits"], out["dob_digit_counts"] = dates.map_fields(_dob_digits_and_counts, 2)
-
-    out["postcode"], out["postcode_sector"], out["postcode_district"] = _postcode_fields(
-        _Distinct(records["postcode"])
+    dates, postcodes = _Distinct(records["date_of_birth"]), _Distinct(records["postcode"])
+    addresses, nhs = _Distinct(records["address_line"]), _Distinct(records["nhs_number"])
+    given_key = given.per_value(lambda v: _blank_to_none(nm.name_key(v)))
+    family_key = family.per_value(lambda v: _blank_to_none(nm.name_key(v)))
+    dob, dob_swap, dob_month, year = dates.map_fields(_dob_fields, 4)
+    postcode, sector, district = _postcode_fields(postcodes)
+    # Per distinct value: the column each blocking key stands for, and whose records it spreads to.
+    per_value: dict[str, tuple[_Distinct, np.ndarray]] = {
+        "given_key": (given, given_key),
+        "given_canon": (given, given.per_value(lambda v: _blank_to_none(nm.canonical_given_name(v)))),
+        "given_phon": (given, given.per_value(lambda v: _blank_to_none(nm.phonetic_key(v)))),
+        "family_key": (family, family_key),
+        "family_tokens": (family, family.per_value(_tokens)),
+        "family_phon": (family, family.per_value(lambda v: _blank_to_none(nm.phonetic_key(v)))),
+        "dob": (dates, dob),
+        "dob_swap": (dates, dob_swap),
+        "dob_month": (dates, dob_month),
+    }
+    for column, (distinct, values) in per_value.items():
+        out[column] = distinct.spread(values)
+    out["dob_year"] = pd.array(dates.spread(year), dtype="Int32")
+    out["dob_digits"], out["dob_digit_counts"] = (
+        dates.spread(v) for v in dates.map_fields(_dob_digits_and_counts, 2)
     )
-    out["address_key"] = _map_distinct(records["address_line"], _address_key)
-
-    out["nhs"] = _nhs_numbers(records["nhs_number"])
+    per_value |= {
+        "postcode": (postcodes, postcode),
+        "postcode_district": (postcodes, district),
+        "address_key": (addresses, addresses.per_value(_address_key)),
+        "nhs": (nhs, _nhs_numbers(nhs)),
+    }
+    out["postcode"], out["postcode_sector"], out["postcode_district"] = (
+        postcodes.spread(v) for v in (postcode, sector, district)
+    )
+    for column in ("address_key", "nhs"):
+        distinct, values = per_value[column]
+        out[column] = distinct.spread(values)
     out["sex"] = _map_distinct(
         records["sex"], lambda v: _SEX.get(v.strip().lower()) if isinstance(v, str) else None
     )
+    both = np.concatenate([given_key, family_key])
+    names = pd.Index(pd.unique(both[pd.notna(both)]))
+    for key, (column, length) in BLOCKING_KEYS.items():
+        distinct, values = per_value[column]
+        shared = names if column in ("given_key", "family_key") and not length else None
+        out[key] = distinct.keys(_prefixes(values, length) if length else values, shared)
     return out.reset_index(drop=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from goldenthread.people.matching import clustering, features, model
@@ -98,38 +99,52 @@ def run_linkage(
     timings["prepare"] = time.perf_counter() - started
     say(f"prepared {len(prepared):,} records in {timings['prepare']:.1f}s")
 
+    record_ids = prepared["unique_id"].to_numpy()
     pairs: pd.DataFrame | None = None
     if len(prepared) < 2:
-        cluster_of = dict(zip(prepared["unique_id"], prepared["unique_id"], strict=True))
+        roots = np.arange(len(prepared))
     else:
         db_api, cleanup = _database(engine)
         try:
-            cluster_of, pairs = _splink(
+            pairs = _splink(
                 engine,
                 db_api,
                 prepared,
                 link_type,
                 extra_identifiers,
                 threshold,
-                keep_pairs,
                 twin_protection,
                 say,
                 timings,
             )
         finally:
+            # Before clustering: the database's memory is then no part of the peak clustering reaches.
             cleanup()
-    clusters = _person_ids(prepared["unique_id"], cluster_of)
+        tick = time.perf_counter()
+        roots = clustering.cluster_roots(
+            prepared, pairs, threshold, extra_identifiers, twin_protection=twin_protection
+        )
+        timings["cluster"] = time.perf_counter() - tick
+        say(f"clustered at match probability {threshold} in {timings['cluster']:.1f}s")
+        pairs = pairs if keep_pairs else None
+    clusters = _person_ids(record_ids, roots)
+    if pairs is not None:
+        by_rank = np.sort(record_ids)
+        for side in ("unique_id_l", "unique_id_r"):
+            pairs[side] = by_rank[pairs[side].to_numpy()]
     timings["total"] = time.perf_counter() - started
     return LinkageResult(clusters=clusters, timings=timings, pairs=pairs)
 
 
-def _person_ids(record_ids: pd.Series, cluster_of: dict[str, str]) -> pd.DataFrame:
-    """Person ids numbered in order of each person's first record, so reruns give the same ids."""
-    representative = record_ids.map(cluster_of).fillna(record_ids)
-    codes, _ = pd.factorize(representative)
+def _person_ids(record_ids: np.ndarray, roots: np.ndarray) -> pd.DataFrame:
+    """Person ids numbered in order of each person's first record, so reruns give the same ids.
+
+    ``roots`` holds the position of each record's representative record.
+    """
+    codes, _ = pd.factorize(roots)
     width = max(6, len(str(len(codes))))
     person_ids = "P" + pd.Series(codes + 1).astype(str).str.zfill(width)
-    return pd.DataFrame({"record_id": record_ids.values, "person_id": person_ids.values})
+    return pd.DataFrame({"record_id": record_ids, "person_id": person_ids.values})
 
 
 def _splink(
@@ -139,11 +154,11 @@ def _splink(
     link_type: model.LinkType,
     extra_identifiers: Sequence[str],
     threshold: float,
-    keep_pairs: bool,
     twin_protection: bool,
     say: Progress,
     timings: dict[str, float],
-) -> tuple[dict[str, str], pd.DataFrame | None]:
+) -> pd.DataFrame:
+    """The scored pairs that may be linked automatically: unique_id_l, unique_id_r, match_probability."""
     from splink import Linker
 
     _quiet_splink()
@@ -171,26 +186,36 @@ def _splink(
     say(f"trained the model in {timings['train']:.1f}s")
 
     tick = time.perf_counter()
+    # Scoring sees each record's rank among the record ids instead of the id itself: the blocking
+    # joins, their "l.unique_id < r.unique_id" test and the joins back to the records then work on
+    # integers, and ranks keep the order (so the pairs, their sides and ties) that the ids give.
+    # Training stays on the ids: Splink samples records by a hash of the id.
+    model_json = linker.misc.save_model_to_json()
+    _unregister(db_api, tables)
+    del linker, tables
+    prepared["unique_id"] = _ranks(prepared["unique_id"].to_numpy())
+    linker = Linker(_register(db_api, prepared, link_type), model_json, log_level=None)
     predictions = linker.inference.predict(
         threshold_match_probability=min(model.PREDICT_FLOOR_PROBABILITY, threshold), warning_mode="never"
     )
-    timings["predict"] = time.perf_counter() - tick
-    say(f"scored candidate pairs in {timings['predict']:.1f}s")
 
-    tick = time.perf_counter()
     evidence = model.auto_link_evidence_sql(extra_identifiers) if twin_protection else "true"
     # Only our own table name, a float and fixed SQL go into this query; no input data does.
-    pairs = linker.misc.query_sql(  # type: ignore[no-untyped-call]
+    pairs: pd.DataFrame = linker.misc.query_sql(  # type: ignore[no-untyped-call]
         f"select unique_id_l, unique_id_r, match_probability from {predictions.physical_name}"  # noqa: S608
         f" where match_probability >= {float(threshold)} and {evidence}",
         output_type="pandas",
     )
-    cluster_of = clustering.cluster_pairs(
-        prepared, pairs, threshold, extra_identifiers, twin_protection=twin_protection
-    )
-    timings["cluster"] = time.perf_counter() - tick
-    say(f"clustered at match probability {threshold} in {timings['cluster']:.1f}s")
-    return cluster_of, (pairs if keep_pairs else None)
+    timings["predict"] = time.perf_counter() - tick
+    say(f"scored candidate pairs in {timings['predict']:.1f}s")
+    return pairs
+
+
+def _ranks(ids: np.ndarray) -> np.ndarray:
+    """Each id's position among the ids in sorted order."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    return rank
 
 
 def training_sample(prepared: pd.DataFrame, size: int | None = None) -> pd.DataFrame:
@@ -214,6 +239,15 @@ def _register(db_api: Any, prepared: pd.DataFrame, link_type: model.LinkType) ->
         groups = [g for _, g in prepared.groupby("source_dataset", sort=True)]
         return [db_api.register(_arrow(g)) for g in groups]
     return db_api.register(_arrow(prepared.drop(columns=["source_dataset"])))
+
+
+def _unregister(db_api: Any, tables: Any) -> None:
+    """Let the database drop its hold on registered input tables, so their memory can be freed."""
+    connection = getattr(db_api, "duckdb_con", None)
+    if connection is None:
+        return
+    for table in tables if isinstance(tables, list) else [tables]:
+        connection.unregister(table.physical_name)
 
 
 def _estimate_u(linker: Any, say: Progress) -> None:
@@ -269,6 +303,9 @@ def _arrow(frame: pd.DataFrame) -> Any:
     # Explicit types: a column that happens to be all null would otherwise become Arrow's null type,
     # which the SQL engines cannot compare with anything.
     types = {"family_tokens": pa.list_(pa.string()), "dob_year": pa.int32()}
+    types |= {key: pa.int32() for key in features.BLOCKING_KEYS}
+    if pd.api.types.is_integer_dtype(frame["unique_id"]):
+        types["unique_id"] = pa.int64()
     schema = pa.schema([(c, types.get(c, pa.string())) for c in frame.columns])
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
 

@@ -242,7 +242,6 @@ def blocking_rules(extra_identifiers: Sequence[str] = ()) -> list[BlockingRuleCr
         block_on("block_given_phon", "block_family_key", "block_postcode_district"),
         block_on("block_family_key", "block_postcode"),
         block_on("block_given_canon", "block_postcode"),
-        block_on("block_dob", "block_postcode"),
         # Names such as Ali, Ahmed and Hussain are both given and family names, so a swap alone would
         # pair every "Ali Ahmed" with every "Ahmed Ali": the birth year keeps the block small.
         "l.block_given_key = r.block_family_key and l.block_family_key = r.block_given_key"
@@ -250,6 +249,7 @@ def blocking_rules(extra_identifiers: Sequence[str] = ()) -> list[BlockingRuleCr
         "l.block_given_key = r.block_family_key and l.block_family_key = r.block_given_key"
         " and l.block_postcode = r.block_postcode",
         block_on("block_given_phon", "block_family_phon", "block_dob"),
+        # Also every pair of the same birthday at the same postcode, which needs no rule of its own.
         block_on("block_postcode", "dob_year"),
         block_on("block_address_key", "block_given_phon"),
         # Both names mistyped, or a postcode mistyped as well: the address line and the birthday, or

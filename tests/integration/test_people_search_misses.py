@@ -46,15 +46,20 @@ def test_search_swapped_names_with_a_typo_ranks_child_first() -> None:
     assert {w.field: w.outcome for w in hits[0].reasons}["given_name"] == "Close spelling"
 
 
+def _misspellings_fill_key_limit(given_key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten given-name keys one letter from ``given_key``, past a key limit cut to five."""
+    NameKey.objects.bulk_create(
+        NameKey(part=NamePart.GIVEN, key=key, canon=key, phon="")
+        for key in (given_key + c for c in "abcdefghij")
+    )
+    monkeypatch.setattr(search_keys, "MAX_KEYS", 5)
+
+
 def test_search_nickname_kept_when_misspellings_fill_the_key_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     # A common name has more misspellings in a large index than the search takes keys; its nicknames
     # must not be the ones left out.
     import_rows("health", [row(given_name="Milly")])
-    NameKey.objects.bulk_create(
-        NameKey(part=NamePart.GIVEN, key=key, canon=key, phon="")
-        for key in ("millie" + letter for letter in "abcdefghij")
-    )
-    monkeypatch.setattr(search_keys, "MAX_KEYS", 5)
+    _misspellings_fill_key_limit("millie", monkeypatch)
     hits = people_search(SearchQuery(given_name="Millie", family_name="Kowalski"))
     assert [hit.person.pk for hit in hits] == [record("health", "H-1").person_id]
 
@@ -98,11 +103,7 @@ def test_search_rare_family_name_finds_child_whose_given_name_is_misspelt_past_t
     # "Olhver" is one of hundreds of misspellings of a common given name, past the keys the search
     # takes; "Penworth" is held by one child, so the family name alone is enough to look at.
     import_rows("health", [row(given_name="Olhver", family_name="Penworth")])
-    NameKey.objects.bulk_create(
-        NameKey(part=NamePart.GIVEN, key=key, canon=key, phon="")
-        for key in ("oliver" + letter for letter in "abcdefghij")
-    )
-    monkeypatch.setattr(search_keys, "MAX_KEYS", 5)
+    _misspellings_fill_key_limit("oliver", monkeypatch)
     hits = people_search(SearchQuery(given_name="Oliver", family_name="Penworth"))
     assert [hit.person.pk for hit in hits] == [record("health", "H-1").person_id]
 

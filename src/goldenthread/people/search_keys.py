@@ -17,6 +17,7 @@ from goldenthread.people.keys import NameKeys
 from goldenthread.people.models import NameKey, NamePart
 
 MAX_KEYS = 100  # name keys per part taken from NameKey, closest first
+_FIELD = {NamePart.GIVEN.value: "given_name", NamePart.FAMILY.value: "family_name"}  # the scorer's names
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -130,7 +131,7 @@ def name_key_choice(names: NameKeys) -> KeyChoice:
         for part, key, count in cursor.fetchall():
             picked[part].append(key)
             if own.get(part) == key:
-                counts["given_name" if part == NamePart.GIVEN else "family_name"] = count
+                counts[_FIELD[part]] = count
     return KeyChoice(picked[NamePart.FAMILY.value], picked[NamePart.GIVEN.value], counts)
 
 
@@ -178,6 +179,5 @@ def key_counts(names: NameKeys) -> dict[str, int]:
     if names.family_key:
         wanted |= Q(part=NamePart.FAMILY, key=names.family_key)
     return {
-        "given_name" if part == NamePart.GIVEN else "family_name": count
-        for part, count in NameKey.objects.filter(wanted).values_list("part", "names")
+        _FIELD[part]: count for part, count in NameKey.objects.filter(wanted).values_list("part", "names")
     }

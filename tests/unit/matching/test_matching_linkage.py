@@ -101,12 +101,17 @@ def _pairs(*edges):
     return pd.DataFrame(edges, columns=["unique_id_l", "unique_id_r", "match_probability"])
 
 
-def test_cluster_pairs_refuses_merge_across_different_nhs_numbers():
-    prepared = _prepared(
+def _ann_lee_with_two_nhs_numbers():
+    """Three records of one name and birthday: two with different NHS numbers, one between them with none."""
+    return _prepared(
         ["a", "x", "Ann", "Lee", "2015-01-02", "F", "", "", "9434765919"],
         ["b", "x", "Ann", "Lee", "2015-01-02", "F", "", "", ""],
         ["c", "x", "Ann", "Lee", "2015-01-02", "F", "", "", "4010232137"],
     )
+
+
+def test_cluster_pairs_refuses_merge_across_different_nhs_numbers():
+    prepared = _ann_lee_with_two_nhs_numbers()
     clusters = cluster_pairs(prepared, _pairs(("a", "b", 0.999), ("b", "c", 0.995)), threshold=0.99)
     assert clusters["a"] == clusters["b"] != clusters["c"]
 
@@ -287,11 +292,7 @@ def test_cluster_pairs_without_twin_protection_joins_twins():
 
 
 def test_cluster_pairs_without_twin_protection_still_refuses_different_nhs_numbers():
-    prepared = _prepared(
-        ["a", "x", "Ann", "Lee", "2015-01-02", "F", "", "", "9434765919"],
-        ["b", "x", "Ann", "Lee", "2015-01-02", "F", "", "", ""],
-        ["c", "x", "Ann", "Lee", "2015-01-02", "F", "", "", "4010232137"],
-    )
+    prepared = _ann_lee_with_two_nhs_numbers()
     clusters = cluster_pairs(
         prepared,
         _pairs(("a", "b", 0.999), ("b", "c", 0.995)),

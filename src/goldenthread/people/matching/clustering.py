@@ -289,6 +289,11 @@ def _components(count: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
             return label
 
 
+# The prepared columns a guard reads. Recorded sex counts too: a record with no given name and the other
+# sex can be refused.
+_GUARDED = ("nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits")
+
+
 def _conflicting_components(
     prepared: pd.DataFrame, members: np.ndarray, labels: np.ndarray, twin_protection: bool = True
 ) -> np.ndarray:
@@ -299,7 +304,7 @@ def _conflicting_components(
     if not len(members):
         return np.empty(0, dtype=np.int64)
     # Columns first, then rows: a copy of every prepared column for every linked record cost 0.4 GB.
-    rows = prepared[["nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits"]].iloc[members]
+    rows = prepared[list(_GUARDED)].iloc[members]
     table = pd.DataFrame(
         {
             "component": labels,
@@ -315,9 +320,7 @@ def _conflicting_components(
         table[column] = rows[column].astype(object).where(rows[column].notna(), "").to_numpy()
         table.loc[~has_year, column] = None
     grouped = table.groupby("component", sort=False)
-    # Recorded sex counts too: a record with no given name and the other sex can be refused.
-    guarded = ["nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits"]
-    distinct = grouped[guarded if twin_protection else ["nhs"]].nunique(dropna=True)
+    distinct = grouped[list(_GUARDED) if twin_protection else ["nhs"]].nunique(dropna=True)
     conflicting = (distinct > 1).any(axis=1)
     return np.asarray(conflicting.index[conflicting.to_numpy()], dtype=np.int64)
 

@@ -344,7 +344,11 @@ def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
     prepared = features.prepare(records)
     db_api, cleanup = linkage._database("duckdb")
     try:
-        linker = Linker(linkage._register(db_api, prepared, "dedupe_only"), model.settings(), log_level=None)
+        linker = Linker(
+            linkage._register(db_api, linkage.records_table(prepared, "dedupe_only"), "dedupe_only"),
+            model.settings(),
+            log_level=None,
+        )
         linker.training.estimate_u_using_random_sampling(max_pairs=1e5, seed=1)
         evidence = model.auto_link_evidence_sql()
         predictions = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")

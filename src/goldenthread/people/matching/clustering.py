@@ -296,6 +296,11 @@ def _components(count: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 _GUARDED = ("nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits")
 
 
+def columns_read(extra_identifiers: Sequence[str] = ()) -> list[str]:
+    """The prepared columns ``cluster_roots`` reads."""
+    return ["unique_id", *_GUARDED, "family_key", *extra_identifiers]
+
+
 def _conflicting_components(
     prepared: pd.DataFrame, members: np.ndarray, labels: np.ndarray, twin_protection: bool = True
 ) -> np.ndarray:

@@ -335,4 +335,6 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         distinct, values = per_value[column]
         shared = names if column in ("given_key", "family_key") and not length else None
         out[key] = distinct.keys(_prefixes(values, length) if length else values, shared)
-    return out.reset_index(drop=True)
+    # Renumbered in place: ``reset_index`` copied every column, a transient 0.2 GB at a million records.
+    out.index = pd.RangeIndex(len(out))
+    return out

@@ -73,8 +73,10 @@ class _Distinct:
         """
         if dictionary is None:
             dictionary = pd.Index(pd.unique(per_value[pd.notna(per_value)]))
-        numbered = dictionary.get_indexer(per_value)
-        return pd.Series(numbered[self.codes], index=self.index).where(lambda k: k >= 0).astype("Int32")
+        numbered = dictionary.get_indexer(per_value)[self.codes]
+        # Built as a masked array directly: through ``where`` and floats it took a tenth of ``prepare``.
+        keys = pd.arrays.IntegerArray(numbered.astype(np.int32), numbered < 0)
+        return pd.Series(keys, index=self.index)
 
 
 def _map_distinct(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:

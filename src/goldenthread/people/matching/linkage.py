@@ -243,7 +243,8 @@ def auto_link_pairs(linker: Any, threshold: float, evidence: str) -> pd.DataFram
 
     settings = linker._settings_obj
     columns = settings.column_info_settings
-    connection = getattr(linker._db_api, "duckdb_con", None)
+    # Splink's Spark API has a DuckDB connection of its own too: the dialect says which engine scores.
+    connection = linker._db_api.duckdb_con if linker._sql_dialect_str == "duckdb" else None
     blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk()
     try:
         # As Splink's own predict (``LinkerInference._predict_chunk``) builds it, then our filter.

@@ -284,11 +284,17 @@ def auto_link_pairs(linker: Any, threshold: float, evidence: str) -> pd.DataFram
             f" where match_probability >= {float(threshold)} and {evidence}",
             "__splink__df_auto_links",
         )
+        if connection is not None:
+            # DuckDB would push the evidence filter below the comparisons, computing the given-name,
+            # date and NHS comparisons once to filter and again to score: 0.3-0.5 CPU seconds more at
+            # a million records than computing every comparison once.
+            connection.execute("SET disabled_optimizers = 'filter_pushdown'")
         links = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
     finally:
         if not cached:
             blocked.drop_table_from_database_and_remove_from_cache()
         if connection is not None:
+            connection.execute("RESET disabled_optimizers")
             connection.execute(f"drop view if exists {_CONCAT_VIEW}")
     pairs: pd.DataFrame = links.as_pandas_dataframe()
     links.drop_table_from_database_and_remove_from_cache()

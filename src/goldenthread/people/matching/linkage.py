@@ -173,6 +173,9 @@ def _splink(
 
     tick = time.perf_counter()
     linker = Linker(tables, settings, log_level=None)
+    # Training reads only the comparisons' levels: without the compared columns beside them, the
+    # table of comparisons EM builds is a fraction of the width (scoring puts them back below).
+    linker._settings_obj._retain_matching_columns = False
     # u stays on all records: sampling pairs costs about the same at any size, and its rarest levels
     # (two random records at one postcode) need every record to be met at all.
     _estimate_u(linker, say)
@@ -198,6 +201,7 @@ def _splink(
     # integers, and ranks keep the order (so the pairs, their sides and ties) that the ids give.
     # Training stays on the ids: Splink samples records by a hash of the id.
     model_json = linker.misc.save_model_to_json()
+    model_json["retain_matching_columns"] = True  # the evidence filter reads the levels (gammas)
     _unregister(db_api, tables)
     del linker, tables
     prepared["unique_id"] = _ranks(prepared["unique_id"].to_numpy())

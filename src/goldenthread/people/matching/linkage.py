@@ -348,11 +348,11 @@ def _register(db_api: Any, records: Any, link_type: model.LinkType) -> Any:
 
 def _unregister(db_api: Any, tables: Any) -> None:
     """Let the database drop its hold on registered input tables, so their memory can be freed."""
-    connection = getattr(db_api, "duckdb_con", None)
-    if connection is None:
+    # Every Splink database API has a DuckDB connection; only DuckDB's own holds the input tables.
+    if db_api.sql_dialect.sql_dialect_str != "duckdb":
         return
     for table in tables if isinstance(tables, list) else [tables]:
-        connection.unregister(table.physical_name)
+        db_api.duckdb_con.unregister(table.physical_name)
 
 
 def _estimate_u(linker: Any, say: Progress) -> None:

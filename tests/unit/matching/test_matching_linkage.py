@@ -365,3 +365,12 @@ def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
     pd.testing.assert_frame_equal(
         found.sort_values(order, ignore_index=True), expected.sort_values(order, ignore_index=True)
     )
+
+
+def test_return_freed_memory_without_glibc_does_nothing(monkeypatch):
+    # On a system whose C library is not glibc (no libc.so.6, or no malloc_trim) linking still runs.
+    def missing(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(linkage.ctypes, "CDLL", missing)
+    linkage._return_freed_memory()

@@ -154,3 +154,31 @@ def test_cluster_roots_on_id_ranks_same_as_on_record_ids(seed):
     )
     roots = clustering.cluster_roots(ranked, ranked_pairs, 0.99)
     assert dict(zip(ids.tolist(), ids[roots].tolist(), strict=True)) == _reference(prepared, pairs, 0.99)
+
+
+def test_cluster_pairs_name_variants_and_mistyped_date_need_no_guarded_run(monkeypatch):
+    # Every two records agree (nicknames, a date one digit out), so no merge can be
+    # refused: the component is one person without the guarded run, represented by its earliest record.
+    rows = [
+        ["w1", "x", "William", "Jones", "2012-11-20", "M", "", "", ""],
+        ["w2", "x", "Bill", "Jones", "2012-11-20", "M", "", "", ""],
+        ["w3", "x", "Billy", "Jones", "2012-11-21", "", "", "", ""],
+        ["ann", "x", "Ann", "Lee", "2015-01-02", "F", "", "", ""],
+        ["bob", "x", "Bob", "Lee", "2015-01-02", "F", "", "", ""],
+    ]
+    prepared = features.prepare(pd.DataFrame(rows, columns=COLUMNS))
+    pairs = pd.DataFrame(
+        [("w1", "w2", 0.999), ("w2", "w3", 0.995), ("ann", "bob", 0.999)],
+        columns=["unique_id_l", "unique_id_r", "match_probability"],
+    )
+    guarded_edges: list[int] = []
+    kruskal = clustering._guarded_kruskal
+
+    def counting(prepared, edges, *args, **kwargs):
+        guarded_edges.append(len(edges))
+        return kruskal(prepared, edges, *args, **kwargs)
+
+    monkeypatch.setattr(clustering, "_guarded_kruskal", counting)
+    clusters = clustering.cluster_pairs(prepared, pairs, 0.99)
+    assert clusters == {"w1": "w1", "w2": "w1", "w3": "w1", "ann": "ann", "bob": "bob"}
+    assert guarded_edges == [1]  # only Ann and Bob, whose names a guard refuses, go through it

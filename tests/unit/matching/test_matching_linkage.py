@@ -334,3 +334,43 @@ def test_run_linkage_kept_pairs_name_record_ids(records):
     assert set(result.pairs["unique_id_l"]) <= known
     assert set(result.pairs["unique_id_r"]) <= known
     assert (result.pairs["unique_id_l"] < result.pairs["unique_id_r"]).all()
+
+
+def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
+    from splink import Linker
+
+    from goldenthread.people.matching import model
+
+    prepared = features.prepare(records)
+    db_api, cleanup = linkage._database("duckdb")
+    try:
+        linker = Linker(
+            linkage._register(db_api, linkage.records_table(prepared, "dedupe_only"), "dedupe_only"),
+            model.settings(),
+            log_level=None,
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e5, seed=1)
+        evidence = model.auto_link_evidence_sql()
+        predictions = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
+        expected = linker.misc.query_sql(
+            f"select unique_id_l, unique_id_r, match_probability from {predictions.physical_name}"  # noqa: S608
+            f" where match_probability >= 0.9 and {evidence}",
+            output_type="pandas",
+        )
+        found = linkage.auto_link_pairs(linker, 0.9, evidence)
+    finally:
+        cleanup()
+    assert len(expected) > 100
+    order = ["unique_id_l", "unique_id_r"]
+    pd.testing.assert_frame_equal(
+        found.sort_values(order, ignore_index=True), expected.sort_values(order, ignore_index=True)
+    )
+
+
+def test_return_freed_memory_without_glibc_does_nothing(monkeypatch):
+    # On a system whose C library is not glibc (no libc.so.6, or no malloc_trim) linking still runs.
+    def missing(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(linkage.ctypes, "CDLL", missing)
+    linkage._return_freed_memory()

@@ -235,6 +235,8 @@ def cluster_roots(
     linked = np.flatnonzero(component != np.arange(count))
     members = _union(count, linked, component[linked])  # every record in a component of two or more
     guarded = _conflicting_components(prepared, members, component[members], twin_protection)
+    if twin_protection and len(guarded):
+        guarded = _refusing_components(prepared, members, component[members], guarded)
     roots = component.copy()
     if len(guarded):
         in_guarded = np.isin(component[left], guarded)
@@ -294,6 +296,11 @@ def _components(count: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 _GUARDED = ("nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits")
 
 
+def columns_read(extra_identifiers: Sequence[str] = ()) -> list[str]:
+    """The prepared columns ``cluster_roots`` reads."""
+    return ["unique_id", *_GUARDED, "family_key", *extra_identifiers]
+
+
 def _conflicting_components(
     prepared: pd.DataFrame, members: np.ndarray, labels: np.ndarray, twin_protection: bool = True
 ) -> np.ndarray:
@@ -323,6 +330,73 @@ def _conflicting_components(
     distinct = grouped[list(_GUARDED) if twin_protection else ["nhs"]].nunique(dropna=True)
     conflicting = (distinct > 1).any(axis=1)
     return np.asarray(conflicting.index[conflicting.to_numpy()], dtype=np.int64)
+
+
+def _given_names_related(x: str, y: str) -> bool:
+    """Two given names that ``_names_compatible`` takes for one child's, whatever else the groups hold."""
+    table = nickname_table()
+    return (
+        table.get(x, x) == table.get(y, y)
+        or jellyfish.jaro_winkler_similarity(x, y) >= GIVEN_NAME_SIMILAR
+        or jellyfish.damerau_levenshtein_distance(x, y) <= 1
+        or jellyfish.metaphone(x) == jellyfish.metaphone(y)
+    )
+
+
+def _pairs_within(labels: np.ndarray, values: np.ndarray) -> pd.DataFrame:
+    """Every pair of distinct value codes that occur in one component: component, x, y with x < y."""
+    distinct = pd.DataFrame({"c": labels, "v": values}).drop_duplicates()
+    paired = distinct.merge(distinct, on="c", suffixes=("_x", "_y"))
+    return paired[paired["v_x"] < paired["v_y"]]
+
+
+def _refusing_components(
+    prepared: pd.DataFrame, members: np.ndarray, labels: np.ndarray, conflicting: np.ndarray
+) -> np.ndarray:
+    """Of the ``conflicting`` components, those where a guard could in fact refuse a merge.
+
+    Every guard asks whether some record of one group agrees with some record of the other, so a
+    component where every two records agree cannot refuse any merge in any order: at most one valid NHS
+    number, at most one recorded sex, every two of its given names related as ``_names_compatible``
+    relates them and every two of its dates of birth compatible. Most components with several spellings
+    of a name or a mistyped date are such; the guarded run would merge all of their pairs, giving the
+    component with its earliest record as representative, as for a conflict-free one.
+    """
+    chosen = np.isin(labels, conflicting)
+    records, labels = members[chosen], labels[chosen]
+    rows = prepared[list(_GUARDED)].iloc[records]
+    table = pd.DataFrame({"c": labels, "nhs": rows["nhs"].to_numpy(), "sex": rows["sex"].to_numpy()})
+    counts = table.groupby("c", sort=False)[["nhs", "sex"]].nunique(dropna=True)
+    refusing = set(counts.index[((counts["nhs"] > 1) | (counts["sex"] > 1)).to_numpy()].tolist())
+
+    given = rows["given_key"].to_numpy(dtype=object)
+    named = pd.notna(given)
+    codes, names = pd.factorize(given[named])
+    pairs = _pairs_within(labels[named], codes)
+    distinct = pairs[["v_x", "v_y"]].drop_duplicates()
+    related = [
+        _given_names_related(names[x], names[y])
+        for x, y in zip(distinct["v_x"], distinct["v_y"], strict=True)
+    ]
+    unrelated = distinct[~np.asarray(related, dtype=bool)]
+    bad = pairs.merge(unrelated, on=["v_x", "v_y"])["c"]
+    refusing.update(bad.tolist())
+
+    # A record's date is the (dob, month, year, digits) tuple ``_group`` keeps, for records with a year.
+    dated = rows["dob_year"].notna().to_numpy()
+    parts = rows.loc[:, ["dob", "dob_month", "dob_year", "dob_digits"]].iloc[np.flatnonzero(dated)]
+    codes = parts.groupby(list(parts.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    values = parts.astype(object).where(parts.notna(), None).to_numpy()[first]
+    dates = [(dob, month, int(year), digits) for dob, month, year, digits in values]
+    pairs = _pairs_within(labels[dated], codes)
+    distinct = pairs[["v_x", "v_y"]].drop_duplicates()
+    compatible = [
+        _dob_compatible(dates[x], dates[y]) for x, y in zip(distinct["v_x"], distinct["v_y"], strict=True)
+    ]
+    incompatible = distinct[~np.asarray(compatible, dtype=bool)]
+    refusing.update(pairs.merge(incompatible, on=["v_x", "v_y"])["c"].tolist())
+    return np.asarray(sorted(refusing), dtype=np.int64)
 
 
 def _guarded_kruskal(

@@ -59,6 +59,27 @@ def name_key(raw: object) -> str:
     return normalise_name(raw).replace(" ", "")
 
 
+# The keys below are each a function of ``normalise_name``'s result; the ``*_of_normalised`` forms let a
+# caller with many names (the batch linker) normalise each name once for all of them.
+
+
+def canonical_of_normalised(normalised: str) -> str:
+    """``canonical_given_name`` of a name whose ``normalise_name`` is ``normalised``."""
+    key = normalised.replace(" ", "")
+    if not key:
+        return ""
+    table = nickname_table()
+    if key in table:
+        return table[key]
+    return table.get(normalised.split(" ")[0], key)
+
+
+def phonetic_of_normalised(normalised: str) -> str:
+    """``phonetic_key`` of a name whose ``normalise_name`` is ``normalised``."""
+    key = normalised.replace(" ", "")
+    return jellyfish.metaphone(key) if key else ""
+
+
 @cache
 def nickname_table() -> dict[str, str]:
     """Variant -> canonical given name, from the nicknames.csv data file beside this module."""
@@ -79,14 +100,7 @@ def canonical_given_name(raw: object) -> str:
     "Bill" -> "william", "Mohamed" -> "muhammad"; a name the table does not know is its own key.
     The whole name is tried first (for "Abdul Rahman"), then its first token (for "Mohammed Ali").
     """
-    key = name_key(raw)
-    if not key:
-        return ""
-    table = nickname_table()
-    if key in table:
-        return table[key]
-    first = name_tokens(raw)[0]
-    return table.get(first, key)
+    return canonical_of_normalised(normalise_name(raw))
 
 
 def names_equivalent(a: object, b: object) -> bool:
@@ -96,8 +110,7 @@ def names_equivalent(a: object, b: object) -> bool:
 
 def phonetic_key(raw: object) -> str:
     """Metaphone of the name key: "Smith"/"Smyth" and "Kowalski"/"Kowalsky" share one."""
-    key = name_key(raw)
-    return jellyfish.metaphone(key) if key else ""
+    return phonetic_of_normalised(normalise_name(raw))
 
 
 def soundex_key(raw: object) -> str:

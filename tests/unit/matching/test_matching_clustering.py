@@ -182,3 +182,29 @@ def test_cluster_pairs_name_variants_and_mistyped_date_need_no_guarded_run(monke
     clusters = clustering.cluster_pairs(prepared, pairs, 0.99)
     assert clusters == {"w1": "w1", "w2": "w1", "w3": "w1", "ann": "ann", "bob": "bob"}
     assert guarded_edges == [1]  # only Ann and Bob, whose names a guard refuses, go through it
+
+
+def test_cluster_pairs_component_with_many_names_guarded_without_pair_check(monkeypatch):
+    # A chain through 200 records with 200 different given names: checking every two names would cost
+    # 19,900 comparisons (quadratic in the component); the component goes to the guarded run unchecked,
+    # which gives the same people as the reference.
+    names = [f"{a}{b}zz" for a in "bcdfghjklmnp" for b in "aeiouy"][:150] + [f"q{i:03d}x" for i in range(50)]
+    rows = [
+        [f"r{i:03d}", "x", name, "Smith", f"20{10 + i % 10}-0{1 + i % 9}-1{i % 10}", "M", "", "", ""]
+        for i, name in enumerate(names)
+    ]
+    prepared = features.prepare(pd.DataFrame(rows, columns=COLUMNS))
+    pairs = pd.DataFrame(
+        [(f"r{i:03d}", f"r{i + 1:03d}", 0.999) for i in range(len(rows) - 1)],
+        columns=["unique_id_l", "unique_id_r", "match_probability"],
+    )
+    checked: list[int] = []
+    pairs_within = clustering._pairs_within
+
+    def counting(labels, values):
+        checked.append(len(labels))
+        return pairs_within(labels, values)
+
+    monkeypatch.setattr(clustering, "_pairs_within", counting)
+    assert clustering.cluster_pairs(prepared, pairs, 0.99) == _reference(prepared, pairs, 0.99)
+    assert checked == [0, 0]  # neither the names nor the dates were paired

@@ -367,10 +367,35 @@ def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
     )
 
 
+def test_auto_link_pairs_leaves_disabled_optimizers_as_it_found_them(records):
+    from splink import Linker
+
+    from goldenthread.people.matching import model
+
+    prepared = features.prepare(records)
+    db_api, cleanup = linkage._database("duckdb")
+    try:
+        db_api.duckdb_con.execute("SET disabled_optimizers = 'join_order'")
+        linker = Linker(
+            linkage._register(db_api, linkage.records_table(prepared, "dedupe_only"), "dedupe_only"),
+            model.settings(),
+            log_level=None,
+        )
+        linkage.auto_link_pairs(linker, 0.9, "true")
+        (after,) = db_api.duckdb_con.execute("select current_setting('disabled_optimizers')").fetchone()
+    finally:
+        cleanup()
+    assert after == "join_order"
+
+
 def test_return_freed_memory_without_glibc_does_nothing(monkeypatch):
     # On a system whose C library is not glibc (no libc.so.6, or no malloc_trim) linking still runs.
+    opened: list[str] = []
+
     def missing(name):
+        opened.append(name)
         raise OSError(f"{name}: cannot open shared object file")
 
     monkeypatch.setattr(linkage.ctypes, "CDLL", missing)
     linkage._return_freed_memory()
+    assert opened == ["libc.so.6"]

@@ -27,6 +27,9 @@ import pandas as pd
 from goldenthread.people.matching.normalise import nickname_table
 
 GIVEN_NAME_SIMILAR = 0.8  # the loosest given-name level of the model
+# A conflicting component with more distinct given names or dates than this is not checked pair by pair
+# for whether a guard could refuse a merge in it (see ``_refusing_components``): it takes the guarded run.
+PAIR_CHECK_MAX_VALUES = 64
 # A given name mistyped by one letter ("Gillian"/"Gillan", "Stephanie"/"Stepahnie") is still the same
 # name; this close (the model's tighter Jaro-Winkler level) and at least this long, it is hardly ever a
 # sibling's name instead. Mason/Jason (0.87) and Ava/Eva (too short) stay different names.
@@ -193,8 +196,10 @@ def cluster_pairs(
     The guarded merge order only matters where a guard could refuse a merge. Plain connected components
     are found first (vectorised); a component whose records hold at most one NHS number, one given name,
     one recorded sex and one date of birth can refuse nothing, so every merge in it is accepted and it is
-    one person with its earliest record as representative - exactly what the guarded run gives. Only the
-    other components go through the guarded Kruskal run, over their own edges in the same global order.
+    one person with its earliest record as representative - exactly what the guarded run gives. Of the
+    other components, those where every two records agree can refuse nothing either
+    (``_refusing_components``); only the rest go through the guarded Kruskal run, over their own edges
+    in the same global order.
     """
     ids = prepared["unique_id"].astype(str).to_numpy()
     roots = cluster_roots(
@@ -368,6 +373,17 @@ def _refusing_components(
     table = pd.DataFrame({"c": labels, "nhs": rows["nhs"].to_numpy(), "sex": rows["sex"].to_numpy()})
     counts = table.groupby("c", sort=False)[["nhs", "sex"]].nunique(dropna=True)
     refusing = set(counts.index[((counts["nhs"] > 1) | (counts["sex"] > 1)).to_numpy()].tolist())
+    # Checking every two values costs the square of their number: a component already refusing, or with
+    # many names or dates (a chain through placeholder records), goes to the guarded run unchecked.
+    date_columns = ["dob", "dob_month", "dob_year", "dob_digits"]
+    date_codes = rows[date_columns].groupby(date_columns, dropna=False, sort=False).ngroup()
+    many = pd.DataFrame(
+        {"c": labels, "given": rows["given_key"].to_numpy(dtype=object), "date": date_codes.to_numpy()}
+    )
+    spread = many.groupby("c", sort=False).nunique(dropna=True).max(axis=1)
+    refusing.update(spread.index[(spread > PAIR_CHECK_MAX_VALUES).to_numpy()].tolist())
+    kept = ~np.isin(labels, np.fromiter(refusing, dtype=np.int64, count=len(refusing)))
+    rows, labels = rows.iloc[np.flatnonzero(kept)], labels[kept]
 
     given = rows["given_key"].to_numpy(dtype=object)
     named = pd.notna(given)

@@ -250,6 +250,7 @@ def auto_link_pairs(linker: Any, threshold: float, evidence: str) -> pd.DataFram
     # Splink's Spark API has a DuckDB connection of its own too: the dialect says which engine scores.
     connection = linker._db_api.duckdb_con if linker._sql_dialect_str == "duckdb" else None
     blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk()
+    disabled: str | None = None  # DuckDB's disabled optimizers before scoring, set back after it
     try:
         # As Splink's own predict (``LinkerInference._predict_chunk``) builds it, then our filter.
         pipeline = CTEPipeline([blocked])
@@ -292,13 +293,16 @@ def auto_link_pairs(linker: Any, threshold: float, evidence: str) -> pd.DataFram
             # DuckDB would push the evidence filter below the comparisons, computing the given-name,
             # date and NHS comparisons once to filter and again to score: 0.3-0.5 CPU seconds more at
             # a million records than computing every comparison once.
-            connection.execute("SET disabled_optimizers = 'filter_pushdown'")
+            (disabled,) = connection.execute("select current_setting('disabled_optimizers')").fetchone()
+            scoring = ",".join(filter(None, [disabled, "filter_pushdown"]))
+            connection.execute(f"SET disabled_optimizers = '{_sql_text(scoring)}'")
         links = linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
     finally:
         if not cached:
             blocked.drop_table_from_database_and_remove_from_cache()
         if connection is not None:
-            connection.execute("RESET disabled_optimizers")
+            if disabled is not None:
+                connection.execute(f"SET disabled_optimizers = '{_sql_text(disabled)}'")
             connection.execute(f"drop view if exists {_CONCAT_VIEW}")
     pairs: pd.DataFrame = links.as_pandas_dataframe()
     links.drop_table_from_database_and_remove_from_cache()

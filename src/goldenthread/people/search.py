@@ -5,7 +5,8 @@ stay close to the typical one:
 
 - Names go through ``NameKey``, the table of distinct name keys (thousands of rows where PersonName has
   millions). The query's given and family names each pick a few keys there: the same key, the same
-  phonetic code, the same canonical given name (nicknames), and on PostgreSQL keys a few typing errors
+  phonetic code, the same canonical given name (nicknames), keys one typing error away (on PostgreSQL
+  through ``NameKeyDeletion``, each key's one-letter deletions), and on PostgreSQL keys a few typing errors
   away by pg_trgm similarity (a GIN index on the small table; SQLite, the embedded mode, uses a shared
   first three letters instead). Those keys join back to PersonName by exact key (btree), both names
   together, or swapped. On PostgreSQL both parts' keys come from one statement (``name_key_choice``),
@@ -25,11 +26,11 @@ only for the hits it returns.
 ``NameKey`` is a Django model, kept in step by ``people.derive.name_keys_remember``, which every write
 path that creates PersonName rows calls (people.derive.derived_rows_replace, used by import, review
 links, merges and unmerges; merges and unmerges move names between persons and never change which keys
-exist). A key left behind by a deleted name joins back to nothing; ``people.derive.name_keys_rebuild``
-recomputes the table from PersonName (bulk loads use it, see bench/bench_search.py). PersonName also
-carries its person's date of birth (``person_born``, kept in step by people.derive.person_refresh, which
-every action calls after moving or writing names), so names and a date narrow together in one btree
-index.
+exist), with its ``NameKeyDeletion`` rows. A key left behind by a deleted name joins back to nothing;
+``people.derive.name_keys_rebuild`` recomputes both tables from PersonName (bulk loads use it, see
+bench/bench_search.py). PersonName also carries its person's date of birth (``person_born``, kept in
+step by people.derive.person_refresh, which every action calls after moving or writing names), so names
+and a date narrow together in one btree index.
 """
 
 from __future__ import annotations

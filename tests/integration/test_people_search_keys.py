@@ -6,7 +6,7 @@ import pytest
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.actions import Actor
-from goldenthread.people import search_keys
+from goldenthread.people import search, search_keys
 from goldenthread.people.actions import person_merge, person_unmerge
 from goldenthread.people.derive import name_keys_rebuild
 from goldenthread.people.keys import NameKeys, key_deletions, parse_birth_date
@@ -208,3 +208,36 @@ def test_name_key_choice_keys_one_typing_error_away_are_exactly_those(
 def test_search_two_letter_family_name_finds_child() -> None:
     import_rows("health", [row(family_name="Wu"), row(local_id="H-2", family_name="Wong", nhs_number="")])
     assert _found("Amelia", "Wu") == [record("health", "H-1").person_id]
+
+
+def test_search_both_names_finds_record_holding_one_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An agency that never had the given (or family) name: its record pairs with neither of the query's
+    # name pairs, and here neither name is rare enough to look at everyone holding it.
+    monkeypatch.setattr(search, "RARE_NAME", 0)
+    import_rows(
+        "health",
+        [
+            row(given_name="", family_name="Kowalsky", nhs_number=""),
+            row(
+                local_id="H-2",
+                given_name="Amelai",
+                family_name="",
+                date_of_birth="2012-01-30",
+                nhs_number="",
+                address_line="",
+                postcode="",
+            ),
+        ],
+    )
+    held = {record("health", "H-1").person_id, record("health", "H-2").person_id}
+    assert len(held) == 2
+    assert set(_found("Amelia", "Kowalski")) == held
+
+
+def test_within_one_edit_agrees_with_one_edit() -> None:
+    keys = ["nowak", "nowk", "snowak", "nowek", "nowka", "onwak", "nwako", "oawak", "nowakowa", "no", "now"]
+    for key in keys:
+        for other in keys:
+            assert search_keys.within_one_edit(key, other) == (
+                other == key or other in search_keys.one_edit(key)
+            )

@@ -42,6 +42,26 @@ def one_edit(key: str) -> list[str]:
     return sorted(edits)
 
 
+def within_one_edit(key: str, other: str) -> bool:
+    """``other`` is ``key`` itself or among its ``one_edit`` strings (without building them)."""
+    if key == other:
+        return True
+    if len(key) < EDITABLE_KEY or abs(len(key) - len(other)) > 1:
+        return False
+    if len(key) == len(other):
+        diff = [i for i, (a, b) in enumerate(zip(key, other, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and key[diff[0]] == other[diff[1]]
+            and key[diff[1]] == other[diff[0]]
+        )
+    short, long = (key, other) if len(key) < len(other) else (other, key)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 @dataclass(frozen=True)
 class KeyChoice:
     """The name keys a search joins back to PersonName, and its own keys' name counts (``key_counts``)."""
@@ -49,6 +69,11 @@ class KeyChoice:
     family: list[str]
     given: list[str]
     counts: dict[str, int]
+
+    def near(self, part: str, key: str) -> list[str]:
+        """The chosen keys of ``part`` that are ``key`` itself or one typing error from it."""
+        chosen = self.given if part == NamePart.GIVEN else self.family
+        return [k for k in chosen if within_one_edit(key, k)]
 
 
 # The query's rows (people.keys.key_deletions) met against the index's NameKeyDeletion rows: the key

@@ -60,6 +60,7 @@ from goldenthread.people.search_keys import KeyChoice, key_counts, name_key_choi
 MAX_PER_CRITERION = 100
 MAX_BORN = 60  # persons born on the day, most alike in name first (PostgreSQL)
 MAX_UNDATED = 50  # namesakes with no date of birth, or born on the same day of another year
+MAX_ALONE = 20  # names held without the other part, for each part (see _name_branches)
 YEARS_BACK = 18
 # A name held by at most this many names in the index is rare enough to look at every person with it,
 # whatever the other name: a child whose common given name is misspelt past search_keys.MAX_KEYS is
@@ -247,7 +248,7 @@ def _named_ids(query: SearchQuery, names: NameKeys, branches: _NameBranches) -> 
         parts = [rows.filter(exact)[:MAX_PER_CRITERION], rows[:MAX_PER_CRITERION]]
         if others is not None:
             parts.append(others[:MAX_PER_CRITERION])
-        parts += [held[:MAX_UNDATED] for held in alone]
+        parts += [held[:MAX_ALONE] for held in alone]
         return _union_ids(parts)
     start, end = query.dob_range() or (birth.date, birth.date)
     window = (start - NAME_WINDOW, end + NAME_WINDOW)
@@ -267,7 +268,7 @@ def _named_ids(query: SearchQuery, names: NameKeys, branches: _NameBranches) -> 
     parts = [near[:MAX_PER_CRITERION], rows.filter(person_born__isnull=True)[:MAX_UNDATED]]
     if others is not None:
         parts.append(others[:MAX_PER_CRITERION])
-    parts += [held[:MAX_UNDATED] for held in alone]
+    parts += [held[:MAX_ALONE] for held in alone]
     if birth.precision == "day" and not query.tolerance_days:
         # A mistyped year: the same day and month in the years one slip away (a digit, or one either
         # side), a dozen dates where every year a child could have been born was three dozen.

@@ -6,11 +6,11 @@ import pytest
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.actions import Actor
-from goldenthread.people import search_keys
+from goldenthread.people import search, search_keys
 from goldenthread.people.actions import person_merge, person_unmerge
 from goldenthread.people.derive import name_keys_rebuild
-from goldenthread.people.keys import NameKeys, parse_birth_date
-from goldenthread.people.models import NameKey, NamePart, PersonName
+from goldenthread.people.keys import NameKeys, key_deletions, parse_birth_date
+from goldenthread.people.models import NameKey, NameKeyDeletion, NamePart, PersonName
 from goldenthread.people.search import SearchQuery, people_search
 from goldenthread.people.search_keys import name_key_choice
 from tests.integration.people_support import AMELIA, import_rows, record, row
@@ -164,3 +164,80 @@ def test_name_key_choice_keys_one_error_away_filling_the_limit_keep_their_places
     choice = name_key_choice(NameKeys.of("", "Wojcikowski"))
     assert choice.family == ["wojcikowski", "wojcikowsky"]
     assert choice.counts == {"family_name": 1}
+
+
+def _deletions_held() -> set[tuple[str, str, str, int, str]]:
+    return set(NameKeyDeletion.objects.values_list("part", "name_key__key", "deleted", "position", "letter"))
+
+
+def _deletions_of_keys() -> set[tuple[str, str, str, int, str]]:
+    return {
+        (part, key, *deletion)
+        for part, key in NameKey.objects.values_list("part", "key")
+        for deletion in key_deletions(key)
+    }
+
+
+def test_name_key_deletions_kept_in_step_through_import_and_rebuild() -> None:
+    import_rows("health", [AMELIA, row(local_id="H-2", given_name="Jo", family_name="Li", nhs_number="")])
+    import_rows("health", [row(family_name="Lewandowska")])  # a new key for a record already held
+    held = _deletions_held()
+    assert held == _deletions_of_keys()
+    assert ("family", "li", "li", -1, "") in held  # a short key is its own row only
+    assert ("family", "lewandowska", "lewandowsa", 9, "k") in held
+    name_keys_rebuild()  # drops the replaced name's key ("kowalski") with its rows
+    rebuilt = _deletions_held()
+    assert rebuilt == _deletions_of_keys()
+    assert rebuilt < held
+
+
+def test_name_key_choice_keys_one_typing_error_away_are_exactly_those(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One error from "nowak": a letter dropped, added, changed, neighbours swapped (first two letters too).
+    # "nwako" and "oawak" share a deletion with it but are two errors away (the letter taken out at
+    # positions far apart; a different letter at neighbouring positions): with room for six keys they
+    # would push "onwak" out if they counted as one error away, and "nowakowa" (spelt more alike than
+    # "snowak", but three errors away) would take the place of a key one error away that was missed.
+    names = ["Nowak", "Nowk", "Snowak", "Nowek", "Nowka", "Onwak", "Nwako", "Oawak", "Nowakowa"]
+    import_rows("health", [row(local_id=f"H-{i}", family_name=n, nhs_number="") for i, n in enumerate(names)])
+    monkeypatch.setattr(search_keys, "MAX_KEYS", 6)
+    assert set(_family_choice("Nowak")) == {"nowak", "nowk", "snowak", "nowek", "nowka", "onwak"}
+
+
+def test_search_two_letter_family_name_finds_child() -> None:
+    import_rows("health", [row(family_name="Wu"), row(local_id="H-2", family_name="Wong", nhs_number="")])
+    assert _found("Amelia", "Wu") == [record("health", "H-1").person_id]
+
+
+def test_search_both_names_finds_record_holding_one_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An agency that never had the given (or family) name: its record pairs with neither of the query's
+    # name pairs, and here neither name is rare enough to look at everyone holding it.
+    monkeypatch.setattr(search, "RARE_NAME", 0)
+    import_rows(
+        "health",
+        [
+            row(given_name="", family_name="Kowalsky", nhs_number=""),
+            row(
+                local_id="H-2",
+                given_name="Amelai",
+                family_name="",
+                date_of_birth="2012-01-30",
+                nhs_number="",
+                address_line="",
+                postcode="",
+            ),
+        ],
+    )
+    held = {record("health", "H-1").person_id, record("health", "H-2").person_id}
+    assert len(held) == 2
+    assert set(_found("Amelia", "Kowalski")) == held
+
+
+def test_within_one_edit_agrees_with_one_edit() -> None:
+    keys = ["nowak", "nowk", "snowak", "nowek", "nowka", "onwak", "nwako", "oawak", "nowakowa", "no", "now"]
+    for key in keys:
+        for other in keys:
+            assert search_keys.within_one_edit(key, other) == (
+                other == key or other in search_keys.one_edit(key)
+            )

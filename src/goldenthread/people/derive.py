@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 
 from goldenthread.people.importing import Row
-from goldenthread.people.keys import BirthDate, NameKeys, RecordKeys
+from goldenthread.people.keys import BirthDate, NameKeys, RecordKeys, key_deletions
 from goldenthread.people.models import (
     Address,
     DobPrecision,
@@ -23,6 +23,7 @@ from goldenthread.people.models import (
     IdentifierKind,
     Involvement,
     NameKey,
+    NameKeyDeletion,
     NameKind,
     NamePart,
     Person,
@@ -219,6 +220,16 @@ _FILL = [
     "MIN(family_phon), COUNT(*) FROM people_personname WHERE family_key <> '' GROUP BY family_key",
 ]
 
+# people.keys.key_deletions of every key, in one statement (keys of EDITABLE_KEY (3) letters or more get a
+# row per letter, every key itself); migration 0007 fills the table the same way.
+_FILL_DELETIONS = (
+    "INSERT INTO people_namekeydeletion (name_key_id, part, deleted, position, letter) "
+    "WITH RECURSIVE positions(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM positions WHERE i < 199) "
+    "SELECT id, part, key, -1, '' FROM people_namekey UNION ALL "
+    "SELECT k.id, k.part, substr(k.key, 1, p.i) || substr(k.key, p.i + 2), p.i, substr(k.key, p.i + 1, 1) "
+    "FROM people_namekey k JOIN positions p ON p.i < length(k.key) WHERE length(k.key) >= 3"
+)
+
 
 def name_keys_remember(names: Iterable[PersonName]) -> None:
     """Add the keys of newly written names to NameKey, and count the names on each key."""
@@ -238,6 +249,7 @@ def name_keys_remember(names: Iterable[PersonName]) -> None:
     if not rows:
         return
     NameKey.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    _deletions_remember(rows)
     by_count: dict[int, Q] = {}
     for (part, key), count in counts.items():
         by_count[count] = by_count.get(count, Q()) | Q(part=part, key=key)
@@ -245,11 +257,30 @@ def name_keys_remember(names: Iterable[PersonName]) -> None:
         NameKey.objects.filter(keys).update(names=F("names") + count)
 
 
+def _deletions_remember(rows: dict[tuple[str, str], NameKey]) -> None:
+    """Give the keys among ``rows`` that have none yet their NameKeyDeletion rows (new keys)."""
+    wanted = Q(pk__in=[])
+    for part, key in rows:
+        wanted |= Q(part=part, key=key)
+    fresh = NameKey.objects.filter(wanted, deletions__isnull=True).values_list("pk", "part", "key")
+    NameKeyDeletion.objects.bulk_create(
+        [
+            NameKeyDeletion(name_key_id=pk, part=part, deleted=deleted, position=position, letter=letter)
+            for pk, part, key in fresh
+            for deleted, position, letter in key_deletions(key)
+        ],
+        ignore_conflicts=True,  # a concurrent write gave the same new key its rows first
+    )
+
+
 def name_keys_rebuild() -> None:
-    """Recompute NameKey from every PersonName (after a bulk load that bypassed the actions)."""
+    """Recompute NameKey and its deletions from every PersonName (after a bulk load that bypassed the
+    actions)."""
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM people_namekeydeletion")
         cursor.execute("DELETE FROM people_namekey")
-        for sql in _FILL:
+        for sql in [*_FILL, _FILL_DELETIONS]:
             cursor.execute(sql)
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE people_namekey")
+            cursor.execute("ANALYZE people_namekeydeletion")

@@ -97,3 +97,19 @@ class RecordKeys:
     postcode: str = ""
     postcode_sector: str = ""
     nhs_number: str = ""
+
+
+EDITABLE_KEY = 3  # a name key at least this long is searched with its keys one typing error away
+
+
+def key_deletions(key: str) -> list[tuple[str, int, str]]:
+    """``key`` itself (position -1), then ``key`` with each letter taken out: (string, position, letter).
+
+    people.models.NameKeyDeletion holds these rows for every name key in the index; the search meets the
+    query's own rows against them to find the keys one typing error away. A key too short to be edited
+    is its own row only.
+    """
+    rows = [(key, -1, "")]
+    if len(key) >= EDITABLE_KEY:
+        rows += [(key[:i] + key[i + 1 :], i, key[i]) for i in range(len(key))]
+    return rows

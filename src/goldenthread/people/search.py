@@ -5,10 +5,12 @@ stay close to the typical one:
 
 - Names go through ``NameKey``, the table of distinct name keys (thousands of rows where PersonName has
   millions). The query's given and family names each pick a few keys there: the same key, the same
-  phonetic code, the same canonical given name (nicknames), and on PostgreSQL keys a few typing errors
+  phonetic code, the same canonical given name (nicknames), keys one typing error away (on PostgreSQL
+  through ``NameKeyDeletion``, each key's one-letter deletions), and on PostgreSQL keys a few typing errors
   away by pg_trgm similarity (a GIN index on the small table; SQLite, the embedded mode, uses a shared
   first three letters instead). Those keys join back to PersonName by exact key (btree), both names
-  together, or swapped. On PostgreSQL both parts' keys come from one statement (``name_key_choice``),
+  together, or swapped, or (a record holding only one of the parts) the one part, the query's own key or
+  one typing error from it. On PostgreSQL both parts' keys come from one statement (``name_key_choice``),
   and the name arms' limited selects run as one UNION ALL.
 - With a date of birth as well, namesakes born nearest it come first (the date travels on PersonName),
   with those of unknown date and those born on the same day of another year (a mistyped year).
@@ -25,11 +27,11 @@ only for the hits it returns.
 ``NameKey`` is a Django model, kept in step by ``people.derive.name_keys_remember``, which every write
 path that creates PersonName rows calls (people.derive.derived_rows_replace, used by import, review
 links, merges and unmerges; merges and unmerges move names between persons and never change which keys
-exist). A key left behind by a deleted name joins back to nothing; ``people.derive.name_keys_rebuild``
-recomputes the table from PersonName (bulk loads use it, see bench/bench_search.py). PersonName also
-carries its person's date of birth (``person_born``, kept in step by people.derive.person_refresh, which
-every action calls after moving or writing names), so names and a date narrow together in one btree
-index.
+exist), with its ``NameKeyDeletion`` rows. A key left behind by a deleted name joins back to nothing;
+``people.derive.name_keys_rebuild`` recomputes both tables from PersonName (bulk loads use it, see
+bench/bench_search.py). PersonName also carries its person's date of birth (``person_born``, kept in
+step by people.derive.person_refresh, which every action calls after moving or writing names), so names
+and a date narrow together in one btree index.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from goldenthread.people.search_keys import KeyChoice, key_counts, name_key_choi
 MAX_PER_CRITERION = 100
 MAX_BORN = 60  # persons born on the day, most alike in name first (PostgreSQL)
 MAX_UNDATED = 50  # namesakes with no date of birth, or born on the same day of another year
+MAX_ALONE = 20  # names held without the other part, for each part (see _name_branches)
 YEARS_BACK = 18
 # A name held by at most this many names in the index is rare enough to look at every person with it,
 # whatever the other name: a child whose common given name is misspelt past search_keys.MAX_KEYS is
@@ -176,9 +179,19 @@ def _keys_in(column: str, keys: list[str]) -> Q:
     return Q(_AnyOf(F(column), keys))
 
 
-def _name_branches(names: NameKeys, choice: KeyChoice | None = None) -> tuple[Q, Q | None] | None:
+@dataclass(frozen=True)
+class _NameBranches:
+    """PersonName rows whose keys could be the query's, in sets limited apart (see ``_name_branches``)."""
+
+    pairs: Q  # close keys: both names when both were given, else the one given
+    other: Q | None = None  # the narrow exact lookups: names swapped, a rare name alone
+    alone: tuple[Q, ...] = ()  # names held without the other part, the one held close to the query's
+
+
+def _name_branches(names: NameKeys, choice: KeyChoice | None = None) -> _NameBranches | None:
     """PersonName rows whose keys could be the query's: the pairs of close keys (both names when both
-    were given), and apart from them the narrow exact lookups (names swapped, a rare name alone).
+    were given), and apart from them the narrow exact lookups (names swapped, a rare name alone) and the
+    names an agency holds with one part missing.
 
     ``choice`` is the query's ``name_key_choice``, looked up here if not given.
     """
@@ -187,13 +200,23 @@ def _name_branches(names: NameKeys, choice: KeyChoice | None = None) -> tuple[Q,
     choice = name_key_choice(names) if choice is None else choice
     family, given, counts = choice.family, choice.given, choice.counts
     if not (names.family_key and names.given_key):
-        return (_keys_in("family_key", family) if names.family_key else _keys_in("given_key", given)), None
+        return _NameBranches(
+            _keys_in("family_key", family) if names.family_key else _keys_in("given_key", given)
+        )
     other = Q(family_key=names.given_key, given_key=names.family_key)
     if counts.get("family_name", RARE_NAME + 1) <= RARE_NAME:
         other |= Q(family_key=names.family_key)
     if counts.get("given_name", RARE_NAME + 1) <= RARE_NAME:
         other |= Q(given_key=names.given_key)
-    return _keys_in("family_key", family) & _keys_in("given_key", given), other
+    # A record with no given (or family) name cannot pair with both of the query's; the part it has is
+    # then all there is to find it by, so it must be the query's own or one typing error from it (a
+    # nickname or a phonetic match alone says too little). Each is limited apart, through the
+    # family_key, given_key index: one OR of both cost PostgreSQL twice the planning.
+    alone = (
+        _keys_in("family_key", choice.near(NamePart.FAMILY, names.family_key)) & Q(given_key=""),
+        Q(family_key="") & _keys_in("given_key", choice.near(NamePart.GIVEN, names.given_key)),
+    )
+    return _NameBranches(_keys_in("family_key", family) & _keys_in("given_key", given), other, alone)
 
 
 def _name_rows(names: NameKeys, choice: KeyChoice | None = None) -> Q | None:
@@ -201,11 +224,13 @@ def _name_rows(names: NameKeys, choice: KeyChoice | None = None) -> Q | None:
     branches = _name_branches(names, choice)
     if branches is None:
         return None
-    pairs, other = branches
-    return pairs if other is None else pairs | other
+    rows = branches.pairs
+    for more in (branches.other, *branches.alone):
+        rows = rows if more is None else rows | more
+    return rows
 
 
-def _named_ids(query: SearchQuery, names: NameKeys, branches: tuple[Q, Q | None]) -> set[int]:
+def _named_ids(query: SearchQuery, names: NameKeys, branches: _NameBranches) -> set[int]:
     """Persons with a name like the query's; with a date of birth, those born nearest it first.
 
     PersonName carries its person's date of birth (``person_born``), so name and date narrow together
@@ -213,19 +238,23 @@ def _named_ids(query: SearchQuery, names: NameKeys, branches: tuple[Q, Q | None]
     and the narrow exact lookups (``_name_branches``) are limited apart: one OR of both, planned once
     for each date arm, cost PostgreSQL more to plan (10-17 ms) than to run.
     """
-    pairs, other = branches
-    rows = PersonName.objects.filter(pairs).order_by()
+    rows = PersonName.objects.filter(branches.pairs).order_by()
+    others = PersonName.objects.filter(branches.other).order_by() if branches.other is not None else None
+    alone = [PersonName.objects.filter(held).order_by() for held in branches.alone]
     birth = query.birth
     if birth is None:
         exact = Q(family_key=names.family_key) if names.family_key else Q()
         exact &= Q(given_key=names.given_key) if names.given_key else Q()
         parts = [rows.filter(exact)[:MAX_PER_CRITERION], rows[:MAX_PER_CRITERION]]
-        if other is not None:
-            parts.append(PersonName.objects.filter(other).order_by()[:MAX_PER_CRITERION])
+        if others is not None:
+            parts.append(others[:MAX_PER_CRITERION])
+        parts += [held[:MAX_ALONE] for held in alone]
         return _union_ids(parts)
     start, end = query.dob_range() or (birth.date, birth.date)
-    near = rows.filter(person_born__range=(start - NAME_WINDOW, end + NAME_WINDOW))
-    others = PersonName.objects.filter(other).order_by() if other is not None else None
+    window = (start - NAME_WINDOW, end + NAME_WINDOW)
+    near = rows.filter(person_born__range=window)
+    # A common name held alone is held by thousands in a large index: only those born near the date.
+    alone = [held.filter(person_born__range=window) for held in alone]
     # Many namesakes are born inside an approximate date's window, all as near as each other: the ones
     # with the query's own names are the ones that could rank first, so the limit keeps them first.
     alike = _same_name(NamePart.FAMILY, names.family_key) + _same_name(NamePart.GIVEN, names.given_key)
@@ -235,9 +264,11 @@ def _named_ids(query: SearchQuery, names: NameKeys, branches: tuple[Q, Q | None]
         distance = RawSQL("greatest(%s::date - person_born, person_born - %s::date, 0)", (start, end))
         near = near.order_by(distance, alike.desc())
         others = others.order_by(distance.asc(nulls_last=True)) if others is not None else None
+        alone = [held.order_by(distance.asc(nulls_last=True)) for held in alone]
     parts = [near[:MAX_PER_CRITERION], rows.filter(person_born__isnull=True)[:MAX_UNDATED]]
     if others is not None:
         parts.append(others[:MAX_PER_CRITERION])
+    parts += [held[:MAX_ALONE] for held in alone]
     if birth.precision == "day" and not query.tolerance_days:
         # A mistyped year: the same day and month in the years one slip away (a digit, or one either
         # side), a dozen dates where every year a child could have been born was three dozen.

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from goldenthread.people.keys import NameKeys
+from goldenthread.people.keys import EDITABLE_KEY, NameKeys, key_deletions
 from goldenthread.people.models import NameKey, NamePart
 
 MAX_KEYS = 100  # name keys per part taken from NameKey, closest first
@@ -27,10 +27,11 @@ def one_edit(key: str) -> list[str]:
     """Every string one typing error from ``key``: a letter dropped, added, changed, or two swapped.
 
     Trigrams miss many single errors in short names ("Kaur"/"Kcur" share two trigrams of eight, and a
-    swapped pair like "Taylor"/"Tayolr" breaks three), so these are looked up by exact key as well: a few
-    hundred probes of a unique btree, and the scorer's "one letter different" is always retrieved.
+    swapped pair like "Taylor"/"Tayolr" breaks three), so these are looked up by exact key as well, and
+    the scorer's "one letter different" is always retrieved. SQLite looks these strings up; PostgreSQL
+    finds the same keys through NameKeyDeletion (``_one_edit_arm``), a few hundred probes fewer.
     """
-    if len(key) < 3:
+    if len(key) < EDITABLE_KEY:
         return []
     splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
     edits = {a + b[1:] for a, b in splits if b}
@@ -41,6 +42,26 @@ def one_edit(key: str) -> list[str]:
     return sorted(edits)
 
 
+def within_one_edit(key: str, other: str) -> bool:
+    """``other`` is ``key`` itself or among its ``one_edit`` strings (without building them)."""
+    if key == other:
+        return True
+    if len(key) < EDITABLE_KEY or abs(len(key) - len(other)) > 1:
+        return False
+    if len(key) == len(other):
+        diff = [i for i, (a, b) in enumerate(zip(key, other, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and key[diff[0]] == other[diff[1]]
+            and key[diff[1]] == other[diff[0]]
+        )
+    short, long = (key, other) if len(key) < len(other) else (other, key)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 @dataclass(frozen=True)
 class KeyChoice:
     """The name keys a search joins back to PersonName, and its own keys' name counts (``key_counts``)."""
@@ -49,21 +70,42 @@ class KeyChoice:
     given: list[str]
     counts: dict[str, int]
 
+    def near(self, part: str, key: str) -> list[str]:
+        """The chosen keys of ``part`` that are ``key`` itself or one typing error from it."""
+        chosen = self.given if part == NamePart.GIVEN else self.family
+        return [k for k in chosen if within_one_edit(key, k)]
+
+
+# The query's rows (people.keys.key_deletions) met against the index's NameKeyDeletion rows: the key
+# itself, or one letter added, dropped, changed, or two neighbours swapped (see NameKeyDeletion).
+_ONE_EDIT = (
+    "SELECT k.part, k.key, k.names, CASE WHEN k.key = %s THEN 0 ELSE 2 END AS arm "
+    "FROM unnest(%s::text[], %s::int[], %s::text[]) AS q(deleted, position, letter) "
+    "JOIN people_namekeydeletion d ON d.part = %s AND d.deleted = q.deleted "
+    "JOIN people_namekey k ON k.id = d.name_key_id "
+    "WHERE q.position = -1 OR d.position = -1 OR d.position = q.position "
+    "OR (d.position = q.position + 1 AND d.letter = q.letter)"
+)
+_SAME = "SELECT part, key, names, 0 AS arm FROM people_namekey WHERE part = %s AND key = %s"
+
+
+def _one_edit_arm(part: str, key: str) -> tuple[str, list[Any]]:
+    """The key itself and the keys one typing error from it (``one_edit``), as (part, key, names, arm)
+    rows of NameKey (PostgreSQL): a dozen probes of NameKeyDeletion's index instead of one per edit."""
+    if len(key) < EDITABLE_KEY:
+        return _SAME, [part, key]
+    deleted, positions, letters = zip(*key_deletions(key), strict=True)
+    return _ONE_EDIT, [key, list(deleted), list(positions), list(letters), part]
+
 
 def _key_arms(part: str, key: str, phon: str, canon: str) -> tuple[str, list[Any], str, list[Any]]:
     """One part's arms over NameKey (PostgreSQL): (part, key, names, arm) rows, the exact ones and the
     trigram one apart, each with its params.
 
-    A smaller arm number is a better way to have found a key (see ``keys``). The one-edit keys are
-    probed one by one through the unique btree (a LATERAL lookup per edit): a long name has nearly a
-    thousand of them, and as a plain ``key = ANY(...)`` the planner read the whole table instead.
+    A smaller arm number is a better way to have found a key (see ``keys``).
     """
-    arms = [
-        "SELECT k.part, k.key, k.names, CASE WHEN k.key = %s THEN 0 ELSE 2 END AS arm "
-        "FROM unnest(%s::text[]) AS e(key) CROSS JOIN LATERAL (SELECT part, key, names "
-        "FROM people_namekey WHERE part = %s AND key = e.key LIMIT 1) AS k",
-    ]
-    params: list[Any] = [key, [key, *one_edit(key)], part]
+    first, params = _one_edit_arm(part, key)
+    arms = [first]
     if phon:
         arms.append("SELECT part, key, names, 3 FROM people_namekey WHERE part = %s AND phon = %s")
         params += [part, phon]

@@ -191,6 +191,35 @@ class NameKey(models.Model):
         return f"{self.part}: {self.key}"
 
 
+class NameKeyDeletion(models.Model):
+    """A name key with one letter taken out (``position``, 0-based, the letter ``letter``), or the key
+    itself (position -1): the "symmetric delete" index of keys one typing error from a search's name.
+
+    Two keys are one error apart exactly when their rows meet on ``deleted`` in one of these ways: one is
+    the other with a letter dropped (a key itself meets a deletion), a letter changed (deletions at the
+    same position), or two neighbours swapped (deletions of the same letter at neighbouring positions).
+    So a name's neighbours are found by a dozen index probes instead of the several hundred strings one
+    error away (``search_keys.one_edit``). Kept in step with NameKey by ``people.derive``; the rows of
+    keys shorter than three letters are their own key only, as a search makes no edits of such keys.
+    """
+
+    # The unique (name_key, position) index serves the foreign key as well.
+    name_key = models.ForeignKey(NameKey, on_delete=models.CASCADE, related_name="deletions", db_index=False)
+    part = models.CharField(max_length=6, choices=NamePart.choices)
+    deleted = models.CharField(max_length=200)
+    position = models.SmallIntegerField()
+    letter = models.CharField(max_length=1, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name_key", "position"], name="namekeydeletion_key_position")
+        ]
+        indexes = [models.Index(fields=["part", "deleted"], name="namekeydeletion_part_deleted")]
+
+    def __str__(self) -> str:
+        return f"{self.part}: {self.deleted} ({self.position})"
+
+
 class Address(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="addresses")
     source_record = models.ForeignKey(

@@ -205,6 +205,18 @@ def test_name_key_choice_keys_one_typing_error_away_are_exactly_those(
     assert set(_family_choice("Nowak")) == {"nowak", "nowk", "snowak", "nowek", "nowka", "onwak"}
 
 
+def test_name_key_choice_key_without_deletion_rows_still_found_as_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A key written without its NameKeyDeletion rows (by a release before them, during an upgrade) is
+    # still the query's own key, ranked before keys one typing error away that would fill the limit.
+    names = ["Nowak", "Nowk", "Nowek", "Nowka", "Onwak"]
+    import_rows("health", [row(local_id=f"H-{i}", family_name=n, nhs_number="") for i, n in enumerate(names)])
+    NameKeyDeletion.objects.filter(name_key__key="nowak").delete()
+    monkeypatch.setattr(search_keys, "MAX_KEYS", 2)
+    assert _family_choice("Nowak")[0] == "nowak"
+
+
 def test_search_two_letter_family_name_finds_child() -> None:
     import_rows("health", [row(family_name="Wu"), row(local_id="H-2", family_name="Wong", nhs_number="")])
     assert _found("Amelia", "Wu") == [record("health", "H-1").person_id]

@@ -91,11 +91,23 @@ _SAME = "SELECT part, key, names, 0 AS arm FROM people_namekey WHERE part = %s A
 
 def _one_edit_arm(part: str, key: str) -> tuple[str, list[Any]]:
     """The key itself and the keys one typing error from it (``one_edit``), as (part, key, names, arm)
-    rows of NameKey (PostgreSQL): a dozen probes of NameKeyDeletion's index instead of one per edit."""
+    rows of NameKey (PostgreSQL): a dozen probes of NameKeyDeletion's index instead of one per edit.
+
+    The key itself is looked up in NameKey as well, so a key whose deletion rows are missing (written by
+    an older release during an upgrade, say) is still found as itself.
+    """
     if len(key) < EDITABLE_KEY:
         return _SAME, [part, key]
     deleted, positions, letters = zip(*key_deletions(key), strict=True)
-    return _ONE_EDIT, [key, list(deleted), list(positions), list(letters), part]
+    return f"{_ONE_EDIT} UNION ALL {_SAME}", [
+        key,
+        list(deleted),
+        list(positions),
+        list(letters),
+        part,
+        part,
+        key,
+    ]
 
 
 def _key_arms(part: str, key: str, phon: str, canon: str) -> tuple[str, list[Any], str, list[Any]]:

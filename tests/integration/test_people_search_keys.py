@@ -253,3 +253,30 @@ def test_within_one_edit_agrees_with_one_edit() -> None:
             assert search_keys.within_one_edit(key, other) == (
                 other == key or other in search_keys.one_edit(key)
             )
+
+
+def test_search_born_that_day_after_merge_finds_only_the_person_kept() -> None:
+    # The same-birthday arm reads names alone (no join to people_person for merged persons): a merged
+    # person must hold no names, so the person it was merged into is the one found, with both spellings.
+    import_rows("health", [AMELIA])
+    import_rows(
+        "school",
+        [
+            row(
+                local_id="S-1",
+                given_name="Emilia",
+                family_name="Kovalska",
+                nhs_number="",
+                postcode="NS9 9ZZ",
+                address_line="1 Elm Row",
+            )
+        ],
+    )
+    keep, absorb = record("health", "H-1").person, record("school", "S-1").person
+    assert keep.pk != absorb.pk
+    person_merge(keep=keep, absorb=absorb, by=Actor(username="officer"), by_user=_officer())
+    assert not PersonName.objects.filter(person=absorb).exists()
+    query = SearchQuery(
+        given_name="Emilja", family_name="Kovalsca", birth=parse_birth_date(AMELIA["date_of_birth"])
+    )
+    assert [hit.person.pk for hit in people_search(query)] == [keep.pk]

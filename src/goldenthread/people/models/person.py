@@ -144,6 +144,12 @@ class PersonName(models.Model):
             models.Index(fields=["given_key", "person_born"], name="personname_given_born_idx"),
             models.Index(fields=["family_phon", "given_phon"], name="personname_phon_idx"),
             models.Index(fields=["given_canon"], name="personname_given_canon_idx"),
+            # Everyone born on a day, with their names, from the index alone (search._born_alike).
+            models.Index(
+                fields=["person_born"],
+                include=["person_id", "given_key", "family_key"],
+                name="personname_born_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

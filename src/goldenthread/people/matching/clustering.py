@@ -298,7 +298,8 @@ def _components(count: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 # The prepared columns a guard reads. Recorded sex counts too: a record with no given name and the other
 # sex can be refused.
-_GUARDED = ("nhs", "given_key", "sex", "dob", "dob_month", "dob_year", "dob_digits")
+_DATE = ("dob", "dob_month", "dob_year", "dob_digits")  # a record's date, as the guards compare it
+_GUARDED = ("nhs", "given_key", "sex", *_DATE)
 
 
 def columns_read(extra_identifiers: Sequence[str] = ()) -> list[str]:
@@ -328,7 +329,7 @@ def _conflicting_components(
     has_year = rows["dob_year"].notna().to_numpy()
     # A group's dates are (dob, month, year) triples of records with a year; one distinct triple is
     # one distinct value in each part, missing parts counted as a value.
-    for column in ("dob", "dob_month", "dob_year", "dob_digits"):
+    for column in _DATE:
         table[column] = rows[column].astype(object).where(rows[column].notna(), "").to_numpy()
         table.loc[~has_year, column] = None
     grouped = table.groupby("component", sort=False)
@@ -355,6 +356,19 @@ def _pairs_within(labels: np.ndarray, values: np.ndarray) -> pd.DataFrame:
     return paired[paired["v_x"] < paired["v_y"]]
 
 
+def _disagreeing(labels: np.ndarray, codes: np.ndarray, agree: Callable[[int, int], bool]) -> list[int]:
+    """The components in which some two of the coded values do not ``agree`` (each pair asked once)."""
+    pairs = _pairs_within(labels, codes)
+    distinct = pairs[["v_x", "v_y"]].drop_duplicates()
+    agreeing = np.fromiter(
+        (agree(x, y) for x, y in zip(distinct["v_x"], distinct["v_y"], strict=True)),
+        dtype=bool,
+        count=len(distinct),
+    )
+    components: list[int] = pairs.merge(distinct[~agreeing], on=["v_x", "v_y"])["c"].tolist()
+    return components
+
+
 def _refusing_components(
     prepared: pd.DataFrame, members: np.ndarray, labels: np.ndarray, conflicting: np.ndarray
 ) -> np.ndarray:
@@ -375,43 +389,30 @@ def _refusing_components(
     refusing = set(counts.index[((counts["nhs"] > 1) | (counts["sex"] > 1)).to_numpy()].tolist())
     # Checking every two values costs the square of their number: a component already refusing, or with
     # many names or dates (a chain through placeholder records), goes to the guarded run unchecked.
-    date_columns = ["dob", "dob_month", "dob_year", "dob_digits"]
-    date_codes = rows[date_columns].groupby(date_columns, dropna=False, sort=False).ngroup()
-    many = pd.DataFrame(
-        {"c": labels, "given": rows["given_key"].to_numpy(dtype=object), "date": date_codes.to_numpy()}
-    )
+    date_codes = rows[list(_DATE)].groupby(list(_DATE), dropna=False, sort=False).ngroup().to_numpy()
+    many = pd.DataFrame({"c": labels, "given": rows["given_key"].to_numpy(dtype=object), "date": date_codes})
     spread = many.groupby("c", sort=False).nunique(dropna=True).max(axis=1)
     refusing.update(spread.index[(spread > PAIR_CHECK_MAX_VALUES).to_numpy()].tolist())
     kept = ~np.isin(labels, np.fromiter(refusing, dtype=np.int64, count=len(refusing)))
-    rows, labels = rows.iloc[np.flatnonzero(kept)], labels[kept]
+    rows, labels, date_codes = rows.iloc[np.flatnonzero(kept)], labels[kept], date_codes[kept]
 
     given = rows["given_key"].to_numpy(dtype=object)
     named = pd.notna(given)
     codes, names = pd.factorize(given[named])
-    pairs = _pairs_within(labels[named], codes)
-    distinct = pairs[["v_x", "v_y"]].drop_duplicates()
-    related = [
-        _given_names_related(names[x], names[y])
-        for x, y in zip(distinct["v_x"], distinct["v_y"], strict=True)
-    ]
-    unrelated = distinct[~np.asarray(related, dtype=bool)]
-    bad = pairs.merge(unrelated, on=["v_x", "v_y"])["c"]
-    refusing.update(bad.tolist())
+    refusing.update(_disagreeing(labels[named], codes, lambda x, y: _given_names_related(names[x], names[y])))
 
-    # A record's date is the (dob, month, year, digits) tuple ``_group`` keeps, for records with a year.
-    dated = rows["dob_year"].notna().to_numpy()
-    parts = rows.loc[:, ["dob", "dob_month", "dob_year", "dob_digits"]].iloc[np.flatnonzero(dated)]
-    codes = parts.groupby(list(parts.columns), dropna=False, sort=False).ngroup().to_numpy()
-    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
-    values = parts.astype(object).where(parts.notna(), None).to_numpy()[first]
-    dates = [(dob, month, int(year), digits) for dob, month, year, digits in values]
-    pairs = _pairs_within(labels[dated], codes)
-    distinct = pairs[["v_x", "v_y"]].drop_duplicates()
-    compatible = [
-        _dob_compatible(dates[x], dates[y]) for x, y in zip(distinct["v_x"], distinct["v_y"], strict=True)
-    ]
-    incompatible = distinct[~np.asarray(compatible, dtype=bool)]
-    refusing.update(pairs.merge(incompatible, on=["v_x", "v_y"])["c"].tolist())
+    # A record's date is the ``_DATE`` tuple ``_group`` keeps, for records with a year.
+    dated = np.flatnonzero(rows["dob_year"].notna().to_numpy())
+    first = pd.Series(dated).groupby(date_codes[dated]).first()  # a record holding each date
+    parts = rows[list(_DATE)].iloc[first.to_numpy()]
+    values = parts.astype(object).where(parts.notna(), None).to_numpy()
+    dates = {
+        code: (dob, month, int(year), digits)
+        for code, (dob, month, year, digits) in zip(first.index, values, strict=True)
+    }
+    refusing.update(
+        _disagreeing(labels[dated], date_codes[dated], lambda x, y: _dob_compatible(dates[x], dates[y]))
+    )
     return np.asarray(sorted(refusing), dtype=np.int64)
 
 

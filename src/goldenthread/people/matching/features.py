@@ -48,10 +48,7 @@ class _Distinct:
 
     def per_value(self, func: Callable[[Any], Any]) -> np.ndarray:
         """``func`` of each distinct value, missing last."""
-        mapped = np.empty(len(self.values), dtype=object)
-        for i, value in enumerate(self.values):
-            mapped[i] = func(value)
-        return mapped
+        return _each(self.values, func)
 
     def map_fields(self, func: Callable[[Any], tuple[Any, ...]], count: int) -> list[np.ndarray]:
         """``func`` gives ``count`` fields per value; one array per field (per distinct value, missing

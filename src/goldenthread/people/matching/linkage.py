@@ -247,8 +247,7 @@ def auto_link_pairs(linker: Any, threshold: float, evidence: str) -> pd.DataFram
 
     settings = linker._settings_obj
     columns = settings.column_info_settings
-    # Splink's Spark API has a DuckDB connection of its own too: the dialect says which engine scores.
-    connection = linker._db_api.duckdb_con if linker._sql_dialect_str == "duckdb" else None
+    connection = _own_duckdb(linker._db_api)
     blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk()
     disabled: str | None = None  # DuckDB's disabled optimizers before scoring, set back after it
     try:
@@ -352,11 +351,20 @@ def _register(db_api: Any, records: Any, link_type: model.LinkType) -> Any:
 
 def _unregister(db_api: Any, tables: Any) -> None:
     """Let the database drop its hold on registered input tables, so their memory can be freed."""
-    # Every Splink database API has a DuckDB connection; only DuckDB's own holds the input tables.
-    if db_api.sql_dialect.sql_dialect_str != "duckdb":
+    connection = _own_duckdb(db_api)
+    if connection is None:
         return
     for table in tables if isinstance(tables, list) else [tables]:
-        db_api.duckdb_con.unregister(table.physical_name)
+        connection.unregister(table.physical_name)
+
+
+def _own_duckdb(db_api: Any) -> Any:
+    """The DuckDB connection that holds the input, or None when another engine does.
+
+    Every Splink database API carries a DuckDB connection, Spark's too (a private one): the SQL dialect
+    says which engine the input is in.
+    """
+    return db_api.duckdb_con if db_api.sql_dialect.sql_dialect_str == "duckdb" else None
 
 
 def _estimate_u(linker: Any, say: Progress) -> None:

@@ -18,7 +18,7 @@ stay close to the typical one:
   the ones whose names look most like the query come first, so a badly misspelt name with the right
   date is still found. An approximate date (year, month, a tolerance) narrows the name matches instead.
 - Postcode and NHS number are exact index lookups. Shielded persons are never retrieved or scored by
-  their address.
+  what their card hides: their address or NHS number, or a date of birth given without a name.
 
 Scoring reuses the import's per-field weights (people.scoring), so "why it matched" reads the same
 everywhere. It reads only the columns it compares, in one query per table, and builds Person objects
@@ -316,7 +316,9 @@ def candidate_arms(query: SearchQuery, choice: KeyChoice | None = None) -> dict[
     arms: dict[str, set[int]] = {}
     if query.nhs_number:
         arms["nhs"] = set(
-            Identifier.objects.filter(kind=IdentifierKind.NHS_NUMBER, value=query.nhs_number)
+            Identifier.objects.filter(
+                kind=IdentifierKind.NHS_NUMBER, value=query.nhs_number, person__is_shielded=False
+            )
             .order_by()
             .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
         )
@@ -334,6 +336,8 @@ def candidate_arms(query: SearchQuery, choice: KeyChoice | None = None) -> dict[
             # Without names (or on SQLite) everyone born then, up to the limit; with names and only an
             # approximate date, the names above already narrowed to that window.
             born = Q(date_of_birth__range=window) if window is not None else Q(date_of_birth__in=dates)
+            if not named:
+                born &= Q(is_shielded=False)  # a shielded card hides the date: no finding by it alone
             arms["born"] = set(
                 Person.objects.filter(born).order_by().values_list("pk", flat=True)[:MAX_PER_CRITERION]
             )
@@ -449,7 +453,7 @@ def _score(
     query: SearchQuery, keys: RecordKeys, candidate: _Candidate, counts: tuple[dict[str, int], int]
 ) -> list[scoring.FieldWeight]:
     weights: list[scoring.FieldWeight | None] = []
-    if query.nhs_number and candidate.nhs_numbers:
+    if query.nhs_number and candidate.nhs_numbers and not candidate.is_shielded:
         agree = query.nhs_number in candidate.nhs_numbers
         weights.append(
             scoring.compare_nhs(keys, RecordKeys(nhs_number=query.nhs_number if agree else "other"))

@@ -47,7 +47,7 @@ def person_search_for_user(
         raise PermissionDenied
     if not purpose:
         raise ValueError("A search needs a purpose")
-    hits = people_search(query)
+    hits = [_shielded_hit(hit) if hit.person.is_shielded else hit for hit in people_search(query)]
     audit_record(
         actor=Actor.of(user, agency),
         action="person.searched",
@@ -56,6 +56,14 @@ def person_search_for_user(
         details={"criteria": query.criteria(), "results": len(hits)},
     )
     return hits
+
+
+# A shielded person is shown as their card shows them: by name. "Why it matched" keeps only the names.
+_SHIELDED_HIT_FIELDS = frozenset({"given_name", "family_name"})
+
+
+def _shielded_hit(hit: SearchHit) -> SearchHit:
+    return SearchHit(hit.person, [w for w in hit.weights if w.field in _SHIELDED_HIT_FIELDS])
 
 
 def person_current_id_for_user(*, user: Any, agency: Agency | None, person_id: int) -> int:
@@ -78,6 +86,12 @@ class RelationshipView:
     label: str
     other: Person
 
+    @property
+    def shielded_contact(self) -> str:
+        """Who to contact about a shielded relative. Their name, card and even the kind of relationship
+        (a household member) are not shown beside this person's address."""
+        return self.other.brokered_contact if self.other.is_shielded else ""
+
 
 @dataclass
 class Card:
@@ -88,6 +102,8 @@ class Card:
     involvements: list[Involvement] = field(default_factory=list)
     relationships: list[RelationshipView] = field(default_factory=list)
     records: list[SourceRecord] = field(default_factory=list)
+    # Whether the viewer's agency may separate one of its records: the person must keep another record.
+    records_total: int = 0
 
     @property
     def lead_professionals(self) -> list[Involvement]:
@@ -109,12 +125,15 @@ _INVERSE = {
 }
 
 
-def _card(person: Person, *, with_records: bool) -> Card:
+def _card(person: Person, *, with_records: bool, viewer: Agency | None) -> Card:
     card = Card(person=person)
     if with_records:
-        card.records = list(
-            person.source_records.select_related("agency", "reviewed_by").order_by("agency__name")
-        )
+        records = person.source_records.select_related("agency", "reviewed_by").order_by("agency__name")
+        card.records_total = records.count()
+        if person.is_shielded:
+            # Which agencies hold a shielded person can say where they are (a refuge): own records only.
+            records = records.filter(agency=viewer)
+        card.records = list(records)
     if person.is_shielded:
         # Shielded: identity and a brokered contact only. Nothing that could lead to where they are.
         return card
@@ -155,7 +174,7 @@ def person_get_for_user(*, user: Any, agency: Agency | None, person_id: int, pur
         purpose=purpose,
     )
     with_records = user_has_permission(user=user, permission=Permission.REVIEW_MATCHES, agency=agency)
-    return _card(person, with_records=with_records)
+    return _card(person, with_records=with_records, viewer=agency)
 
 
 # --- the review queue and imports ---------------------------------------------------------------------
@@ -166,7 +185,7 @@ def match_reviews_open_for(*, user: Any, agency: Agency | None) -> QuerySet[Matc
     _require(user, agency, Permission.REVIEW_MATCHES)
     return (
         MatchReview.objects.filter(status=ReviewStatus.OPEN, source_record__agency=agency)
-        .select_related("source_record", "candidate_record__agency")
+        .select_related("source_record", "candidate_record__agency", "candidate")
         .order_by("-weight", "created_at", "pk")
     )
 
@@ -182,6 +201,9 @@ class ComparedField:
     candidate: str
     weight: float | None = None
     outcome: str = ""
+    # The candidate is shielded: their value and how it compared are not shown (an agreeing postcode
+    # would tell the reviewer where a child in a refuge is as surely as the postcode itself).
+    withheld: bool = False
 
 
 _SHOWN = (
@@ -197,15 +219,31 @@ _SHOWN = (
 )
 
 
+# What a reviewer sees of a shielded candidate: what the shielded card shows, the name.
+_SHIELDED_SHOWN = frozenset({"given_name", "family_name"})
+
+
+def match_review_shielded_contact(review: MatchReview) -> str:
+    """The brokered contact when the candidate is shielded (by the person or by the record), else ""."""
+    person = review.candidate
+    if person.is_shielded:
+        return person.brokered_contact
+    record = review.candidate_record
+    if record.value("shielded").lower() in ("yes", "y", "true", "1"):
+        return record.value("brokered_contact") or person.brokered_contact or "the agency's safeguarding lead"
+    return ""
+
+
 @transaction.atomic
 def match_review_get_for_user(
     *, user: Any, agency: Agency | None, review_id: int
-) -> tuple[MatchReview, list[ComparedField]]:
-    """A review and its two records side by side, as the agencies wrote them, with each field's weight."""
+) -> tuple[MatchReview, list[ComparedField], str]:
+    """A review and its two records side by side, as the agencies wrote them, with each field's weight,
+    and the brokered contact when the candidate is shielded (then only their name is shown)."""
     _require(user, agency, Permission.REVIEW_MATCHES)
     review = (
         MatchReview.objects.filter(pk=review_id, source_record__agency=agency)
-        .select_related("source_record__agency", "candidate_record__agency", "decided_by")
+        .select_related("source_record__agency", "candidate_record__agency", "candidate", "decided_by")
         .first()
     )
     if review is None:
@@ -217,20 +255,25 @@ def match_review_get_for_user(
         object_id=review.pk,
         purpose="Reviewing a possible match in the child index",
     )
+    shielded = match_review_shielded_contact(review)
     weights = {w["field"]: w for w in review.fields}
     rows = []
     for name, label in _SHOWN:
+        incoming = review.source_record.value(name)
+        if shielded and name not in _SHIELDED_SHOWN:
+            rows.append(ComparedField(label, incoming, "", withheld=True))
+            continue
         weight = weights.get(name)
         rows.append(
             ComparedField(
                 label,
-                review.source_record.value(name),
+                incoming,
                 review.candidate_record.value(name),
                 weight["weight"] if weight else None,
                 weight["outcome"] if weight else "",
             )
         )
-    return review, rows
+    return review, rows, shielded
 
 
 def source_record_get_for_user(*, user: Any, agency: Agency | None, record_id: int) -> SourceRecord:

@@ -235,7 +235,9 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @permission_required(Permission.REVIEW_MATCHES)
 def review(request: HttpRequest, review_id: int) -> HttpResponse:
     agency = request.agency  # type: ignore[attr-defined]
-    the_review, rows = match_review_get_for_user(user=request.user, agency=agency, review_id=review_id)
+    the_review, rows, shielded = match_review_get_for_user(
+        user=request.user, agency=agency, review_id=review_id
+    )
     form = ReviewDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decide = match_review_link if form.cleaned_data["decision"] == "link" else match_review_separate
@@ -255,6 +257,7 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     context = {
         "review": the_review,
         "rows": rows,
+        "shielded_contact": shielded,
         "chart": chart,
         "form": form,
         "is_open": the_review.status == ReviewStatus.OPEN,

@@ -103,16 +103,13 @@ def _page(client: Any, name: str, *args: Any, with_purpose: bool = False, **post
     return response.content.decode()
 
 
+def _criteria(**criteria: str) -> dict[str, str]:
+    fields = dict.fromkeys(("given_name", "family_name", "postcode", "nhs_number"), "")
+    return {**fields, "purpose": "mash_screening", **criteria}
+
+
 def _search(client: Any, **criteria: str) -> str:
-    fields = {
-        "purpose": "mash_screening",
-        "given_name": "",
-        "family_name": "",
-        "postcode": "",
-        "nhs_number": "",
-    }
-    fields.update(criteria)
-    return _page(client, "people:search", **fields)
+    return _page(client, "people:search", **_criteria(**criteria))
 
 
 def _results(page: str) -> str:
@@ -194,3 +191,49 @@ def test_shielding_unshielded_child_review_still_shows_both_records(signed_in: A
     page = _page(signed_in("ig_officer"), "people:review", review.pk)
     assert "12 Acacia Avenue" in page and "9 April 2016" not in page  # as the agency wrote it
     assert "2016-04-09" in page and "Agency health" in page
+
+
+def test_shielding_search_date_with_a_made_up_name_finds_nobody(
+    shielded: dict[str, int], signed_in: Any
+) -> None:
+    page = _results(_search(signed_in("social_worker"), given_name="Zed", **_dob()))
+    assert "Amelia" not in page
+
+
+def test_shielding_search_by_name_ranks_them_on_names_whatever_date_is_given(
+    shielded: dict[str, int],
+) -> None:
+    from goldenthread.people.keys import parse_birth_date
+    from goldenthread.people.search import SearchQuery, people_search
+
+    totals = {}
+    for given in ("2016-04-09", "1990-01-01"):
+        query = SearchQuery("Amelia", "Kowalski", birth=parse_birth_date(given))
+        totals[given] = {hit.person.pk: hit.weight for hit in people_search(query)}.get(shielded["child"])
+    # Found both times, and the hidden date moves nothing: a right guess ranks as a wrong one.
+    assert totals["2016-04-09"] is not None and totals["2016-04-09"] == totals["1990-01-01"]
+
+
+def test_shielding_review_reads_the_candidate_as_merged_since(signed_in: Any, persona: Any) -> None:
+    from goldenthread.audit.actions import Actor
+    from goldenthread.people.actions import match_review_link
+
+    import_rows("refuge", REFUGE_ROWS)
+    child = record("refuge", "R-1").person_id
+    lookalike = row(date_of_birth="", nhs_number="", address_line="7 Harbour Road", postcode="NS8 8YY")
+    import_rows("gp", [{**lookalike, "local_id": "G-1", "service": "GP surgery"}])
+    import_rows("test-csc", [{**lookalike, "local_id": "C-1", "service": "Early help"}])
+    gp_review = MatchReview.objects.get(source_record__local_id="G-1", candidate_id=child)
+    csc_review = MatchReview.objects.get(source_record__local_id="C-1", candidate_record__local_id="G-1")
+    match_review_link(review=gp_review, by=Actor(username="gp-officer"), by_user=persona("ig_officer").user)
+    page = _page(signed_in("ig_officer"), "people:review", csc_review.pk)
+    assert BROKER in page and "Agency gp" not in page and "GP surgery" not in page
+
+
+def test_shielding_separating_a_record_from_a_shielded_person_refused(shielded: dict[str, int]) -> None:
+    from goldenthread.audit.actions import Actor
+    from goldenthread.people.actions import LinkError, person_unmerge
+
+    with pytest.raises(LinkError, match="shielded"):
+        person_unmerge(record=record("school", "S-1"), by=Actor(username="o"), by_user=None)  # type: ignore[arg-type]
+    assert record("school", "S-1").person_id == shielded["child"]

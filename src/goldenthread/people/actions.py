@@ -583,6 +583,11 @@ def person_unmerge(*, record: SourceRecord, by: Actor, by_user: User) -> Person:
     current = record.person
     if not current.source_records.exclude(pk=record.pk).exists():
         raise LinkError("This is the person's only record: there is nothing to separate it from")
+    if current.is_shielded:
+        # The record would leave the shield: a new, unshielded person holding the child's details.
+        raise LinkError(
+            f"This person is shielded: records are separated only through {current.brokered_contact}"
+        )
     target: Person | None = None
     for link in record.link_history.filter(previous_person__isnull=False).order_by("-at", "-pk"):
         candidate = link.previous_person

@@ -17,8 +17,9 @@ stay close to the typical one:
 - A date of birth to the day finds everyone born that day (or with day and month swapped); on PostgreSQL
   the ones whose names look most like the query come first, so a badly misspelt name with the right
   date is still found. An approximate date (year, month, a tolerance) narrows the name matches instead.
-- Postcode and NHS number are exact index lookups. Shielded persons are never retrieved or scored by
-  what their card hides: their address or NHS number, or a date of birth given without a name.
+- Postcode and NHS number are exact index lookups.
+- Shielded persons are never retrieved or ranked by what their card hides (address, NHS number, date of
+  birth): they are found by name alone, whatever date is given, and scored on their names only.
 
 Scoring reuses the import's per-field weights (people.scoring), so "why it matched" reads the same
 everywhere. It reads only the columns it compares, in one query per table, and builds Person objects
@@ -279,6 +280,23 @@ def _named_ids(query: SearchQuery, names: NameKeys, branches: _NameBranches) -> 
     return _union_ids(parts)
 
 
+def _shielded_named(names: NameKeys, choice: KeyChoice | None) -> set[int]:
+    """Shielded persons with a name like the query's, whatever date of birth was given.
+
+    The names arm narrows namesakes by the date; for a shielded person that would let a searcher tell a
+    right guess of the hidden date from a wrong one by whether the person appears. Shielded persons are
+    few (a partial index holds them), so this costs one small join.
+    """
+    rows = _name_rows(names, choice)
+    if rows is None:
+        return set()
+    return set(
+        PersonName.objects.filter(rows, person__is_shielded=True)
+        .order_by()
+        .values_list("person_id", flat=True)[:MAX_PER_CRITERION]
+    )
+
+
 def _same_name(part: str, key: str) -> Case:
     """1 for a name whose ``part`` is ``key`` exactly, else 0 (an ordering term)."""
     return Case(When(**{f"{part}_key": key}, then=Value(1)), default=Value(0), output_field=IntegerField())
@@ -327,6 +345,7 @@ def candidate_arms(query: SearchQuery, choice: KeyChoice | None = None) -> dict[
     named = branches is not None
     if branches is not None:
         arms["names"] = _named_ids(query, names, branches)
+        arms["shielded"] = _shielded_named(names, choice)
     window = query.dob_range()
     dates = _born_dates(query)
     if query.birth is not None:
@@ -336,10 +355,14 @@ def candidate_arms(query: SearchQuery, choice: KeyChoice | None = None) -> dict[
             # Without names (or on SQLite) everyone born then, up to the limit; with names and only an
             # approximate date, the names above already narrowed to that window.
             born = Q(date_of_birth__range=window) if window is not None else Q(date_of_birth__in=dates)
-            if not named:
-                born &= Q(is_shielded=False)  # a shielded card hides the date: no finding by it alone
             arms["born"] = set(
                 Person.objects.filter(born).order_by().values_list("pk", flat=True)[:MAX_PER_CRITERION]
+            )
+        if arms.get("born"):
+            # A shielded card hides the date of birth, so nobody is found by it (the names arms and
+            # _shielded_named find a shielded person by name, whatever date is given).
+            arms["born"] -= set(
+                Person.objects.filter(pk__in=arms["born"], is_shielded=True).values_list("pk", flat=True)
             )
     if query.postcode:
         arms["postcode"] = set(
@@ -452,16 +475,21 @@ def _name_counts(names: NameKeys, counts: dict[str, int] | None = None) -> tuple
 def _score(
     query: SearchQuery, keys: RecordKeys, candidate: _Candidate, counts: tuple[dict[str, int], int]
 ) -> list[scoring.FieldWeight]:
+    by_key, held = counts
+    names = [scoring.common_name(w, by_key.get(w.field, 0), held) for w in _best_name(keys, candidate)]
+    if candidate.is_shielded:
+        # Ranked by name alone: a date, an NHS number or a postcode that moved a shielded person up or
+        # down the list would tell the searcher whether they guessed it (the card hides them).
+        return names
     weights: list[scoring.FieldWeight | None] = []
-    if query.nhs_number and candidate.nhs_numbers and not candidate.is_shielded:
+    if query.nhs_number and candidate.nhs_numbers:
         agree = query.nhs_number in candidate.nhs_numbers
         weights.append(
             scoring.compare_nhs(keys, RecordKeys(nhs_number=query.nhs_number if agree else "other"))
         )
-    by_key, held = counts
-    weights.extend(scoring.common_name(w, by_key.get(w.field, 0), held) for w in _best_name(keys, candidate))
+    weights.extend(names)
     weights.append(_dob_weight(query, keys, candidate))
-    if query.postcode and not candidate.is_shielded:
+    if query.postcode:
         postcodes = [RecordKeys(postcode=p, postcode_sector=s) for p, s in candidate.postcodes]
         found = [w for w in (scoring.compare_postcode(keys, p) for p in postcodes) if w]
         if found:

@@ -185,7 +185,7 @@ def match_reviews_open_for(*, user: Any, agency: Agency | None) -> QuerySet[Matc
     _require(user, agency, Permission.REVIEW_MATCHES)
     return (
         MatchReview.objects.filter(status=ReviewStatus.OPEN, source_record__agency=agency)
-        .select_related("source_record", "candidate_record__agency", "candidate")
+        .select_related("source_record", "candidate_record__agency", "candidate_record__person")
         .order_by("-weight", "created_at", "pk")
     )
 
@@ -224,14 +224,13 @@ _SHIELDED_SHOWN = frozenset({"given_name", "family_name"})
 
 
 def match_review_shielded_contact(review: MatchReview) -> str:
-    """The brokered contact when the candidate is shielded (by the person or by the record), else ""."""
-    person = review.candidate
-    if person.is_shielded:
-        return person.brokered_contact
-    record = review.candidate_record
-    if record.value("shielded").lower() in ("yes", "y", "true", "1"):
-        return record.value("brokered_contact") or person.brokered_contact or "the agency's safeguarding lead"
-    return ""
+    """The brokered contact when the candidate is shielded, else "".
+
+    Read from the person the candidate record belongs to now: the review's own ``candidate`` may since
+    have been merged into a shielded person, and a merged-away person is never refreshed.
+    """
+    person = review.candidate_record.person
+    return person.brokered_contact if person.is_shielded else ""
 
 
 @transaction.atomic
@@ -243,7 +242,9 @@ def match_review_get_for_user(
     _require(user, agency, Permission.REVIEW_MATCHES)
     review = (
         MatchReview.objects.filter(pk=review_id, source_record__agency=agency)
-        .select_related("source_record__agency", "candidate_record__agency", "candidate", "decided_by")
+        .select_related(
+            "source_record__agency", "candidate_record__agency", "candidate_record__person", "decided_by"
+        )
         .first()
     )
     if review is None:

@@ -58,7 +58,11 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name", "pk"]
-        indexes = [models.Index(fields=["date_of_birth"], name="person_dob_idx")]
+        indexes = [
+            models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+            # The few shielded persons, so search can find them by name alone (search._shielded_named).
+            models.Index(fields=["id"], condition=Q(is_shielded=True), name="person_shielded_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(date_of_birth__isnull=True) & Q(dob_precision=DobPrecision.UNKNOWN))

@@ -140,6 +140,13 @@ def test_browser_data_officer_imports_two_agencies_resolves_review_and_sees_card
     assert officer.agency.name in involvements and police.name in involvements
     assert "Samira Ahmed" in page.get_by_test_id("lead-professional").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "child-index-card.png"), full_page=True)
+
+    page.get_by_test_id("card-access").click()
+    timeline = page.get_by_test_id("access-timeline").inner_text()
+    assert "Ig Officer Tester" in timeline and police.name in timeline and "Viewed the card" in timeline
+    page.set_viewport_size({"width": 320, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the table scrolls in its box
+    page.screenshot(path=str(SCREENSHOTS / "child-index-access.png"), full_page=True)
     ivy = SourceRecord.objects.get(local_id="CSC-1002").person_id
     assert SourceRecord.objects.get(local_id="NP/24/0194").person_id == ivy
     leo = SourceRecord.objects.get(local_id="CSC-1001").person_id

@@ -42,7 +42,7 @@ def _merged(made: dict[str, Any]) -> dict[str, Any]:
     """One person with two agencies' records, so the data officer's agency's record can be separated."""
     import_rows("health", [AMELIA])
     import_rows("test-csc", [row(local_id="CSC-2", service="CSC")])
-    return {"record_id": record("test-csc", "CSC-2").pk}
+    return {"record_id": record("test-csc", "CSC-2").pk, "person_id": record("test-csc", "CSC-2").person_id}
 
 
 MATRIX: dict[str, Case] = {
@@ -57,6 +57,15 @@ MATRIX: dict[str, Case] = {
     ),
     "people:purpose": Case(
         "get", only(CHILD_DATA, 200), others=403, setup=_index, kwargs=lambda m: {"person_id": m["person_id"]}
+    ),
+    # Who has seen a record: governance officers of an agency holding a record of the person (here
+    # test-csc's); an uninvolved agency's officer gets 404 (tests/integration/test_people_access.py).
+    "people:access": Case(
+        "get",
+        only(GOVERNANCE, 200),
+        others=403,
+        setup=_merged,
+        kwargs=lambda m: {"person_id": m["person_id"]},
     ),
     "people:import": Case("get", only(DATA_OFFICERS, 200), others=403),
     "people:import-detail": Case(

@@ -37,7 +37,9 @@ class DemoUser:
 
 
 AGENCIES: tuple[DemoAgency, ...] = (
-    DemoAgency("northshire-partnership", "Northshire Safeguarding Children Partnership", AgencyKind.OTHER),
+    DemoAgency(
+        "northshire-partnership", "Northshire Safeguarding Children Partnership", AgencyKind.PARTNERSHIP
+    ),
     DemoAgency(
         "northshire-csc",
         "Northshire Council Children's Social Care",

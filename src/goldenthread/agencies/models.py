@@ -23,6 +23,8 @@ class AgencyKind(models.TextChoices):
     HOUSING = "housing", "Housing"
     YOUTH_JUSTICE = "youth_justice", "Youth justice"
     VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector"
+    # The safeguarding partnership itself: its governance officers oversee every agency's use.
+    PARTNERSHIP = "partnership", "Safeguarding partnership"
     OTHER = "other", "Other"
 
 

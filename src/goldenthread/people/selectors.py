@@ -6,6 +6,7 @@ transaction as the read, so no view can show a card without the audit event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,10 +15,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from goldenthread.agencies.models import Agency
+from goldenthread.accounts.models import User
+from goldenthread.agencies.models import Agency, AgencyKind
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.models import AuditEvent
 from goldenthread.people.models import (
     Identifier,
     IdentifierKind,
@@ -104,6 +107,8 @@ class Card:
     records: list[SourceRecord] = field(default_factory=list)
     # Whether the viewer's agency may separate one of its records: the person must keep another record.
     records_total: int = 0
+    # The viewer may read who has seen this record (a governance officer of an involved agency).
+    access_report: bool = False
 
     @property
     def lead_professionals(self) -> list[Involvement]:
@@ -174,7 +179,11 @@ def person_get_for_user(*, user: Any, agency: Agency | None, person_id: int, pur
         purpose=purpose,
     )
     with_records = user_has_permission(user=user, permission=Permission.REVIEW_MATCHES, agency=agency)
-    return _card(person, with_records=with_records, viewer=agency)
+    card = _card(person, with_records=with_records, viewer=agency)
+    card.access_report = user_has_permission(
+        user=user, permission=Permission.VIEW_AUDIT_LOG, agency=agency
+    ) and _involved(agency, person)
+    return card
 
 
 # --- the review queue and imports ---------------------------------------------------------------------
@@ -297,3 +306,95 @@ def import_batch_get_for_user(*, user: Any, agency: Agency | None, batch_id: int
     if batch is None:
         raise Http404
     return batch
+
+
+# --- who has seen this record ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One audit event about a person, with the people and agencies named as a reader knows them."""
+
+    seq: int
+    occurred_at: Any
+    who: str
+    agency: str
+    action: str
+    purpose: str
+
+
+ACCESS_ACTIONS = {
+    "person.viewed": "Viewed the card",
+    "person.merged": "Merged records",
+    "person.unmerged": "Separated a record",
+    "person.access_viewed": "Viewed who has seen this record",
+    "person.access_exported": "Downloaded who has seen this record",
+}
+
+
+def _involved(agency: Agency | None, person: Person) -> bool:
+    """The agency holds a record of the person, or works with them."""
+    if agency is None:
+        return False
+    if agency.kind == AgencyKind.PARTNERSHIP:
+        return True  # the partnership's governance officers oversee every agency's use
+    return (
+        person.source_records.filter(agency=agency).exists()
+        or Involvement.objects.filter(person=person, agency=agency).exists()
+    )
+
+
+def _with_merged(person: Person) -> list[str]:
+    """The person's id and the ids of everyone merged into them, as the audit log holds ids (text)."""
+    ids, frontier = {person.pk}, [person.pk]
+    while frontier:
+        frontier = [
+            pk
+            for pk in Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True)
+            if pk not in ids
+        ]
+        ids.update(frontier)
+    return sorted(str(pk) for pk in ids)
+
+
+def _entries(events: list[AuditEvent]) -> list[AccessEntry]:
+    users = {
+        str(u.pk): (u.get_full_name() or u.username)
+        for u in User.objects.filter(pk__in={int(e.actor_id) for e in events if e.actor_id.isdigit()})
+    }
+    agencies = dict(
+        Agency.objects.filter(code__in={e.actor_agency for e in events}).values_list("code", "name")
+    )
+    return [
+        AccessEntry(
+            e.seq,
+            e.occurred_at,
+            users.get(e.actor_id, e.actor_username or "The system"),
+            agencies.get(e.actor_agency, e.actor_agency or "None"),
+            ACCESS_ACTIONS.get(e.action, e.action),
+            e.purpose,
+        )
+        for e in events
+    ]
+
+
+@transaction.atomic
+def person_access_for_user(
+    *, user: Any, agency: Agency | None, person_id: int, export: bool = False
+) -> tuple[Person, QuerySet[AuditEvent], Callable[[list[AuditEvent]], list[AccessEntry]]]:
+    """Every agency's views and changes of a person, newest first, for a governance officer of an agency
+    involved with them (or of the partnership); 404 otherwise. The look itself is audited."""
+    _require(user, agency, Permission.VIEW_AUDIT_LOG)
+    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+    if person is None or not _involved(agency, person):
+        raise Http404
+    ids = _with_merged(person)
+    events = AuditEvent.objects.filter(object_type="person", object_id__in=ids).order_by("-seq")
+    audit_record(
+        actor=Actor.of(user, agency),
+        action="person.access_exported" if export else "person.access_viewed",
+        object_type="person",
+        object_id=person.pk,
+        purpose="Checking who has seen this record",
+    )
+    return person, events, _entries

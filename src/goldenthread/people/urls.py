@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("<int:person_id>/", views.card, name="card"),
     path("<int:person_id>/purpose/", views.purpose, name="purpose"),
+    path("<int:person_id>/access/", views.access, name="access"),
     path("import/", views.import_records, name="import"),
     path("import/<int:batch_id>/", views.import_detail, name="import-detail"),
     path("import/<int:batch_id>/continue/", views.import_continue, name="import-continue"),

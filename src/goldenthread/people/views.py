@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from goldenthread.agencies.permissions import Permission
 from goldenthread.audit.actions import Actor
 from goldenthread.people import scoring
+from goldenthread.people.access_csv import access_csv_rows
 from goldenthread.people.actions import (
     ImportBusyError,
     LinkError,
@@ -34,6 +36,7 @@ from goldenthread.people.selectors import (
     import_batches_for,
     match_review_get_for_user,
     match_reviews_open_for,
+    person_access_for_user,
     person_current_id_for_user,
     person_get_for_user,
     person_search_for_user,
@@ -128,6 +131,36 @@ def purpose(request: HttpRequest, person_id: int) -> HttpResponse:
         _remember_purpose(request, current, form.cleaned_data["purpose"])
         return redirect("people:card", person_id=current)
     return render(request, "people/purpose.html", {"form": form, "person_id": current})
+
+
+ACCESS_PAGE_SIZE = 50
+
+
+@require_GET
+@permission_required(Permission.VIEW_AUDIT_LOG)
+def access(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Who has seen or changed this person's record, across every agency: paged, or all of it as CSV."""
+    export = request.GET.get("format") == "csv"
+    person, events, entries = person_access_for_user(
+        user=request.user,
+        agency=request.agency,  # type: ignore[attr-defined]
+        person_id=person_id,
+        export=export,
+    )
+    if export:
+        response = HttpResponse("".join(access_csv_rows(events, entries)), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="who-has-seen-person-{person.pk}.csv"'
+        return response
+    # Pages hold still while new events arrive (opening this page is one): every page is read as the log
+    # stood when the first was opened.
+    upto = request.GET.get("upto", "")
+    if upto.isdigit():
+        events = events.filter(seq__lte=int(upto))
+    else:
+        upto = str(events.values_list("seq", flat=True).first() or 0)
+    page = Paginator(events, ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"person": person, "page": page, "entries": entries(list(page.object_list)), "upto": upto}
+    return render(request, "people/access.html", context)
 
 
 def _import_chunk(request: HttpRequest, batch: ImportBatch) -> ImportBatch:

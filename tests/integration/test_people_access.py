@@ -1,4 +1,4 @@
-"""Who has seen this record: every agency's views of a person, for governance officers of agencies involved."""
+"""Who has seen this record: every agency's views of a person, for IG officers of the agencies involved."""
 
 from __future__ import annotations
 

@@ -32,6 +32,15 @@ MATRIX: dict[str, Case] = {
     ),
     "agencies:user-reset-second-factor": Case("post", only(ADMIN, "go"), others=403, kwargs=target_user),
     "agencies:membership-end": Case("get", only(ADMIN, 200), others=403, kwargs=target_membership),
+    "agencies:memberships-waiting": Case("get", only([*ADMIN, *GOVERNANCE], 200), others=403),
+    # Approving a membership the approver may not approve (here one already in force) is not found.
+    "agencies:membership-approve": Case(
+        "post",
+        {},
+        others=403,
+        kwargs=target_membership,
+        extra={"system_administrator": 404, "ig_officer": 404},
+    ),
     "agencies:agencies": Case("get", only(ADMIN, 200), others=403),
     "agencies:agency-new": Case("get", only(ADMIN, 200), others=403),
     "audit:events": Case("get", only(GOVERNANCE, 200), others=403),

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency, Membership, Team
-from goldenthread.agencies.permissions import Role
+from goldenthread.agencies.permissions import CHILD_DATA_ROLES, Role
 from goldenthread.audit.actions import Actor, audit_record
 
 
@@ -61,8 +61,18 @@ def team_create(*, agency: Agency, code: str, name: str, is_mash: bool, by: Acto
 
 @transaction.atomic
 def membership_create(
-    *, user: User, agency: Agency, role: str, by: Actor, by_user: User | None = None, team: Team | None = None
+    *,
+    user: User,
+    agency: Agency,
+    role: str,
+    by: Actor,
+    by_user: User | None = None,
+    team: Team | None = None,
+    pre_approved_reason: str = "",
 ) -> Membership:
+    """A new membership. One with a role that sees child data waits for a second person's approval
+    (``membership_approve``), so one administrator cannot grant child data through an account they made;
+    ``pre_approved_reason`` (the demo data only) records why none was needed."""
     if role not in Role.values:
         raise MembershipError(f"{role!r} is not a role")
     if by_user is not None and by_user.pk == user.pk:
@@ -72,17 +82,71 @@ def membership_create(
         raise MembershipError("The team must belong to the same agency")
     if Membership.objects.filter(user=user, agency=agency, role=role, ended_at__isnull=True).exists():
         raise MembershipError(f"{user.get_username()} already has that role at {agency.name}")
+    now = timezone.now()
+    requires_approval = role in CHILD_DATA_ROLES
     membership = Membership.objects.create(
-        user=user, agency=agency, role=role, team=team, started_at=timezone.now(), started_by=by_user
+        user=user,
+        agency=agency,
+        role=role,
+        team=team,
+        started_at=now,
+        started_by=by_user,
+        requires_approval=requires_approval,
+        approved_at=now if requires_approval and pre_approved_reason else None,
     )
+    details = {"user_id": user.pk, "agency": agency.code, "role": role, "awaiting_approval": False}
+    if requires_approval:
+        details["awaiting_approval"] = not pre_approved_reason
+        if pre_approved_reason:
+            details["pre_approved"] = pre_approved_reason[:100]
     audit_record(
         actor=by,
         action="membership.created",
         object_type="membership",
         object_id=membership.pk,
-        details={"user_id": user.pk, "agency": agency.code, "role": role},
+        details=details,
     )
     return membership
+
+
+def membership_approver_problem(*, membership: Membership, by_user: User) -> str:
+    """Why ``by_user`` may not approve ``membership``, or "" when they may."""
+    if not membership.is_awaiting_approval:
+        return "That membership is not waiting for approval"
+    if by_user.pk == membership.user_id:
+        return "You cannot approve your own membership"
+    if membership.started_by_id is not None and by_user.pk == membership.started_by_id:
+        return "You added this membership: another administrator or the agency's IG officer approves it"
+    mine = Membership.objects.active().filter(user=by_user)
+    if mine.filter(role=Role.SYSTEM_ADMINISTRATOR).exists():
+        return ""
+    if mine.filter(role=Role.IG_OFFICER, agency_id=membership.agency_id).exists():
+        return ""
+    return "Only another administrator or an IG officer of that agency can approve it"
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, by: Actor, by_user: User) -> Membership:
+    """The second person lets a membership that sees child data take effect."""
+    locked = Membership.objects.select_for_update().select_related("agency").get(pk=membership.pk)
+    problem = membership_approver_problem(membership=locked, by_user=by_user)
+    if problem:
+        raise MembershipError(problem)
+    locked.approved_at, locked.approved_by = timezone.now(), by_user
+    locked.save(update_fields=["approved_at", "approved_by"])
+    audit_record(
+        actor=by,
+        action="membership.approved",
+        object_type="membership",
+        object_id=locked.pk,
+        details={
+            "user_id": locked.user_id,
+            "agency": locked.agency.code,
+            "role": locked.role,
+            "added_by": locked.started_by_id,
+        },
+    )
+    return locked
 
 
 @transaction.atomic

@@ -64,7 +64,13 @@ class Team(models.Model):
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
-        return self.filter(ended_at__isnull=True, agency__is_active=True)
+        """In force: not ended, its agency active, and approved by a second person where that is needed."""
+        return self.filter(ended_at__isnull=True, agency__is_active=True).exclude(
+            requires_approval=True, approved_at__isnull=True
+        )
+
+    def awaiting_approval(self) -> MembershipQuerySet:
+        return self.filter(ended_at__isnull=True, requires_approval=True, approved_at__isnull=True)
 
 
 class Membership(models.Model):
@@ -83,6 +89,12 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     ended_reason = models.CharField(max_length=200, blank=True)
+    # A role that sees child data takes effect only once a second person approves it (agencies.actions).
+    requires_approval = models.BooleanField(default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -104,10 +116,20 @@ class Membership(models.Model):
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
                 name="membership_ends_after_start",
             ),
+            # Approved only where approval is needed; the approver is blank only for the demo data.
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True, approved_by__isnull=True)
+                | Q(requires_approval=True, approved_at__isnull=False),
+                name="membership_approval_needed_and_dated",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} at {self.agency}"
+
+    @property
+    def is_awaiting_approval(self) -> bool:
+        return self.requires_approval and self.approved_at is None and self.ended_at is None
 
     @property
     def is_active(self) -> bool:

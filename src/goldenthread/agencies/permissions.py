@@ -37,6 +37,7 @@ class Permission(StrEnum):
     VERIFY_AUDIT_LOG = "verify_audit_log"
     MANAGE_USERS = "manage_users"
     MANAGE_AGENCIES = "manage_agencies"
+    APPROVE_MEMBERSHIPS = "approve_memberships"
 
 
 _FRONTLINE = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.DSL, Role.MASH_OFFICER})
@@ -61,7 +62,13 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.VERIFY_AUDIT_LOG: _GOVERNANCE | {Role.SYSTEM_ADMINISTRATOR},
     Permission.MANAGE_USERS: frozenset({Role.SYSTEM_ADMINISTRATOR}),
     Permission.MANAGE_AGENCIES: frozenset({Role.SYSTEM_ADMINISTRATOR}),
+    # The second person who lets a role that sees child data take effect: another administrator, or an
+    # IG officer of the agency concerned (agencies.actions.membership_approve checks which).
+    Permission.APPROVE_MEMBERSHIPS: frozenset({Role.SYSTEM_ADMINISTRATOR, Role.IG_OFFICER}),
 }
+
+# Roles whose memberships see child data, and so take effect only once a second person approves them.
+CHILD_DATA_ROLES: frozenset[Role] = PERMISSIONS[Permission.VIEW_CHILD_DATA]
 
 
 def roles_with(permission: Permission) -> frozenset[Role]:

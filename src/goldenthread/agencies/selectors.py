@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from goldenthread.agencies.models import Agency, Membership
-from goldenthread.agencies.permissions import PERMISSIONS, Permission
+from goldenthread.agencies.permissions import PERMISSIONS, Permission, Role
 
 
 def memberships_active_for(*, user: Any) -> list[Membership]:
@@ -27,3 +27,17 @@ def permissions_for(*, user: Any, agency: Agency | None) -> frozenset[Permission
         return frozenset()
     roles = set(Membership.objects.active().filter(user=user, agency=agency).values_list("role", flat=True))
     return frozenset(p for p, allowed in PERMISSIONS.items() if roles & set(allowed))
+
+
+def memberships_awaiting_approval_for(*, user: Any, agency: Agency | None) -> list[Membership]:
+    """Memberships this user may approve as the second person, acting for ``agency``: as an administrator
+    any agency's, as an IG officer that agency's; never their own or ones they added themselves."""
+    if agency is None or not getattr(user, "is_authenticated", False):
+        return []
+    roles = set(Membership.objects.active().filter(user=user, agency=agency).values_list("role", flat=True))
+    waiting = Membership.objects.awaiting_approval().exclude(user=user).exclude(started_by=user)
+    if Role.SYSTEM_ADMINISTRATOR not in roles:
+        if Role.IG_OFFICER not in roles:
+            return []
+        waiting = waiting.filter(agency=agency)
+    return list(waiting.select_related("user", "agency", "team", "started_by").order_by("started_at", "pk"))

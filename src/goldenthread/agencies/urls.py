@@ -15,6 +15,10 @@ urlpatterns = [
     ),
     path("users/<int:user_id>/send-set-up-link/", views.user_send_setup_link, name="user-send-setup-link"),
     path("memberships/<int:membership_id>/end/", views.membership_end_view, name="membership-end"),
+    path("memberships/waiting/", views.memberships_waiting, name="memberships-waiting"),
+    path(
+        "memberships/<int:membership_id>/approve/", views.membership_approve_view, name="membership-approve"
+    ),
     path("agencies/", views.agencies, name="agencies"),
     path("agencies/new/", views.agency_new, name="agency-new"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,7 +15,13 @@ from goldenthread.accounts.actions import (
     user_setup_link_send,
 )
 from goldenthread.accounts.models import User
-from goldenthread.agencies.actions import MembershipError, agency_create, membership_create, membership_end
+from goldenthread.agencies.actions import (
+    MembershipError,
+    agency_create,
+    membership_approve,
+    membership_create,
+    membership_end,
+)
 from goldenthread.agencies.forms import (
     AgencyCreateForm,
     MembershipCreateForm,
@@ -23,7 +29,8 @@ from goldenthread.agencies.forms import (
     UserCreateForm,
 )
 from goldenthread.agencies.models import Agency, Membership
-from goldenthread.agencies.permissions import Permission
+from goldenthread.agencies.permissions import CHILD_DATA_ROLES, Permission
+from goldenthread.agencies.selectors import memberships_awaiting_approval_for
 from goldenthread.audit.actions import Actor
 from goldenthread.web.permissions import permission_required
 
@@ -92,7 +99,13 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         except MembershipError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Membership added")
+            messages.success(
+                request,
+                "Membership added. It sees child data, so it takes effect when another administrator "
+                "or the agency's IG officer approves it"
+                if form.cleaned_data["role"] in CHILD_DATA_ROLES
+                else "Membership added",
+            )
             return redirect("agencies:user", user_id=person.pk)
     memberships = Membership.objects.filter(user=person).select_related("agency", "team", "ended_by")
     return render(
@@ -119,6 +132,34 @@ def membership_end_view(request: HttpRequest, membership_id: int) -> HttpRespons
             messages.success(request, "Membership ended. Any live session for it ends at the next request.")
             return redirect("agencies:user", user_id=membership.user_id)
     return render(request, "agencies/membership_end.html", {"membership": membership, "form": form})
+
+
+@require_GET
+@permission_required(Permission.APPROVE_MEMBERSHIPS)
+def memberships_waiting(request: HttpRequest) -> HttpResponse:
+    """Memberships that see child data, waiting for this user's approval as the second person."""
+    waiting = memberships_awaiting_approval_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+    return render(request, "agencies/memberships_waiting.html", {"waiting": waiting})
+
+
+@require_POST
+@permission_required(Permission.APPROVE_MEMBERSHIPS)
+def membership_approve_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+    waiting = memberships_awaiting_approval_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+    membership = next((m for m in waiting if m.pk == membership_id), None)
+    if membership is None:
+        raise Http404
+    try:
+        membership_approve(membership=membership, by=_actor(request), by_user=request.user)  # type: ignore[arg-type]
+    except MembershipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Approved: {membership.user.get_full_name() or membership.user.username} is now "
+            f"{membership.get_role_display()} at {membership.agency.name}",
+        )
+    return redirect("agencies:memberships-waiting")
 
 
 @require_POST

@@ -22,6 +22,7 @@ _NAVIGATION: list[tuple[str, str, Permission]] = [
     ("Audit log", "audit:events", Permission.VIEW_AUDIT_LOG),
     ("Users", "agencies:users", Permission.MANAGE_USERS),
     ("Agencies", "agencies:agencies", Permission.MANAGE_AGENCIES),
+    ("Approvals", "agencies:memberships-waiting", Permission.APPROVE_MEMBERSHIPS),
 ]
 
 

@@ -71,7 +71,9 @@ class Command(BaseCommand):
                 agency = Agency.objects.get(code=agency_code)
                 # Any membership ever held counts: one ended through the service stays ended.
                 if not Membership.objects.filter(user=user, agency=agency, role=role).exists():
-                    membership_create(user=user, agency=agency, role=role, by=actor)
+                    membership_create(
+                        user=user, agency=agency, role=role, by=actor, pre_approved_reason="demo data"
+                    )
                     created += 1
         return created
 

@@ -125,7 +125,8 @@ def test_sign_in_repeated_failures_lock_the_account_with_a_clear_message(setting
     response = client.post(SIGN_IN, {"username": "health_visitor", "password": PASSWORD})
     assert response.status_code == 429
     assert b"Too many attempts to sign in" in response.content
-    assert b"Wait 15 minutes" in response.content
+    assert b"paused for 15 minutes" in response.content
+    assert b"security code from your authenticator app together" in response.content
 
 
 def test_sign_in_repeated_failures_from_one_address_lock_other_accounts_too(settings: Any) -> None:
@@ -173,3 +174,62 @@ def test_sign_in_page_has_no_crown_or_transport_font() -> None:
     assert "GDS Transport" not in html
     assert "crown" not in html.lower()
     assert re.search(r'href="#main-content"', html)
+
+
+UNLOCK = reverse("accounts:unlock")
+
+
+def _lock(client: Client, settings: Any, username: str = "health_visitor") -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(SIGN_IN, {"username": username, "password": "not-the-password"})
+    assert client.post(SIGN_IN, {"username": username, "password": PASSWORD}).status_code == 429
+
+
+def test_sign_in_locked_account_passed_by_its_holder_with_password_and_code(settings: Any) -> None:
+    visitor = persona_make("health_visitor")
+    client = Client()
+    _lock(client, settings)
+    response = client.post(
+        UNLOCK, {"username": "health_visitor", "password": PASSWORD, "token": _code(visitor.device)}
+    )
+    assert response.status_code == 302 and response.url == HOME
+    assert client.get(HOME).status_code == 200
+    event = AuditEvent.objects.filter(action="auth.signed_in").get()
+    assert event.details == {"reason": "unlocked_with_second_factor"}
+    # The account's own counter is cleared: a password alone works again from the next sign-in.
+    assert Client().post(SIGN_IN, {"username": "health_visitor", "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("wrong", ["password", "token"])
+def test_sign_in_locked_account_unlock_with_one_detail_wrong_refused_alike(settings: Any, wrong: str) -> None:
+    visitor = persona_make("health_visitor")
+    client = Client()
+    _lock(client, settings)
+    data = {"username": "health_visitor", "password": PASSWORD, "token": _code(visitor.device)}
+    data[wrong] = _code(visitor.device, offset=10) if wrong == "token" else "not-the-password"
+    page = client.post(UNLOCK, data).content.decode()
+    assert "Those details are not right" in page
+    assert client.get(HOME).status_code == 302  # still not signed in
+    assert AuditEvent.objects.filter(action="auth.sign_in_failed", details__reason="unlock_refused").exists()
+
+
+def test_sign_in_address_lock_from_shared_office_passed_by_a_colleague_with_code(settings: Any) -> None:
+    visitor = persona_make("health_visitor")
+    office = Client(REMOTE_ADDR="203.0.113.9")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        office.post(SIGN_IN, {"username": f"guess-{i}", "password": "nope"})
+    assert office.post(SIGN_IN, {"username": "health_visitor", "password": PASSWORD}).status_code == 429
+    response = office.post(
+        UNLOCK, {"username": "health_visitor", "password": PASSWORD, "token": _code(visitor.device)}
+    )
+    assert response.status_code == 302 and response.url == HOME
+
+
+def test_sign_in_unlock_needs_an_enrolled_second_factor(settings: Any) -> None:
+    newcomer = persona_make("health_visitor", enrolled=False)
+    client = Client()
+    _lock(client, settings)
+    response = client.post(
+        UNLOCK, {"username": "health_visitor", "password": PASSWORD, "token": _code(newcomer.device)}
+    )
+    assert "Those details are not right" in response.content.decode()

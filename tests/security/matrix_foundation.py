@@ -15,6 +15,7 @@ MATRIX: dict[str, Case] = {
         extra={"police_officer": "go"},
     ),
     "accounts:sign-in": Case("get", {}, others="go", unauthenticated=200),
+    "accounts:unlock": Case("get", {}, others="go", unauthenticated=200),
     "accounts:sign-out": Case("get", {}, others=200),
     "accounts:two-factor-set-up": Case("get", {}, others="go"),
     "accounts:two-factor-verify": Case("get", {}, others="go"),

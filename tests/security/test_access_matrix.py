@@ -83,6 +83,7 @@ def test_access_matrix_system_administrator_holds_no_child_data_permission() -> 
 PUBLIC_VIEWS = {
     "web:healthz",
     "accounts:sign-in",
+    "accounts:unlock",
     "accounts:sign-out",
     "accounts:two-factor-set-up",
     "accounts:two-factor-verify",

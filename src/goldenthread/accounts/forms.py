@@ -73,3 +73,7 @@ class PasswordChangeForm(NewPasswordForm):
         error_messages={"required": "Enter your current password"},
     )
     field_order = ["current", "password", "confirm"]
+
+
+class UnlockForm(SignInForm, TokenForm):
+    """A locked sign-in passed by the account's holder: password and a current security code together."""

@@ -7,6 +7,7 @@ import segno
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,12 +15,12 @@ from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.actions import sign_in_event_record, totp_device_confirm, user_password_set
-from goldenthread.accounts.forms import NewPasswordForm, PasswordChangeForm, SignInForm, TokenForm
+from goldenthread.accounts.forms import NewPasswordForm, PasswordChangeForm, SignInForm, TokenForm, UnlockForm
 from goldenthread.accounts.models import User
 from goldenthread.accounts.session_policy import session_start, user_is_verified
 from goldenthread.accounts.setup_tokens import setup_token_generator
@@ -95,7 +96,57 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
-    return render(request, "accounts/locked_out.html", status=429)
+    return render(request, "accounts/locked_out.html", {"form": UnlockForm()}, status=429)
+
+
+_UNLOCK_FAILED = (
+    "Those details are not right. Check your username, password and the newest code, or wait 15 minutes"
+)
+
+
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest) -> HttpResponse:
+    """A lock after too many failures is passed by whoever also holds the account's second factor.
+
+    Guessers lock an account, or every account behind an office's shared address, for 15 minutes; its
+    holder still signs in here with the password and a current code. The password is checked without
+    the throttle (ModelBackend directly), but a right password alone says nothing: the answer is the same
+    until the code is right too, and the code is checked only after the password (django-otp throttles
+    wrong codes per device), so nobody can use this form to guess either.
+    """
+    if user_is_verified(request.user):
+        return redirect("web:home")
+    form = UnlockForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = ModelBackend().authenticate(request, username=data["username"], password=data["password"])
+        device = None
+        if isinstance(user, User) and user.is_active:
+            device = next(
+                (d for d in devices_for_user(user, confirmed=True) if d.verify_token(data["token"])), None
+            )
+        memberships = memberships_active_for(user=user) if device is not None else []
+        if user is None or device is None or not memberships:
+            known = User.objects.filter(username=data["username"]).only("pk").first()
+            sign_in_event_record(
+                actor=Actor(username=data["username"] if known else "unknown"),
+                action="auth.sign_in_failed",
+                user_id=known.pk if known else "",
+                reason="unlock_refused",
+            )
+            form.add_error(None, _UNLOCK_FAILED)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            session_start(request.session, agency_id=memberships[0].agency_id)
+            otp_login(request, device)
+            sign_in_event_record(
+                actor=Actor.of(user, memberships[0].agency),
+                action="auth.signed_in",
+                user_id=user.pk,
+                reason="unlocked_with_second_factor",
+            )
+            return _finish(request, user)
+    return render(request, "accounts/locked_out.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -187,7 +187,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Sign-in throttling: five failures lock the account, and separately the address, for 15 minutes.
+# Sign-in throttling: five failures lock the account, and separately the address, for 15 minutes, for a
+# password alone: the account's holder passes the lock with the password and a current security code
+# together (accounts.views.unlock), so guessers cannot lock anyone out who has set up the second factor.
 AXES_FAILURE_LIMIT = _env_int("GOLDENTHREAD_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

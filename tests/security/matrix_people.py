@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from goldenthread.audit.actions import Actor
-from goldenthread.people.actions import records_import_start
-from goldenthread.people.models import ImportBatch, MatchReview
+from goldenthread.people.actions import access_alert_raise, records_import_start
+from goldenthread.people.models import AlertKind, ImportBatch, MatchReview
 from tests.integration.people_support import AMELIA, agency, csv_bytes, import_rows, record, row
 from tests.security.access import GOVERNANCE, Case, only
 
@@ -45,6 +45,15 @@ def _merged(made: dict[str, Any]) -> dict[str, Any]:
     return {"record_id": record("test-csc", "CSC-2").pk, "person_id": record("test-csc", "CSC-2").person_id}
 
 
+def _alert(made: dict[str, Any]) -> dict[str, Any]:
+    """An unusual access by one of test-csc's people, for its IG officer to review."""
+    worker = made["social_worker"]
+    alert = access_alert_raise(
+        kind=AlertKind.BURST, user=worker.user, agency=worker.agency, by=Actor(username="t"), details={}
+    )
+    return {"alert_id": alert.pk}
+
+
 MATRIX: dict[str, Case] = {
     "people:search": Case("get", only(CHILD_DATA, 200), others=403),
     # Without a purpose in the session the card sends the user to say why they are looking.
@@ -66,6 +75,10 @@ MATRIX: dict[str, Case] = {
         others=403,
         setup=_merged,
         kwargs=lambda m: {"person_id": m["person_id"]},
+    ),
+    "people:alerts": Case("get", only(GOVERNANCE, 200), others=403),
+    "people:alert-close": Case(
+        "get", only(GOVERNANCE, 200), others=403, setup=_alert, kwargs=lambda m: {"alert_id": m["alert_id"]}
     ),
     "people:import": Case("get", only(DATA_OFFICERS, 200), others=403),
     "people:import-detail": Case(

@@ -226,6 +226,9 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("GOLDENTHREAD_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
+# Cards one user may open in an hour; reaching it refuses more and alerts their agency's IG officers.
+CARD_VIEWS_PER_HOUR = _env_int("GOLDENTHREAD_CARD_VIEWS_PER_HOUR", 60)
+
 # Set-up links (accounts.setup_tokens) last three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 

@@ -135,3 +135,13 @@ class ReviewDecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether these are the same person"},
     )
+
+
+class AlertCloseForm(forms.Form):
+    note = forms.CharField(
+        label="What did you find?",
+        help_text="For example: a MASH officer screening a large referral; or: raised with their manager",
+        max_length=2000,
+        error_messages={"required": "Say what you found, or what was done, before closing the alert"},
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
+    )

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency, AgencyKind
@@ -21,7 +24,10 @@ from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import Actor, audit_record
 from goldenthread.audit.models import AuditEvent
+from goldenthread.people.actions import access_alert_raise
 from goldenthread.people.models import (
+    AccessAlert,
+    AlertKind,
     Identifier,
     IdentifierKind,
     ImportBatch,
@@ -162,12 +168,49 @@ def _card(person: Person, *, with_records: bool, viewer: Agency | None) -> Card:
     return card
 
 
-@transaction.atomic
+class CardViewLimitError(Exception):
+    """The user has opened as many cards in the last hour as the partnership allows."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"{limit} cards opened in the last hour")
+        self.limit = limit
+
+
+def _card_views_within_limit(user: Any, agency: Agency) -> None:
+    """Refuse a card past the hourly ceiling, raising one alert an hour for the agency's IG officers.
+
+    Walking the index card by card is what harvesting looks like; a practitioner's working day is far
+    below the ceiling (``GOLDENTHREAD_CARD_VIEWS_PER_HOUR``). Counted from the audit log's actor index.
+    """
+    limit = settings.CARD_VIEWS_PER_HOUR
+    since = timezone.now() - timedelta(hours=1)
+    views = AuditEvent.objects.filter(action="person.viewed", actor_id=str(user.pk), occurred_at__gte=since)
+    if views.count() < limit:
+        return
+    if not AccessAlert.objects.filter(kind=AlertKind.BURST, user=user, raised_at__gte=since).exists():
+        access_alert_raise(
+            kind=AlertKind.BURST,
+            user=user,
+            agency=agency,
+            by=Actor.of(user, agency),
+            details={"cards_in_hour": limit},
+        )
+    raise CardViewLimitError(limit)
+
+
 def person_get_for_user(*, user: Any, agency: Agency | None, person_id: int, purpose: str) -> Card:
-    """A person's card, audited with the purpose; 404 when absent, merged away or not for this user."""
+    """A person's card, audited with the purpose; 404 when absent, merged away or not for this user;
+    ``CardViewLimitError`` past the hourly ceiling (its alert is kept, the card is not read)."""
     _require(user, agency, Permission.VIEW_CHILD_DATA)
     if not purpose:
         raise ValueError("Viewing a card needs a purpose")
+    assert agency is not None  # _require answers 404 without one
+    _card_views_within_limit(user, agency)
+    return _person_card_read(user=user, agency=agency, person_id=person_id, purpose=purpose)
+
+
+@transaction.atomic
+def _person_card_read(*, user: Any, agency: Agency, person_id: int, purpose: str) -> Card:
     person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
     if person is None:
         raise Http404
@@ -398,3 +441,24 @@ def person_access_for_user(
         purpose="Checking who has seen this record",
     )
     return person, events, _entries
+
+
+def access_alerts_open_for(*, user: Any, agency: Agency | None) -> QuerySet[AccessAlert]:
+    """Unusual access by the agency's people, waiting for one of its IG officers to review."""
+    _require(user, agency, Permission.VIEW_AUDIT_LOG)
+    return (
+        AccessAlert.objects.filter(agency=agency, reviewed_at__isnull=True)
+        .select_related("user", "person")
+        .order_by("-raised_at", "-pk")
+    )
+
+
+def access_alerts_open_count(*, agency: Agency | None) -> int:
+    return AccessAlert.objects.filter(agency=agency, reviewed_at__isnull=True).count()
+
+
+def access_alert_get_for_user(*, user: Any, agency: Agency | None, alert_id: int) -> AccessAlert:
+    alert = access_alerts_open_for(user=user, agency=agency).filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    return alert

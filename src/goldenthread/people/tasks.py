@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
-from goldenthread.people.selectors import match_reviews_open_count
+from goldenthread.people.selectors import access_alerts_open_count, match_reviews_open_count
 from goldenthread.web.tasks import Task, task_provider
 
 
@@ -21,3 +21,14 @@ def match_reviews_waiting(*, user: Any, agency: Any) -> list[Task]:
         return []
     noun = "match" if count == 1 else "matches"
     return [Task(label=f"Review {count} possible {noun} in the child index", href=reverse("people:reviews"))]
+
+
+@task_provider
+def access_alerts_waiting(*, user: Any, agency: Any) -> list[Task]:
+    if not user_has_permission(user=user, permission=Permission.VIEW_AUDIT_LOG, agency=agency):
+        return []
+    count = access_alerts_open_count(agency=agency)
+    if not count:
+        return []
+    noun = "access" if count == 1 else "accesses"
+    return [Task(label=f"Review {count} unusual {noun} to the child index", href=reverse("people:alerts"))]

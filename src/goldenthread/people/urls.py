@@ -13,6 +13,8 @@ urlpatterns = [
     path("import/<int:batch_id>/continue/", views.import_continue, name="import-continue"),
     path("import/<int:batch_id>/stop/", views.import_stop, name="import-stop"),
     path("reviews/", views.reviews, name="reviews"),
+    path("alerts/", views.alerts, name="alerts"),
+    path("alerts/<int:alert_id>/", views.alert_close, name="alert-close"),
     path("reviews/<int:review_id>/", views.review, name="review"),
     path("records/<int:record_id>/unlink/", views.record_unlink, name="record-unlink"),
 ]

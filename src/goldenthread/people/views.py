@@ -17,8 +17,10 @@ from goldenthread.audit.actions import Actor
 from goldenthread.people import scoring
 from goldenthread.people.access_csv import access_csv_rows
 from goldenthread.people.actions import (
+    AlertError,
     ImportBusyError,
     LinkError,
+    access_alert_close,
     match_review_link,
     match_review_separate,
     person_unmerge,
@@ -27,11 +29,21 @@ from goldenthread.people.actions import (
     records_import_stop,
 )
 from goldenthread.people.chart import weight_chart
-from goldenthread.people.forms import PURPOSE_LABELS, ImportForm, PurposeForm, ReviewDecisionForm, SearchForm
+from goldenthread.people.forms import (
+    PURPOSE_LABELS,
+    AlertCloseForm,
+    ImportForm,
+    PurposeForm,
+    ReviewDecisionForm,
+    SearchForm,
+)
 from goldenthread.people.importing import ImportFileError
 from goldenthread.people.models import ImportBatch, ReviewStatus
 from goldenthread.people.search import SearchQuery
 from goldenthread.people.selectors import (
+    CardViewLimitError,
+    access_alert_get_for_user,
+    access_alerts_open_for,
     import_batch_get_for_user,
     import_batches_for,
     match_review_get_for_user,
@@ -115,7 +127,10 @@ def card(request: HttpRequest, person_id: int) -> HttpResponse:
     purpose = _purpose_for(request, person_id)
     if not purpose:
         return redirect("people:purpose", person_id=person_id)
-    the_card = person_get_for_user(user=request.user, agency=agency, person_id=person_id, purpose=purpose)
+    try:
+        the_card = person_get_for_user(user=request.user, agency=agency, person_id=person_id, purpose=purpose)
+    except CardViewLimitError as exc:
+        return render(request, "people/card_limit.html", {"limit": exc.limit}, status=429)
     return render(
         request, "people/card.html", {"card": the_card, "person": the_card.person, "purpose": purpose}
     )
@@ -311,3 +326,32 @@ def record_unlink(request: HttpRequest, record_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Record {record.local_id} was separated onto a person of its own")
     return redirect(reverse("people:card", kwargs={"person_id": record.person_id}))
+
+
+@require_GET
+@permission_required(Permission.VIEW_AUDIT_LOG)
+def alerts(request: HttpRequest) -> HttpResponse:
+    """Unusual access by this agency's people, for its IG officers to look into and close."""
+    waiting = access_alerts_open_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+    return render(request, "people/alerts.html", {"alerts": waiting[:200], "count": waiting.count()})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.VIEW_AUDIT_LOG)
+def alert_close(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = access_alert_get_for_user(user=request.user, agency=request.agency, alert_id=alert_id)  # type: ignore[attr-defined]
+    form = AlertCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access_alert_close(
+                alert=alert,
+                note=form.cleaned_data["note"],
+                by=_actor(request),
+                by_user=request.user,  # type: ignore[arg-type]
+            )
+        except AlertError as exc:
+            form.add_error("note", str(exc))
+        else:
+            messages.success(request, "Alert closed with your note")
+            return redirect("people:alerts")
+    return render(request, "people/alert_close.html", {"alert": alert, "form": form})

@@ -20,6 +20,7 @@ _NAVIGATION: list[tuple[str, str, Permission]] = [
     ("Decisions", "sharing:decisions", Permission.VIEW_CHILD_DATA),
     ("Advice requests", "sharing:advice-requests", Permission.GIVE_ADVICE),
     ("Audit log", "audit:events", Permission.VIEW_AUDIT_LOG),
+    ("Unusual access", "people:alerts", Permission.VIEW_AUDIT_LOG),
     ("Users", "agencies:users", Permission.MANAGE_USERS),
     ("Agencies", "agencies:agencies", Permission.MANAGE_AGENCIES),
     ("Approvals", "agencies:memberships-waiting", Permission.APPROVE_MEMBERSHIPS),

@@ -1,5 +1,6 @@
 """The child index: people, what is known about them, and the agency records it was built from."""
 
+from goldenthread.people.models.alerts import AccessAlert, AlertKind
 from goldenthread.people.models.person import (
     Address,
     DobPrecision,
@@ -28,7 +29,9 @@ from goldenthread.people.models.records import (
 )
 
 __all__ = [
+    "AccessAlert",
     "Address",
+    "AlertKind",
     "DobPrecision",
     "Identifier",
     "IdentifierKind",

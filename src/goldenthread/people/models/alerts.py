@@ -1,0 +1,48 @@
+"""Unusual access to the child index, raised for the governance officers to review and close."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from goldenthread.agencies.models import Agency
+from goldenthread.people.models.person import Person
+
+
+class AlertKind(models.TextChoices):
+    BURST = "burst", "Many records opened in an hour"
+
+
+class AccessAlert(models.Model):
+    """One unusual access: who, acting for which agency, about whom (if one person), reviewed or not.
+
+    Shown to the IG officers of ``agency`` (the agency the user acted for) until one of them closes it
+    with a note; the audit log keeps the raising and the closing.
+    """
+
+    kind = models.CharField(max_length=20, choices=AlertKind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    raised_at = models.DateTimeField()
+    details = models.JSONField(default=dict, blank=True, help_text="Counts and codes, never personal data")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "reviewed_at"], name="accessalert_open_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reviewed_at__isnull=True, reviewed_by__isnull=True, review_note="")
+                | (Q(reviewed_at__isnull=False, reviewed_by__isnull=False) & ~Q(review_note="")),
+                name="accessalert_review_has_who_when_and_note",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: user {self.user_id} at {self.raised_at:%Y-%m-%d %H:%M}"

@@ -14,7 +14,10 @@ $BIN/ruff check src tests bench
 $BIN/mypy
 
 echo "== PostgreSQL ($PG_URL): the whole suite"
-DATABASE_URL=$PG_URL $BIN/python -m pytest -q -p no:cacheprovider --create-db tests "$@"
+DATABASE_URL=$PG_URL $BIN/python -m pytest -q -p no:cacheprovider --create-db tests --ignore=tests/crash "$@"
+
+echo "== PostgreSQL crash: a write load, pg_ctl -m immediate, recovery (a throwaway cluster of its own)"
+DATABASE_URL=$PG_URL $BIN/python -m pytest -q -p no:cacheprovider -rA tests/crash
 
 echo "== SQLite: every test that touches a database"
 DATABASE_URL=sqlite:///$PWD/var/test-default.sqlite3 $BIN/python -m pytest -q -p no:cacheprovider \

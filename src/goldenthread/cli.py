@@ -6,12 +6,19 @@ import argparse
 import os
 import sys
 
+from goldenthread.private_files import private_umask
+
 USAGE = """usage: goldenthread VERB [options]
 
 Verbs:
   serve [--bind HOST:PORT]              run the service (gunicorn)
   demo-data                             load the fictitious demo partnership (safe to repeat)
-  audit verify                          check the audit chain (exit 0 intact, 1 broken)
+  audit verify [--against HEADFILE [--public-key KEY]]
+                                        check the audit chain, and that it still holds what each
+                                        signed head covered (exit 0 intact, 1 broken)
+  audit head [--out FILE]               sign the chain's head (append it to FILE); run daily
+  audit public-key                      the public key partners check signed heads with
+  audit new-key                         a new private key for GOLDENTHREAD_AUDIT_SIGNING_KEY
   first-admin --agency-code CODE --username NAME --email ADDRESS --base-url URL
               [--agency-name NAME --agency-kind KIND] [--first-name X --last-name Y]
               [--reissue | --recover REASON]
@@ -29,8 +36,15 @@ Verbs:
 
 def _django(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loads the settings now, so a bad variable reads as one line
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"goldenthread: {exc}\n")
+        return 2
     execute_from_command_line(["goldenthread", *argv])
     return 0
 
@@ -82,7 +96,9 @@ def _serve(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goldenthread.config.settings")
     if production:
         # Hashed, compressed copies of the assets, which production's manifest storage serves.
-        _django(["collectstatic", "--no-input", "--verbosity", "0"])
+        status = _django(["collectstatic", "--no-input", "--verbosity", "0"])
+        if status:
+            return status
     command = [
         sys.executable,
         "-m",
@@ -105,6 +121,8 @@ def _serve(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # Files any command or the service writes (database, mail, keys, outputs) are for this user alone.
+    private_umask()
     if not argv or argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0
@@ -121,8 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         return _django(["demo_data", *rest])
     if verb == "first-admin":
         return _django(["first_admin", *rest])
-    if verb == "audit" and rest[:1] == ["verify"]:
-        return _django(["audit_verify", *rest[1:]])
+    if verb == "audit" and rest[:1] == ["new-key"]:
+        # Needs no settings: production refuses to start until this key exists.
+        from goldenthread.audit.signing import signing_key_new
+
+        sys.stdout.write(signing_key_new() + "\n")
+        return 0
+    if verb == "audit" and rest[:1] in (["verify"], ["head"], ["public-key"]):
+        return _django([f"audit_{rest[0].replace('-', '_')}", *rest[1:]])
     return _django(argv)
 
 

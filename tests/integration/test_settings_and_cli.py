@@ -24,6 +24,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://gt@db.invalid:5432/goldenthread",
     "GOLDENTHREAD_EMAIL_HOST": "smtp.invalid",
     "GOLDENTHREAD_EMAIL_FROM": "golden-thread@example.org",
+    "GOLDENTHREAD_AUDIT_SIGNING_KEY": "9z0GbQHTJ4x0cTRYF2D9bfTJRTFHyIh2lMhvBIzvy1E=",
 }
 
 
@@ -49,6 +50,7 @@ def test_settings_production_check_deploy_is_clean(tmp_path: Path) -> None:
         ("GOLDENTHREAD_SECRET_KEY", "GOLDENTHREAD_SECRET_KEY must be set"),
         ("GOLDENTHREAD_ALLOWED_HOSTS", "GOLDENTHREAD_ALLOWED_HOSTS must be set"),
         ("DATABASE_URL", "DATABASE_URL must be set"),
+        ("GOLDENTHREAD_AUDIT_SIGNING_KEY", "GOLDENTHREAD_AUDIT_SIGNING_KEY must be set"),
     ],
 )
 def test_settings_production_missing_variable_fails_loudly(

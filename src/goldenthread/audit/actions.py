@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from goldenthread.audit.chain import details_check, event_hash
-from goldenthread.audit.models import GENESIS_HASH, AuditEvent
+from goldenthread.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from goldenthread.audit.signing import SignedHead, head_sign, key_id, signed_at_text, signing_key_parse
+from goldenthread.audit.verify import ChainReport, audit_chain_verify
 
 # Any 64-bit key works; this one is "GT-AUDIT" in ASCII so it is recognisable in pg_locks.
 _PG_ADVISORY_LOCK_KEY = 0x47542D4155444954
@@ -85,3 +89,61 @@ def audit_record(
         "prev_hash": prev_hash,
     }
     return AuditEvent.objects.create(**fields, hash=event_hash(**fields))
+
+
+class AuditChainBrokenError(RuntimeError):
+    """The chain failed verification, so no head may vouch for it."""
+
+    def __init__(self, report: ChainReport) -> None:
+        self.report = report
+        super().__init__(
+            f"The audit chain is broken at sequence {report.first_broken_seq}: {report.reason}. "
+            "No head was signed."
+        )
+
+
+def audit_head_publish(*, by: Actor) -> AuditHead:
+    """Sign the chain's newest event, after checking the whole chain; the publication is itself audited.
+
+    The daily job calls this. The full walk runs outside the transaction that takes the chain's lock (on
+    SQLite a transaction locks every writer out from its start), so writers are not held up for its
+    length; under the lock only the events written meanwhile are checked.
+    """
+    report = audit_chain_verify()
+    if not report.intact:
+        raise AuditChainBrokenError(report)
+    return _head_sign(by=by, verified=(report.head_seq, report.head_hash))
+
+
+@transaction.atomic
+def _head_sign(*, by: Actor, verified: tuple[int, str]) -> AuditHead:
+    private_key = signing_key_parse(settings.AUDIT_SIGNING_KEY)
+    # The head covers its own publication event, so the trail shows every head that was handed out.
+    event = audit_record(
+        actor=by,
+        action="audit.head_published",
+        object_type="audit_head",
+        details={"key_id": key_id(private_key.public_key())},
+    )
+    tail = audit_chain_verify(start=verified)
+    if not tail.intact:
+        raise AuditChainBrokenError(tail)
+    signed = head_sign(private_key, seq=event.seq, head_hash=event.hash, signed_at=timezone.now())
+    return AuditHead.objects.create(
+        seq=signed.seq,
+        hash=signed.hash,
+        signed_at=datetime.fromisoformat(signed.signed_at),
+        key_id=signed.key_id,
+        signature=signed.signature,
+    )
+
+
+def audit_head_signed(head: AuditHead) -> SignedHead:
+    """A stored head in the form it is published in."""
+    return SignedHead(
+        seq=head.seq,
+        hash=head.hash,
+        signed_at=signed_at_text(head.signed_at),
+        key_id=head.key_id,
+        signature=head.signature,
+    )

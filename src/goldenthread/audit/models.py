@@ -42,3 +42,24 @@ class AuditEvent(ImmutableModel):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(ImmutableModel):
+    """A signed head as published, kept so an operator can hand partners any earlier one again.
+
+    Only a copy held outside the database proves anything; this table is a convenience, not evidence.
+    """
+
+    seq = models.PositiveBigIntegerField(help_text="The newest event the head covers")
+    hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16, help_text="Fingerprint of the signing key's public half")
+    signature = models.CharField(max_length=100, help_text="Ed25519, base64")
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"head {self.seq}:{self.hash[:12]}… signed {self.signed_at:%Y-%m-%d %H:%M}"

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from goldenthread.audit.signing import SigningKeyError, signing_key_new, signing_key_parse
+from goldenthread.private_files import private_file_write, private_files_tighten, private_umask
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = Path(os.environ.get("GOLDENTHREAD_HOME", SRC_DIR.parent.parent)).resolve()
@@ -59,17 +63,43 @@ def _required(name: str) -> str:
     return value
 
 
-def _embedded_secret_key() -> str:
+def _embedded_key(name: str, make: Callable[[], str]) -> str:
     # A generated key kept beside the embedded database, so sessions survive restarts without any set-up.
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name
     if path.exists():
         return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
+    key = make()
+    try:
+        private_file_write(path, key)
+    except FileExistsError:  # another process started at the same moment and wrote it first
+        return path.read_text().strip()
     return key
 
+
+def _audit_signing_key() -> str:
+    name = "GOLDENTHREAD_AUDIT_SIGNING_KEY"
+    key = os.environ.get(name, "")
+    if PRODUCTION and not key:
+        raise ImproperlyConfigured(
+            f"{name} must be set when GOLDENTHREAD_ENV=production "
+            "(make one with `goldenthread audit new-key`)"
+        )
+    source = name
+    if not key:
+        key = _embedded_key("audit_signing_key", signing_key_new)
+        source = str(VAR_DIR / "audit_signing_key")
+    try:
+        signing_key_parse(key)
+    except SigningKeyError as exc:
+        raise ImproperlyConfigured(f"{source} is not an Ed25519 private key: {exc}") from None
+    return key
+
+
+if MODE == "embedded":
+    # The database, var/mail (live set-up links) and the keys are for the service's user alone, including
+    # files an older release left readable by others.
+    private_umask()
+    private_files_tighten(VAR_DIR)
 
 if PRODUCTION:
     SECRET_KEY = _required("GOLDENTHREAD_SECRET_KEY")
@@ -78,9 +108,14 @@ if PRODUCTION:
     ALLOWED_HOSTS = [h.strip() for h in _required("GOLDENTHREAD_ALLOWED_HOSTS").split(",") if h.strip()]
     database_url = _required("DATABASE_URL")
 else:
-    SECRET_KEY = os.environ.get("GOLDENTHREAD_SECRET_KEY") or _embedded_secret_key()
+    SECRET_KEY = os.environ.get("GOLDENTHREAD_SECRET_KEY") or _embedded_key(
+        "secret_key", lambda: secrets.token_urlsafe(50)
+    )
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'goldenthread.sqlite3'}"
+
+# Private key signing the audit chain's published heads (base64 of 32 bytes; partners get the public half).
+AUDIT_SIGNING_KEY = _audit_signing_key()
 
 DEBUG = _env_bool("GOLDENTHREAD_DEBUG", False)
 if PRODUCTION and DEBUG:
@@ -268,6 +303,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploaded files a storage keeps (and its folders) are for the service's user alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 # Outside production the assets are served straight from build/, so no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = False

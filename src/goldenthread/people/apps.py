@@ -7,4 +7,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "The child index"
 
     def ready(self) -> None:
-        from goldenthread.people import tasks  # noqa: F401 - registers the home page's task provider
+        from goldenthread.people import worklist  # noqa: F401 - registers the home page's worklist provider

@@ -1,4 +1,4 @@
-"""Tasks this app puts on the home page (see goldenthread.web.tasks)."""
+"""Work items this app puts on the home page worklist (see goldenthread.web.worklist)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from django.urls import reverse
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.people.selectors import match_reviews_open_count
-from goldenthread.web.tasks import Task, task_provider
+from goldenthread.web.worklist import WorkItem, worklist_provider
 
 
-@task_provider
-def match_reviews_waiting(*, user: Any, agency: Any) -> list[Task]:
+@worklist_provider
+def match_reviews_waiting(*, user: Any, agency: Any) -> list[WorkItem]:
     if not user_has_permission(user=user, permission=Permission.REVIEW_MATCHES, agency=agency):
         return []
     count = match_reviews_open_count(agency=agency)
     if not count:
         return []
     noun = "match" if count == 1 else "matches"
-    return [Task(label=f"Review {count} possible {noun} in the child index", href=reverse("people:reviews"))]
+    label = f"Review {count} possible {noun} in the child index"
+    return [WorkItem(label=label, href=reverse("people:reviews"))]

@@ -162,10 +162,13 @@ def _rejected_rows(batch: ImportBatch) -> set[int]:
     return {int(error["row"]) for error in batch.errors}
 
 
-def _lease_take(batch: ImportBatch) -> str:
+def _lease_take(batch: ImportBatch, token: str | None) -> str:
     now = timezone.now()
-    token = secrets.token_hex(16)
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    if token is not None:
+        # A hold with a name is taken back at once by its next run (a retried task after its worker died).
+        free |= Q(lease_token=token)
+    token = token or secrets.token_hex(16)
     claimed = ImportBatch.objects.filter(free, pk=batch.pk, finished_at__isnull=True).update(
         lease_until=now + IMPORT_LEASE, lease_token=token
     )
@@ -192,14 +195,18 @@ def records_import_continue(
     max_seconds: float | None = None,
     max_rows: int | None = None,
     progress: Progress | None = None,
+    lease: str | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ImportBatch:
     """Apply the next rows of an unfinished import, then its relationships, then finish it.
 
-    With ``max_seconds`` (counted from the call) or ``max_rows`` it stops after that much work, at least
-    one row, so the browser can show progress between chunks and no request runs long. Each row commits
-    with the batch's counters and a renewed hold, after checking the hold is still this request's: an
-    interrupted chunk loses nothing, and no row is applied or counted twice. Raises ImportBusyError while
-    another request holds the import, and ImportFileError if its file is no longer held.
+    The file is read once per call. With ``max_seconds`` (counted from the call) or ``max_rows`` it stops
+    after that much work, at least one row; ``stop`` returning true (the worker shutting down) stops it
+    after the row in hand. Each row commits with the batch's counters and a renewed hold, after checking
+    the hold is still this run's: an interrupted run loses nothing, and no row is applied or counted
+    twice. ``lease`` names the hold (up to 32 characters) so that a later run under the same name takes
+    it back without waiting for it to expire. Raises ImportBusyError while another run holds the import,
+    and ImportFileError if its file is no longer held.
     """
     started = time.monotonic()
     batch.refresh_from_db()
@@ -207,7 +214,7 @@ def records_import_continue(
         return batch
     if batch.content is None:
         raise ImportFileError("The file of this import is no longer held: import the file again")
-    token = _lease_take(batch)
+    token = _lease_take(batch, lease)
     try:
         _, records = read_records(bytes(batch.content), batch.filename)
         rejected = _rejected_rows(batch)
@@ -217,6 +224,8 @@ def records_import_continue(
             if not done_now:
                 return True
             if max_rows is not None and done_now >= max_rows:
+                return False
+            if stop is not None and stop():
                 return False
             return max_seconds is None or time.monotonic() - started < max_seconds
 
@@ -325,6 +334,27 @@ def _relationships_apply_counted(*, row: Row, batch: ImportBatch, token: str) ->
         changes["warnings"] = batch.warnings
     ImportBatch.objects.filter(pk=batch.pk).update(**changes)
     batch.links_done += 1
+
+
+@transaction.atomic
+def records_import_fail(*, batch: ImportBatch, reason: str, by: Actor) -> ImportBatch:
+    """The background import gave up: rows done stay, the rest are not imported, the file goes.
+
+    ``reason`` is shown to the importing agency, so it names the kind of error, never a value.
+    """
+    current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if current.finished_at is not None:
+        return current
+    current.failure = reason[:500]
+    _batch_close(current)
+    audit_record(
+        actor=by,
+        action="records.import_failed",
+        object_type="import_batch",
+        object_id=current.pk,
+        details={"agency": current.agency.code, "rows": current.rows_total, "done": current.rows_done},
+    )
+    return current
 
 
 @transaction.atomic

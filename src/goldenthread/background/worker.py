@@ -55,9 +55,13 @@ def worker_alive(worker_id: str) -> bool | None:
         return False
     except PermissionError:
         return True
-    # A pid is reused after its process ends: the process holding it now must be a worker too.
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    return not cmdline.exists() or b"worker" in cmdline.read_bytes()
+    # A pid is reused after its process ends: the process holding it now must be a worker too. A command
+    # line that cannot be read (no /proc, or a process just starting) counts as alive: never run twice.
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+    return not cmdline or b"worker" in cmdline
 
 
 def attempts(result: DBTaskResult[Any, Any]) -> int:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from goldenthread.background.queue import enqueue_once, retry_delay
+from goldenthread.background.queue import enqueue_at, enqueue_once, retry_delay
 from goldenthread.background.worker import RetryingWorker, worker_alive, worker_id_make
 from tests.support import tasks
 from tests.support.worker import run_queue
@@ -80,6 +80,17 @@ def test_enqueue_once_same_call_waiting_queued_once() -> None:
     assert enqueue_once(tasks.flaky, fail_times=1) != first
     run_queue()
     assert enqueue_once(tasks.flaky, fail_times=0) != first  # once run, the same call can be queued again
+
+
+def test_queue_periodic_task_queues_its_next_run_once() -> None:
+    enqueue_at(tasks.every_hour, timezone.now(), name="tick")
+    run_queue()
+    run_queue()  # the next run is not due: nothing runs
+    assert tasks.CALLS == ["tick"]
+    waiting = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert 3590 < (waiting.run_after - timezone.now()).total_seconds() <= 3600
+    enqueue_at(tasks.every_hour, timezone.now(), name="tick")  # set up again: no second chain
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
 
 
 def test_worker_recovery_puts_back_only_what_dead_workers_left(settings: Any) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django_tasks import task
 
-from goldenthread.background.queue import PermanentError
+from goldenthread.background.queue import PermanentError, enqueue_at
 
 CALLS: list[str] = []
 
@@ -16,6 +19,13 @@ def flaky(*, fail_times: int) -> int:
     if len(CALLS) <= fail_times:
         raise ConnectionError("the other end went away")
     return len(CALLS)
+
+
+@task()
+def every_hour(*, name: str) -> None:
+    """A periodic task: does its work, then queues its next run."""
+    CALLS.append(name)
+    enqueue_at(every_hour, timezone.now() + dt.timedelta(hours=1), name=name)
 
 
 @task()

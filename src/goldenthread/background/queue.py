@@ -52,6 +52,18 @@ def pending(task: Task[Any, Any], **kwargs: Any) -> DBTaskResult[Any, Any] | Non
     )
 
 
+def enqueue_at(task: Task[Any, Any], when: dt.datetime, **kwargs: Any) -> str:
+    """Queue ``task(**kwargs)`` to run no earlier than ``when``, unless the same call is already waiting.
+
+    For a delayed task, and for a periodic one, which calls this as its last step for its next run (a
+    run in progress is not "waiting", so it does not stop its own successor).
+    """
+    waiting = pending(task, **kwargs)
+    if waiting is not None and waiting.status == TaskResultStatus.READY:
+        return str(waiting.id)
+    return str(task.using(run_after=when).enqueue(**kwargs).id)
+
+
 def enqueue_once(task: Task[Any, Any], **kwargs: Any) -> str:
     """Queue ``task(**kwargs)`` unless the same call is already waiting or running; its result's id.
 

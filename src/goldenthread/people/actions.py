@@ -179,7 +179,9 @@ def _lease_take(batch: ImportBatch, token: str | None) -> str:
 
 def _locked(batch: ImportBatch, token: str, **expected: int) -> ImportBatch:
     """The batch row, locked, if this request still holds it and it is where this request left it."""
-    current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    # Without the file and the row errors: read at every row, they made a 200,000-row import (12.7 MB)
+    # move at about 2 rows a second.
+    current = ImportBatch.objects.select_for_update().defer("content", "errors").get(pk=batch.pk)
     if current.lease_token != token or current.finished_at is not None:
         raise _LeaseLost
     if any(getattr(current, name) != value for name, value in expected.items()):

@@ -171,8 +171,8 @@ def test_import_view_upload_queues_the_import_and_shows_its_progress(signed_in: 
     )
     page = client.get(response.url).content.decode()
     assert 'data-testid="import-progress"' in page
-    assert "Imported 0 of 8 rows" in page
-    assert "<title>Importing big.csv: 0 of 8 rows -" in page
+    assert "Checking each of the file's 8 rows" in page
+    assert "<title>Importing big.csv: checking 8 rows -" in page
     assert '<progress class="gt-progress" aria-labelledby="import-status" max="8" value="0">' in page
     assert "Waiting for the background worker to start this import." in page
     assert "Stop import" in page and "Check progress" in page
@@ -190,6 +190,7 @@ def test_import_detail_json_reports_the_workers_progress_until_finished(signed_i
         "rows_done": 0,
         "links_done": 0,
         "rows_total": 8,
+        "checking": True,
         "recording_relationships": False,
         "finished": False,
         "waiting": True,

@@ -1,9 +1,10 @@
 """The child index's background tasks, run by ``goldenthread worker`` (see goldenthread.background).
 
-A browser import is queued here when its file is uploaded: the worker reads the file once and applies
-the rows at the command's rate, committing each row with the batch's progress, which the import's page
-shows. The task is idempotent: it resumes from ``rows_done``, and a retry after its worker died takes
-its hold on the batch back at once (the hold is named after the task), so no row is applied twice.
+A browser import is queued here when its file is uploaded: the worker reads the file once, checks each row
+(which the upload's request could not afford for a large file) and applies the rows at the command's rate,
+committing each row with the batch's progress, which the import's page shows. The task is idempotent: it
+resumes from ``rows_done``, and a retry after its worker died takes its hold on the batch back at once (the
+hold is named after the task), so no row is applied twice.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from goldenthread.people.actions import (
     ImportBusyError,
     records_import_continue,
     records_import_fail,
-    records_import_start,
+    records_import_open,
 )
 from goldenthread.people.importing import ImportFileError
 from goldenthread.people.models import ImportBatch
@@ -64,12 +65,12 @@ def records_import_run(context: TaskContext, *, batch_id: int) -> dict[str, int]
 def records_import_queue(
     *, agency: Agency, filename: str, content: bytes, by: Actor, by_user: User | None = None
 ) -> ImportBatch:
-    """Check a file and open its batch (``records_import_start``), and queue the worker's task for it.
+    """Read a file and open its batch (``records_import_open``), and queue the worker's task for it.
 
     One transaction: the task is queued if and only if the batch is saved. Raises ImportFileError,
-    saving nothing, when the file as a whole cannot be read.
+    saving nothing, when the file as a whole cannot be read; the worker checks each row.
     """
-    batch = records_import_start(agency=agency, filename=filename, content=content, by=by, by_user=by_user)
+    batch = records_import_open(agency=agency, filename=filename, content=content, by=by, by_user=by_user)
     records_import_resume(batch=batch)
     return batch
 

@@ -157,6 +157,7 @@ def _progress(batch: ImportBatch) -> dict[str, Any]:
         "rows_done": batch.rows_done,
         "links_done": batch.links_done,
         "rows_total": batch.rows_total,
+        "checking": not batch.checked,
         "recording_relationships": batch.is_recording_relationships,
         "finished": batch.is_finished,
         "waiting": not batch.is_finished and records_import_waiting(batch),

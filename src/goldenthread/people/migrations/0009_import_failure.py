@@ -36,5 +36,10 @@ class Migration(migrations.Migration):
             name="failure",
             field=models.CharField(blank=True, max_length=500),
         ),
+        migrations.AddField(
+            model_name="importbatch",
+            name="checked",
+            field=models.BooleanField(default=True),
+        ),
         migrations.RunPython(queue_unfinished_imports, migrations.RunPython.noop),
     ]

@@ -46,6 +46,8 @@ class ImportBatch(models.Model):
     links_done = models.PositiveIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    # False from an upload until the worker has checked each row (errors are known only then).
+    checked = models.BooleanField(default=True)
     # Why the background import gave up (its last attempt failed); the rows done before it stay.
     failure = models.CharField(max_length=500, blank=True)
 
@@ -75,6 +77,8 @@ class ImportBatch(models.Model):
 
     @property
     def status(self) -> str:
+        if self.finished_at is None and not self.checked:
+            return "Checking the file"
         if self.finished_at is None:
             return "Recording relationships" if self.is_recording_relationships else "In progress"
         if self.failure:

@@ -7,6 +7,7 @@ initAll();
 // A long import runs in the background worker; while its page is open this shows how far it has got,
 // asking the page's own address for its progress as JSON. Without script, "Check progress" reloads it.
 function importStatus(progress) {
+  if (progress.checking) return `Checking each of the file's ${progress.rows_total} rows`;
   return progress.recording_relationships
     ? `Recording relationships: ${progress.links_done} of ${progress.rows_total} rows checked`
     : `Imported ${progress.rows_done} of ${progress.rows_total} rows`;

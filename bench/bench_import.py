@@ -78,7 +78,9 @@ def _both(args: argparse.Namespace) -> int:
         print(f"== {path}", flush=True)
         report = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout  # noqa: S603
         print(report, end="", flush=True)
-        rates[path] = next(line for line in report.splitlines() if line.startswith("import:"))
+        lines = report.splitlines()
+        reading = next(line for line in lines if line.startswith("files read")).split(": ")[-1]
+        rates[path] = next(line for line in lines if line.startswith("import:")) + f"; file read: {reading}"
     print("\n== rows/s, the command against an upload and the worker")
     for path, line in rates.items():
         print(f"{path:8} {line}")

@@ -27,8 +27,8 @@ $(ASSETS): $(NODE_STAMP) scripts/build-assets.mjs $(wildcard src/goldenthread/we
 run: setup
 	$(BIN)/goldenthread migrate --no-input
 	$(BIN)/goldenthread demo-data
-	@echo "Golden Thread is starting on http://127.0.0.1:8000 (Ctrl+C stops it)"
-	$(BIN)/goldenthread serve --bind 127.0.0.1:8000
+	@echo "Golden Thread is starting on http://127.0.0.1:8000 with a background worker (Ctrl+C stops both)"
+	scripts/run.sh
 
 # The suite also runs the Spark engine of `goldenthread link`, so it needs pyspark (not needed to run).
 $(SPARK_STAMP): $(PIP_STAMP)

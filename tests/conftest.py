@@ -31,3 +31,29 @@ def signed_in(persona: Any) -> Any:
         return client_signed_in(persona(name))
 
     return make
+
+
+@pytest.fixture
+def worker_process(transactional_db: Any, tmp_path: Any) -> Any:
+    """worker_process() starts `goldenthread worker` on the test database; all are stopped at the end."""
+    import subprocess
+
+    from tests.support.worker import worker_start
+
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str, **env: str) -> subprocess.Popen[bytes]:
+        process = worker_start(*args, log=tmp_path / "worker.log", **env)
+        started.append(process)
+        return process
+
+    start.log = tmp_path / "worker.log"  # type: ignore[attr-defined]
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

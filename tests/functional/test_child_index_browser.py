@@ -12,6 +12,7 @@ from goldenthread.agencies.permissions import Role
 from goldenthread.people.models import MatchReview, ReviewStatus, SourceRecord
 from tests.integration.people_support import csv_bytes
 from tests.support.personas import PASSWORD, agency_get_or_make, persona_make
+from tests.support.worker import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,16 +89,23 @@ def _act_for(page: Any, base: str, name: str) -> None:
     assert page.get_by_test_id("acting-agency").inner_text() == name
 
 
-def _import(page: Any, path: Path) -> None:
+def _upload(page: Any, path: Path) -> None:
     page.get_by_role("link", name="Import records").click()
     page.get_by_label("File of records").set_input_files(str(path))
     page.get_by_role("button", name="Import").click()
     page.wait_for_url("**/children/import/*/")
 
 
+def _import(page: Any, path: Path) -> None:
+    """Upload a file and wait on its page while the background worker imports it."""
+    _upload(page, path)
+    page.get_by_test_id("import-summary").wait_for()
+
+
 def test_browser_data_officer_imports_two_agencies_resolves_review_and_sees_card(
-    live_server: Any, page: Any, tmp_path: Path
+    live_server: Any, page: Any, tmp_path: Path, worker_process: Any
 ) -> None:
+    worker_process()
     officer = persona_make("ig_officer")
     police = agency_get_or_make("test-police", AgencyKind.POLICE)
     Membership.objects.create(
@@ -157,10 +165,8 @@ def test_browser_data_officer_imports_two_agencies_resolves_review_and_sees_card
 
 
 def test_browser_long_import_shows_progress_and_goes_on_to_its_summary(
-    live_server: Any, page: Any, tmp_path: Path, settings: Any
+    live_server: Any, page: Any, tmp_path: Path, worker_process: Any
 ) -> None:
-    # A few rows per request, so that a small file needs several requests as a long one would.
-    settings.IMPORT_CHUNK_ROWS = 2
     officer = persona_make("ig_officer")
     rows = [
         {
@@ -172,15 +178,47 @@ def test_browser_long_import_shows_progress_and_goes_on_to_its_summary(
         for n, name in enumerate(["Ada", "Bea", "Cal", "Dan", "Eve", "Fay", "Gil", "Hal", "Ian"], 1)
     ]
     (tmp_path / "long.csv").write_bytes(csv_bytes(rows))
-    seen: list[str] = []
-    page.on("request", lambda request: seen.append(request.url) if "/continue/" in request.url else None)
+    polls: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            polls.append(request.url) if request.headers.get("accept") == "application/json" else None
+        ),
+    )
 
     _sign_in(page, live_server.url, officer)
     _act_for(page, live_server.url, officer.agency.name)
-    _import(page, tmp_path / "long.csv")
-    # The page script goes on from the first chunk's progress to the finished summary by itself.
+    _upload(page, tmp_path / "long.csv")
+    # No worker yet: the page says the import waits for one, and its bar stands at nought.
+    assert page.get_by_text("Waiting for the background worker to start this import.").is_visible()
+    assert page.locator("progress").get_attribute("value") == "0"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "child-index-import-waiting.png"), full_page=True)
+    worker_process()
+    # The page script follows the worker's progress to the finished summary by itself.
     page.get_by_test_id("import-summary").wait_for()
     assert page.get_by_test_id("rows-rejected").inner_text() == "0"
     assert page.get_by_test_id("import-progress").count() == 0
-    assert len(seen) == 4  # 9 rows: 2 in the upload's request, then 2, 2, 2 and the last 1
+    assert polls and all("/children/import/" in url for url in polls)
     assert SourceRecord.objects.filter(agency=officer.agency).count() == 9
+
+
+def test_browser_import_page_without_script_checks_progress_by_its_button(
+    live_server: Any, browser: Any, tmp_path: Path, worker_process: Any
+) -> None:
+    officer = persona_make("ig_officer")
+    (tmp_path / "plain.csv").write_bytes(csv_bytes(SOCIAL_CARE))
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        _sign_in(page, live_server.url, officer)
+        _upload(page, tmp_path / "plain.csv")
+        assert page.get_by_test_id("import-progress").is_visible()
+        worker_process()
+        wait_for(lambda: SourceRecord.objects.filter(agency=officer.agency).count() == 2, what="the import")
+        page.get_by_role("button", name="Check progress").click()
+        page.get_by_test_id("import-summary").wait_for()
+        assert page.title().startswith("Import finished: plain.csv")
+    finally:
+        context.close()

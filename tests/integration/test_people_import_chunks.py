@@ -1,4 +1,5 @@
-"""Long imports in chunks: progress between requests, nothing counted twice, one finish and one audit."""
+"""Resumable imports: progress between runs, nothing counted twice, one finish and one audit; the browser's
+upload queues the work for the background worker."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
@@ -22,6 +24,7 @@ from goldenthread.people.actions import (
 from goldenthread.people.importing import ImportFileError
 from goldenthread.people.models import ImportBatch, Relationship, SourceRecord
 from tests.integration.people_support import agency, csv_bytes, row
+from tests.support.worker import run_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -154,48 +157,71 @@ def _upload(client: Any, rows: list[dict[str, str]]) -> Any:
     return client.post(reverse("people:import"), {"file": upload})
 
 
-def test_import_view_long_file_shows_progress_after_first_chunk(signed_in: Any, settings: Any) -> None:
-    settings.IMPORT_CHUNK_ROWS = 3
+def test_import_view_upload_queues_the_import_and_shows_its_progress(signed_in: Any) -> None:
     client = signed_in("ig_officer")
     response = _upload(client, _rows())
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response.url == reverse("people:import-detail", args=[batch.pk])
+    # The upload checks the file and queues the work: no row is applied in the request.
+    assert batch.rows_done == 0 and SourceRecord.objects.count() == 0
+    task = DBTaskResult.objects.get()
+    assert (task.task_path, task.args_kwargs) == (
+        "goldenthread.people.tasks.records_import_run",
+        {"args": [], "kwargs": {"batch_id": batch.pk}},
+    )
     page = client.get(response.url).content.decode()
     assert 'data-testid="import-progress"' in page
-    assert "Imported 3 of 8 rows" in page
-    assert "<title>Importing big.csv: 3 of 8 rows -" in page
-    assert '<progress class="gt-progress" aria-labelledby="import-status" max="8" value="3">' in page
-    assert "Stop import" in page
+    assert "Checking each of the file's 8 rows" in page
+    assert "<title>Importing big.csv: checking 8 rows -" in page
+    assert '<progress class="gt-progress" aria-labelledby="import-status" max="8" value="0">' in page
+    assert "Waiting for the background worker to start this import." in page
+    assert "Stop import" in page and "Check progress" in page
 
 
-def test_import_continue_view_json_reports_progress_until_finished(signed_in: Any, settings: Any) -> None:
-    settings.IMPORT_CHUNK_ROWS = 3
+def test_import_detail_json_reports_the_workers_progress_until_finished(signed_in: Any) -> None:
     client = signed_in("ig_officer")
     _upload(client, _rows())
     batch = ImportBatch.objects.get()
-    url = reverse("people:import-continue", args=[batch.pk])
-    replies = [client.post(url, HTTP_ACCEPT="application/json").json() for _ in range(3)]
-    assert [
-        (r["rows_done"], r["links_done"], r["recording_relationships"], r["finished"]) for r in replies
-    ] == [
-        (6, 0, False, False),
-        (8, 7, True, False),
-        (8, 8, False, True),
-    ]
-    page = client.get(reverse("people:import-detail", args=[batch.pk])).content.decode()
+    url = reverse("people:import-detail", args=[batch.pk])
+    before = client.get(url, HTTP_ACCEPT="application/json").json()
+    run_queue()
+    after = client.get(url, HTTP_ACCEPT="application/json").json()
+    assert before == {
+        "rows_done": 0,
+        "links_done": 0,
+        "rows_total": 8,
+        "checking": True,
+        "recording_relationships": False,
+        "finished": False,
+        "waiting": True,
+        "error": "",
+    }
+    assert (after["rows_done"], after["links_done"], after["finished"], after["waiting"]) == (
+        8,
+        8,
+        True,
+        False,
+    )
+    page = client.get(url).content.decode()
     assert 'data-testid="import-summary"' in page and 'data-testid="import-progress"' not in page
     # A screen reader announces the title of the reloaded page: it must say the import is over.
     assert "<title>Import finished: big.csv -" in page
 
 
-def test_import_continue_view_without_script_redirects_to_progress(signed_in: Any, settings: Any) -> None:
-    settings.IMPORT_CHUNK_ROWS = 3
+def test_import_continue_view_puts_a_lost_task_back_once(signed_in: Any) -> None:
     client = signed_in("ig_officer")
     _upload(client, _rows())
     batch = ImportBatch.objects.get()
-    response = client.post(reverse("people:import-continue", args=[batch.pk]))
+    DBTaskResult.objects.all().delete()  # e.g. the queue was cleared by hand
+    url = reverse("people:import-continue", args=[batch.pk])
+    response = client.post(url)
     assert response.status_code == 302 and response.url == reverse("people:import-detail", args=[batch.pk])
-    assert ImportBatch.objects.get().rows_done == 6
+    client.post(url, HTTP_ACCEPT="application/json")
+    assert DBTaskResult.objects.count() == 1 and ImportBatch.objects.get().rows_done == 0
+    run_queue()
+    assert ImportBatch.objects.get().status == "Finished"
+    client.post(url)
+    assert DBTaskResult.objects.count() == 1  # a finished import is not queued again
 
 
 def test_import_continue_view_other_agencys_import_not_found(signed_in: Any) -> None:
@@ -263,15 +289,22 @@ def test_import_continue_without_its_file_clear_error() -> None:
         records_import_continue(batch=batch, by=BY)
 
 
-def test_import_continue_view_without_its_file_json_error_not_a_crash(signed_in: Any, settings: Any) -> None:
-    settings.IMPORT_CHUNK_ROWS = 3
+def test_import_task_without_its_file_fails_at_once_with_the_reason(signed_in: Any) -> None:
     client = signed_in("ig_officer")
     _upload(client, _rows())
     batch = ImportBatch.objects.get()
     ImportBatch.objects.filter(pk=batch.pk).update(content=None)
-    response = client.post(reverse("people:import-continue", args=[batch.pk]), HTTP_ACCEPT="application/json")
-    assert response.status_code == 409
-    assert "import the file again" in response.json()["error"]
+    run_queue()
+    # Bad input is not tried again: one attempt, and the batch says why in the import's own words.
+    assert len(DBTaskResult.objects.get().worker_ids) == 1
+    stored = ImportBatch.objects.get()
+    assert stored.status == "Failed"
+    assert (
+        stored.failure
+        == "The import stopped: The file of this import is no longer held: import the file again"
+    )
+    progress = client.get(reverse("people:import-detail", args=[batch.pk]), HTTP_ACCEPT="application/json")
+    assert progress.json()["error"] == stored.failure
 
 
 def test_import_start_audited_with_rows_and_rejections() -> None:
@@ -280,11 +313,11 @@ def test_import_start_audited_with_rows_and_rejections() -> None:
     assert (event.details["rows"], event.details["rejected"]) == (8, 1)
 
 
-def test_import_stop_view_keeps_rows_done_drops_file_and_audits(signed_in: Any, settings: Any) -> None:
-    settings.IMPORT_CHUNK_ROWS = 3
+def test_import_stop_view_keeps_rows_done_drops_file_and_audits(signed_in: Any) -> None:
     client = signed_in("ig_officer")
     _upload(client, _rows())
     batch = ImportBatch.objects.get()
+    records_import_continue(batch=batch, by=BY, max_rows=3)  # as if the worker had got this far
     response = client.post(reverse("people:import-stop", args=[batch.pk]))
     assert response.status_code == 302
     stored = ImportBatch.objects.get()

@@ -11,7 +11,7 @@ from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
 from goldenthread.sharing.actions import SharingError, advice_request_answer, advice_request_create
 from goldenthread.sharing.models import AdviceRequest
-from goldenthread.sharing.tasks import advice_tasks
+from goldenthread.sharing.worklist import advice_items
 from tests.support.sharing import decision_make
 
 pytestmark = pytest.mark.django_db
@@ -112,12 +112,12 @@ def test_advice_new_page_without_question_shows_error(signed_in: Any) -> None:
 def test_advice_adviser_answers_through_page_and_task_clears(persona: Any, signed_in: Any) -> None:
     advice = _ask(persona("social_worker"))
     ig = persona("ig_officer")
-    assert [t.href for t in advice_tasks(user=ig.user, agency=ig.agency)] == [f"/sharing/advice/{advice.pk}/"]
+    assert [t.href for t in advice_items(user=ig.user, agency=ig.agency)] == [f"/sharing/advice/{advice.pk}/"]
     client = signed_in("ig_officer")
     response = client.post(f"/sharing/advice/{advice.pk}/", {"answer": "Share and refer now."})
     assert response.status_code == 302
     assert AdviceRequest.objects.get().answer == "Share and refer now."
-    assert advice_tasks(user=ig.user, agency=ig.agency) == []
+    assert advice_items(user=ig.user, agency=ig.agency) == []
     requester = signed_in("social_worker")
     assert requester.post(f"/sharing/advice/{advice.pk}/", {"answer": "self"}).status_code == 403
 

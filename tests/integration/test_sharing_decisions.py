@@ -18,8 +18,8 @@ from goldenthread.sharing import actions as sharing_actions
 from goldenthread.sharing.actions import SharingError, decision_record, endorsement_record
 from goldenthread.sharing.models import Decision, DecisionItem, Endorsement
 from goldenthread.sharing.rules import ItemInput
-from goldenthread.sharing.tasks import endorsement_tasks
 from goldenthread.sharing.workdays import one_working_day_after
+from goldenthread.sharing.worklist import endorsement_items
 from tests.support.sharing import REFUSED_FACTS, decision_make, share_without_consent
 
 pytestmark = pytest.mark.django_db
@@ -296,7 +296,7 @@ def test_emergency_endorsement_overdue_after_one_working_day_across_weekend(pers
 
     def tasks_at(moment: datetime) -> list[Any]:
         with mock.patch("django.utils.timezone.now", return_value=moment):
-            return endorsement_tasks(user=manager.user, agency=manager.agency)
+            return endorsement_items(user=manager.user, agency=manager.agency)
 
     sunday = tasks_at(datetime(2025, 3, 9, 20, 0, tzinfo=LONDON))
     monday_before = tasks_at(datetime(2025, 3, 10, 14, 59, tzinfo=LONDON))
@@ -306,9 +306,9 @@ def test_emergency_endorsement_overdue_after_one_working_day_across_weekend(pers
     assert [t.overdue for t in monday_after] == [True]
     assert f"/sharing/decisions/{decision.pk}/endorse/" == monday_after[0].href
     # The decider does not see it as their own task; once endorsed it leaves the manager's list.
-    assert endorsement_tasks(user=worker.user, agency=worker.agency) == []
+    assert endorsement_items(user=worker.user, agency=worker.agency) == []
     _endorse(decision, manager)
-    assert endorsement_tasks(user=manager.user, agency=manager.agency) == []
+    assert endorsement_items(user=manager.user, agency=manager.agency) == []
 
 
 def test_home_page_shows_overdue_emergency_endorsement(persona: Any, signed_in: Any) -> None:

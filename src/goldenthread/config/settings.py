@@ -139,6 +139,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    if _database["NAME"] != ":memory:":
+        # A test database in a file, not in memory, so that a worker process can share it with the tests.
+        _database["TEST"] = {"NAME": str(Path(_database["NAME"]).with_suffix(".test.sqlite3"))}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -151,6 +154,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "goldenthread.background",
     "goldenthread.audit",
     "goldenthread.agencies",
     "goldenthread.accounts",
@@ -267,10 +273,11 @@ CARD_VIEWS_PER_HOUR = _env_int("GOLDENTHREAD_CARD_VIEWS_PER_HOUR", 60)
 # Set-up links (accounts.setup_tokens) last three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
-# A browser import applies rows for about this long per request, then shows its progress and goes on in
-# the next request, so no request comes near a proxy's or gunicorn's timeout however long the file.
-IMPORT_CHUNK_SECONDS = 2.0
-IMPORT_CHUNK_ROWS: int | None = None  # tests set a row count to see several chunks in a small file
+# Background work (docs/adr/0004-task-queue.md): a queue in the database that `goldenthread worker` runs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failing task is tried this many times in all, waiting TASK_RETRY_SECONDS, then twice that, and so on.
+TASK_ATTEMPTS = _env_int("GOLDENTHREAD_TASK_ATTEMPTS", 3)
+TASK_RETRY_SECONDS = _env_int("GOLDENTHREAD_TASK_RETRY_SECONDS", 30, minimum=0)
 if PRODUCTION:
     EMAIL_HOST = _required("GOLDENTHREAD_EMAIL_HOST")
     EMAIL_PORT = _env_int("GOLDENTHREAD_EMAIL_PORT", 587)

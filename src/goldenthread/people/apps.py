@@ -7,4 +7,5 @@ class PeopleConfig(AppConfig):
     verbose_name = "The child index"
 
     def ready(self) -> None:
-        from goldenthread.people import tasks  # noqa: F401 - registers the home page's task provider
+        # The home page's worklist provider, and the queue's import task with its failure handler.
+        from goldenthread.people import tasks, worklist  # noqa: F401

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
@@ -18,14 +18,11 @@ from goldenthread.people import scoring
 from goldenthread.people.access_csv import access_csv_rows
 from goldenthread.people.actions import (
     AlertError,
-    ImportBusyError,
     LinkError,
     access_alert_close,
     match_review_link,
     match_review_separate,
     person_unmerge,
-    records_import_continue,
-    records_import_start,
     records_import_stop,
 )
 from goldenthread.people.chart import weight_chart
@@ -54,6 +51,7 @@ from goldenthread.people.selectors import (
     person_search_for_user,
     source_record_get_for_user,
 )
+from goldenthread.people.tasks import records_import_queue, records_import_resume, records_import_waiting
 from goldenthread.web.permissions import permission_required
 
 # Session keys: the purpose given for each child opened, and the last search's purpose and results.
@@ -178,16 +176,6 @@ def access(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/access.html", context)
 
 
-def _import_chunk(request: HttpRequest, batch: ImportBatch) -> ImportBatch:
-    return records_import_continue(
-        batch=batch,
-        by=_actor(request),
-        by_user=request.user,  # type: ignore[arg-type]
-        max_seconds=settings.IMPORT_CHUNK_SECONDS,
-        max_rows=settings.IMPORT_CHUNK_ROWS,
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.IMPORT_RECORDS)
 def import_records(request: HttpRequest) -> HttpResponse:
@@ -196,7 +184,8 @@ def import_records(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = records_import_start(
+            # The file is checked now; the background worker applies its rows (people.tasks).
+            batch = records_import_queue(
                 agency=agency,
                 filename=upload.name,
                 content=upload.read(),
@@ -206,52 +195,33 @@ def import_records(request: HttpRequest) -> HttpResponse:
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            # The first chunk runs now; a longer file goes on from its progress page.
-            batch = _import_chunk(request, batch)
-            if batch.is_finished:
-                _finished_message(request, batch)
             return redirect("people:import-detail", batch_id=batch.pk)
     batches = import_batches_for(user=request.user, agency=agency)[:20]
     return render(request, "people/import.html", {"form": form, "batches": batches})
 
 
-def _finished_message(request: HttpRequest, batch: ImportBatch) -> None:
-    messages.success(request, f"Import of {batch.filename} finished: {batch.rows_total} rows read")
+def _progress(batch: ImportBatch) -> dict[str, Any]:
+    return {
+        "rows_done": batch.rows_done,
+        "links_done": batch.links_done,
+        "rows_total": batch.rows_total,
+        "checking": not batch.checked,
+        "recording_relationships": batch.is_recording_relationships,
+        "finished": batch.is_finished,
+        "waiting": not batch.is_finished and records_import_waiting(batch),
+        "error": batch.failure,
+    }
 
 
 @require_POST
 @permission_required(Permission.IMPORT_RECORDS)
 def import_continue(request: HttpRequest, batch_id: int) -> HttpResponse:
-    """The next chunk of an import: JSON for the page's script, a redirect for the plain form."""
+    """ "Check progress": puts the import's task back on the queue if it is neither waiting nor running,
+    then answers with the progress (JSON for a script, the progress page for the plain form)."""
     batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
-    wants_json = "application/json" in request.headers.get("Accept", "")
-    was_finished = batch.is_finished
-    problem, status, busy = "", 200, False
-    try:
-        batch = _import_chunk(request, batch)
-    except ImportBusyError:
-        busy = True
-    except ImportFileError as exc:
-        problem, status = str(exc), 409
-    if batch.is_finished and not was_finished:
-        _finished_message(request, batch)
-    if wants_json:
-        return JsonResponse(
-            {
-                "rows_done": batch.rows_done,
-                "links_done": batch.links_done,
-                "rows_total": batch.rows_total,
-                "recording_relationships": batch.is_recording_relationships,
-                "finished": batch.is_finished,
-                "busy": busy,
-                "error": problem,
-            },
-            status=status,
-        )
-    if problem:
-        messages.error(request, problem)
-    elif busy:
-        messages.info(request, "This import is already going on in another window; this page shows how far")
+    records_import_resume(batch=batch)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(_progress(batch))
     return redirect("people:import-detail", batch_id=batch.pk)
 
 
@@ -268,8 +238,16 @@ def import_stop(request: HttpRequest, batch_id: int) -> HttpResponse:
 @require_GET
 @permission_required(Permission.IMPORT_RECORDS)
 def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """The import's progress page; as JSON for the page's script, which polls it while the worker runs."""
     batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
-    return render(request, "people/import_detail.html", {"batch": batch})
+    progress = _progress(batch)
+    if "application/json" in request.headers.get("Accept", ""):
+        response: HttpResponse = JsonResponse(progress)
+    else:
+        context = {"batch": batch, "waiting": progress["waiting"]}
+        response = render(request, "people/import_detail.html", context)
+    patch_vary_headers(response, ["Accept"])  # one address, two answers: a cache must keep them apart
+    return response
 
 
 @require_GET

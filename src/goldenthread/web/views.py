@@ -11,14 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 from goldenthread.accounts.session_policy import AGENCY_ID
 from goldenthread.agencies.permissions import Permission
 from goldenthread.web.permissions import forbidden, permission_required
-from goldenthread.web.tasks import tasks_for
+from goldenthread.web.worklist import worklist_for
 
 
 @require_GET
 @permission_required(Permission.USE_SERVICE)
 def home(request: HttpRequest) -> HttpResponse:
-    tasks = tasks_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
-    return render(request, "web/home.html", {"tasks": tasks})
+    items = worklist_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+    return render(request, "web/home.html", {"worklist": items})
 
 
 @require_POST

@@ -37,15 +37,19 @@ class ImportBatch(models.Model):
     # [{"row": 3, "field": "date_of_birth", "message": "..."}]; messages never quote the value.
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    # A long import runs in chunks (see actions.records_import_continue): the file is kept until the last
-    # row is done, rows_done says how far it got, and a chunk holds the batch until lease_until so two
-    # browser tabs never work on one import at once.
+    # An import is resumable (see actions.records_import_continue): the file is kept until the last row is
+    # done, rows_done says how far it got, and whoever works on it (the worker's task, or the command) holds
+    # the batch until lease_until, under lease_token, so two never work on one import at once.
     content = models.BinaryField(null=True, blank=True, editable=False)
     rows_done = models.PositiveIntegerField(default=0)
     # After the rows, each row's relationships (they may name a record further down the file).
     links_done = models.PositiveIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    # False from an upload until the worker has checked each row (errors are known only then).
+    checked = models.BooleanField(default=True)
+    # Why the background import gave up (its last attempt failed); the rows done before it stay.
+    failure = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -73,8 +77,12 @@ class ImportBatch(models.Model):
 
     @property
     def status(self) -> str:
+        if self.finished_at is None and not self.checked:
+            return "Checking the file"
         if self.finished_at is None:
             return "Recording relationships" if self.is_recording_relationships else "In progress"
+        if self.failure:
+            return "Failed"
         return (
             "Stopped" if self.rows_done < self.rows_total or self.links_done < self.rows_total else "Finished"
         )

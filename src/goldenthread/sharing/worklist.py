@@ -1,4 +1,4 @@
-"""Tasks this app puts on a practitioner's home page (see goldenthread.web.tasks)."""
+"""Work items this app puts on a practitioner's home page worklist (see goldenthread.web.worklist)."""
 
 from __future__ import annotations
 
@@ -9,34 +9,34 @@ from django.utils import timezone
 
 from goldenthread.sharing.models import AdviserRole
 from goldenthread.sharing.selectors import advice_requests_for_adviser, endorsements_owed
-from goldenthread.web.tasks import Task, task_provider
+from goldenthread.web.worklist import WorkItem, worklist_provider
 
 
-@task_provider
-def endorsement_tasks(*, user: Any, agency: Any) -> list[Task]:
+@worklist_provider
+def endorsement_items(*, user: Any, agency: Any) -> list[WorkItem]:
     now = timezone.now()
-    tasks = []
+    items = []
     for decision in endorsements_owed(user=user, agency=agency).order_by("decided_at"):
         if decision.emergency:
             label = f"Endorse decision {decision.pk}: shared without consent in an emergency"
         else:
             label = f"Endorse decision {decision.pk} before information is shared without consent"
-        tasks.append(
-            Task(
+        items.append(
+            WorkItem(
                 label=label,
                 href=reverse("sharing:decision-endorse", kwargs={"decision_id": decision.pk}),
                 due=decision.endorsement_due_at,
                 overdue=decision.endorsement_overdue(now),
             )
         )
-    return tasks
+    return items
 
 
-@task_provider
-def advice_tasks(*, user: Any, agency: Any) -> list[Task]:
+@worklist_provider
+def advice_items(*, user: Any, agency: Any) -> list[WorkItem]:
     waiting = advice_requests_for_adviser(user=user, agency=agency).filter(answered_at__isnull=True)
     return [
-        Task(
+        WorkItem(
             label=f"Give advice: request {advice.pk}, asked of the {AdviserRole(advice.adviser_role).label}",
             href=reverse("sharing:advice", kwargs={"advice_id": advice.pk}),
         )

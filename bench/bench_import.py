@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_import.py --records 5000 [--seed 1] [--database-url URL]
 
-Generates the records (goldenthread.people.matching.synthetic), splits them into one file per agency in
+Generates the records (goldenthread.linkage.synthetic), splits them into one file per agency in
 the import format, and imports each file through people.actions.records_import into a fresh database
 (SQLite in a temporary folder unless --database-url names another; an existing database is emptied of
 people first, so never point it at real data). Prints rows per second and how well the automatic links
@@ -36,7 +36,7 @@ IMPORT_COLUMNS = [
 
 
 def _files(people: int, seed: int) -> tuple[dict[str, bytes], dict[tuple[str, str], str]]:
-    from goldenthread.people.matching import synthetic
+    from goldenthread.linkage import synthetic
 
     rows: dict[str, list[list[str]]] = defaultdict(list)
     truth: dict[tuple[str, str], str] = {}
@@ -75,8 +75,8 @@ def main() -> int:
 
     from goldenthread.agencies.models import Agency, AgencyKind
     from goldenthread.audit.actions import Actor
+    from goldenthread.linkage.metrics import pairwise_scores
     from goldenthread.people.actions import records_import
-    from goldenthread.people.matching.metrics import pairwise_scores
     from goldenthread.people.models import MatchReview, SourceRecord
 
     call_command("migrate", verbosity=0)

@@ -20,7 +20,7 @@ stay close to the typical one:
 - Postcode and NHS number are exact index lookups. Shielded persons are never retrieved or scored by
   what their card hides: their address or NHS number, or a date of birth given without a name.
 
-Scoring reuses the import's per-field weights (people.scoring), so "why it matched" reads the same
+Scoring reuses the import's per-field weights (linkage.scoring), so "why it matched" reads the same
 everywhere. It reads only the columns it compares, in one query per table, and builds Person objects
 only for the hits it returns.
 
@@ -45,8 +45,8 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Lookup, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from goldenthread.people import scoring
-from goldenthread.people.keys import BirthDate, NameKeys, RecordKeys
+from goldenthread.linkage import scoring
+from goldenthread.linkage.keys import BirthDate, NameKeys, RecordKeys
 from goldenthread.people.models import (
     Address,
     Identifier,

@@ -3,7 +3,7 @@
 import duckdb
 import pandas as pd
 
-from goldenthread.people.matching import features, model
+from goldenthread.linkage import features, model
 
 COLUMNS = [
     "record_id",

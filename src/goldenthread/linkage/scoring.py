@@ -1,6 +1,6 @@
 """Per-field match weights for one pair of records: the online (one record at a time) matcher.
 
-Pure Python, no Django. The batch linker in ``people.matching`` trains its weights with Splink; the
+Pure Python, no Django. The batch linker (``linkage.batch``) trains its weights with Splink; the
 service matches one incoming record or one search at a time, so it uses a fixed table in the same
 Fellegi-Sunter form, transparent enough to show a data officer:
 
@@ -18,7 +18,7 @@ of the date-error levels (day/month swapped, one digit different) follow those c
 too, except that a swapped date is held as rare as an exact one (u of the exact date times the share of
 dates that can be swapped). The exact-agreement u (same family name, same postcode) stay the local-index
 estimates: the synthetic records are spread over the whole country, where a coincidence is rarer than
-in one authority. The levels follow the batch model's (people.matching.model) where they overlap.
+in one authority. The levels follow the batch model's (linkage.model) where they overlap.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from typing import Any
 
 import jellyfish
 
-from goldenthread.people.keys import BirthDate, RecordKeys
-from goldenthread.people.matching import normalise as nm
+from goldenthread.linkage import normalise as nm
+from goldenthread.linkage.keys import BirthDate, RecordKeys
 
 # Bands on the summed weight. 20 bits is odds of about a million to one in favour before the prior; with
 # a prior of one in ten thousand (a local index) it leaves odds of about 100 to 1, and automatic links

@@ -67,7 +67,7 @@ def auto_link_evidence_sql(extra_identifiers: Sequence[str] = ()) -> str:
 # DuckDB's damerau_levenshtein costs about a microsecond a call, some fifty times a Hamming distance, and
 # scoring calls it for nearly every candidate pair: it was the largest single cost of a batch run. On
 # DuckDB the levels below therefore ask cheaper questions first and call it only for the few pairs those
-# cannot decide; each gives exactly the level damerau_levenshtein(l, r) <= k gave (tests/unit/matching
+# cannot decide; each gives exactly the level damerau_levenshtein(l, r) <= k gave (tests/unit/linkage
 # compares them pair by pair). Spark keeps Splink's own level, which is not where its time goes.
 
 

@@ -24,7 +24,7 @@ import jellyfish
 import numpy as np
 import pandas as pd
 
-from goldenthread.people.matching.normalise import nickname_table
+from goldenthread.linkage.normalise import nickname_table
 
 GIVEN_NAME_SIMILAR = 0.8  # the loosest given-name level of the model
 # A conflicting component with more distinct given names or dates than this is not checked pair by pair

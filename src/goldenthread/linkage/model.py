@@ -68,13 +68,10 @@ BORN_LEVELS = {
 }
 
 
-# The model has no level for a given name one letter out: such a pair falls in one of these levels (at
-# Jaro-Winkler 0.8, 0.92 and above being "close"), and the twin rule counts it as the child's own name.
+# The model has no level for a given name one letter out: such a pair falls in one of these levels (or
+# in "close", at Jaro-Winkler 0.92 and above), and the twin rule counts it as the child's own name.
 _TYPO_LEVELS = (twins.Given.SIMILAR, twins.Given.SOUNDS_ALIKE, twins.Given.DIFFERENT)
-_TYPO_SQL = (
-    f"least(length(given_key_l), length(given_key_r)) >= {twins.TYPO_MIN_LENGTH}"
-    " and damerau_levenshtein(given_key_l, given_key_r) = 1"
-)
+_TYPO_SQL = twins.one_letter_apart_sql("given_key_l", "given_key_r")
 
 
 def _given_conditions() -> dict[twins.Given, str]:

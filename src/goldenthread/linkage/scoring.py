@@ -137,10 +137,10 @@ def _name_level(
     similarity = jellyfish.jaro_winkler_similarity(key_a, key_b)
     if similarity >= 0.92:
         return table["close"]
-    if (
-        min(len(key_a), len(key_b)) >= twins.TYPO_MIN_LENGTH
-        and jellyfish.damerau_levenshtein_distance(key_a, key_b) == 1
-    ):
+    if table is GIVEN and twins.one_letter_apart(key_a, key_b):
+        return table["typo"]
+    # A family name keeps the older test: four letters or more (Li / Lin are two families).
+    if min(len(key_a), len(key_b)) >= 4 and jellyfish.damerau_levenshtein_distance(key_a, key_b) == 1:
         return table["typo"]
     shorter, longer = sorted((key_a, key_b), key=len)
     if len(shorter) >= 3 and shorter in longer:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
+import jellyfish
+
 
 class Identifier(Enum):
     """A shared identifier (NHS number, or an extra id column in the batch linker)."""
@@ -35,16 +37,36 @@ class Given(Enum):
     SAME = "same"
     VARIANT = "variant"  # nickname or spelling variant (Bill / William)
     CLOSE = "close"  # Jaro-Winkler 0.92 or more
-    TYPO = "typo"  # one letter different (Damerau-Levenshtein 1), both names four letters or more
+    TYPO = "typo"  # one letter out (one_letter_apart)
     SWAPPED = "swapped"  # given and family names exchanged
     SOUNDS_ALIKE = "sounds alike"  # Leo / Lea: twins' names often do
-    SIMILAR = "similar"  # one contains the other (live), Jaro-Winkler 0.8 (batch): Mason / Jason
+    SIMILAR = "similar"  # one contains the other (live: Ella / Isabella), Jaro-Winkler 0.8 (batch)
     DIFFERENT = "different"
     MISSING = "missing"
 
 
-# Shorter names one letter apart are usually different names (Mia / Max, Leo / Lea).
+# Shorter names with one letter changed are usually different names (Leo / Lea, Ava / Eva).
 TYPO_MIN_LENGTH = 4
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """Two given-name keys one typing error apart: a letter wrong, missing, extra, or two swapped.
+
+    In names shorter than four letters only a letter missing or extra counts (Sara / Sra, Ali / Al): a
+    changed letter there is more often another name. ``one_letter_apart_sql`` is the same test in SQL.
+    """
+    if min(len(a), len(b)) < TYPO_MIN_LENGTH and abs(len(a) - len(b)) != 1:
+        return False
+    return jellyfish.damerau_levenshtein_distance(a, b) == 1
+
+
+def one_letter_apart_sql(left: str, right: str) -> str:
+    """``one_letter_apart`` of two text columns, in DuckDB's and Spark's SQL."""
+    return (
+        f"(least(length({left}), length({right})) >= {TYPO_MIN_LENGTH}"
+        f" or abs(length({left}) - length({right})) = 1)"
+        f" and damerau_levenshtein({left}, {right}) = 1"
+    )
 
 
 class Born(Enum):

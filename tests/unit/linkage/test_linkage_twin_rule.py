@@ -46,6 +46,7 @@ CASES = (
     Case("day and month swapped", ("Sophie", "2013-04-07", ""), ("Sophie", "2013-07-04", ""), True),
     Case("a nickname", ("William", "2012-11-20", ""), ("Bill", "2012-11-20", ""), True, "M"),
     Case("a spelling variant", ("Katherine", "2015-01-30", ""), ("Katharine", "2015-01-30", ""), True),
+    Case("a letter dropped from a short name", ("Sara", "2017-08-09", ""), ("Sra", "2017-08-09", ""), True),
     Case("no date of birth on one record", ("Matilda", "2011-03-15", ""), ("Matilda", "", ""), True,
          live_review=True),
     Case("the same NHS number under a misspelt name", ("Krzysztof", "2019-01-05", "7216804147"),
@@ -63,6 +64,7 @@ HOUSEHOLDS = (
     ("Montgomerie", "KA27 8AA", "8 Shore Road"),
     ("Lancefield", "PH41 4AA", "9 Harbour Road"),
     ("Kowalski", "GY9 3AA", "10 Sark Lane"),
+    ("Tremayne", "TR21 0JD", "11 Hugh Town"),
 )
 
 
@@ -129,7 +131,7 @@ def test_twin_rule_batch_sql_decides_as_the_table_for_every_level() -> None:
     given = dict(zip(model.GIVEN_LEVELS.values(), model.GIVEN_LEVELS, strict=True))
     born = dict(zip(model.BORN_LEVELS.values(), model.BORN_LEVELS, strict=True))
     # One letter out (the model has no level of its own for it), two letters out, short names.
-    keys = [("joshua", "joyhua"), ("joshua", "jolyon"), ("mia", "mik")]
+    keys = [("joshua", "joyhua"), ("joshua", "jolyon"), ("mia", "mik"), ("sara", "sra")]
     combinations = pd.DataFrame(
         [(*ids, g, b, *k) for ids in itertools.product((-1, 0, 1), (-1, 0, 1, 2)) for g in given for b in born
          for k in keys],
@@ -143,7 +145,8 @@ def test_twin_rule_batch_sql_decides_as_the_table_for_every_level() -> None:
         same = row.gamma_nhs == 1 or row.gamma_local_id == 2
         identifier = twins.Identifier.SAME if same else twins.Identifier.MISSING
         category = given[row.gamma_given_name]
-        if row.given_key_r == "joyhua" and row.gamma_given_name in typo_levels | {0}:
+        typo = twins.one_letter_apart(row.given_key_l, row.given_key_r)
+        if typo and row.gamma_given_name in typo_levels | {0}:
             category = twins.Given.TYPO
         matcher = twins.Matcher.BATCH
         assert sql_says == twins.link_allowed(identifier, category, born[row.gamma_date_of_birth], matcher), (
@@ -187,3 +190,14 @@ def test_twin_rule_row_the_model_cannot_express_never_holds() -> None:
     given = {twins.Given.SOUNDS_ALIKE: "given = 1", twins.Given.DIFFERENT: "given = 0"}
     sql = twins.rule_sql([], given, {twins.Born.SAME: "born = 1", twins.Born.DIFFERENT: "born = 0"})
     assert sql == "(false)"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "apart"),
+    [("joshua", "joyhua", True), ("sara", "sra", True), ("ali", "al", True), ("leo", "lea", False),
+     ("mason", "jason", True), ("joshua", "jolyon", False), ("ella", "isabella", False)],
+)  # fmt: skip
+def test_twin_rule_one_letter_apart_sql_same_as_python(a, b, apart) -> None:
+    assert twins.one_letter_apart(a, b) is apart
+    sql = twins.one_letter_apart_sql("l", "r")
+    assert duckdb.sql(f"select {sql} from (select '{a}' as l, '{b}' as r)").fetchall() == [(apart,)]  # noqa: S608

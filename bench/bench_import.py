@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_import.py --records 5000 [--seed 1] [--one-file] [--path cli|browser|both]
                                            [--database-url URL]
 
-Generates the records (goldenthread.people.matching.synthetic), splits them into one file per agency
+Generates the records (goldenthread.linkage.synthetic), splits them into one file per agency
 (or, with --one-file, one file of them all, as one agency's) in the import format, and imports them into
 a fresh database (SQLite in a temporary folder unless --database-url names another, which must hold no
 source records, so never point it at real data). The two ways in:
@@ -45,7 +45,7 @@ IMPORT_COLUMNS = [
 
 
 def _files(people: int, seed: int) -> tuple[dict[str, bytes], dict[tuple[str, str], str]]:
-    from goldenthread.people.matching import synthetic
+    from goldenthread.linkage import synthetic
 
     rows: dict[str, list[list[str]]] = defaultdict(list)
     truth: dict[tuple[str, str], str] = {}
@@ -168,7 +168,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from goldenthread.people.matching.metrics import pairwise_scores
+    from goldenthread.linkage.metrics import pairwise_scores
     from goldenthread.people.models import MatchReview, SourceRecord
 
     call_command("migrate", verbosity=0)

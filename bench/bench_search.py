@@ -71,34 +71,34 @@ def _database_create(url: str) -> None:
 
 @cache
 def _name_keys(text: str) -> tuple[str, str, str]:
-    from goldenthread.people.matching import normalise as nm
+    from goldenthread.linkage import normalise as nm
 
     return nm.name_key(text), nm.canonical_given_name(text), nm.phonetic_key(text)
 
 
 @cache
 def _birth(text: str) -> Any:
-    from goldenthread.people.keys import parse_birth_date
+    from goldenthread.linkage.keys import parse_birth_date
 
     return parse_birth_date(text) if text else None
 
 
 @cache
 def _postcode(text: str) -> tuple[str, str] | None:
-    from goldenthread.people.keys import postcode_keys
+    from goldenthread.linkage.keys import postcode_keys
 
     return postcode_keys(text) if text else None
 
 
 @cache
 def _sex(text: str) -> str:
-    from goldenthread.people.keys import normalise_sex
+    from goldenthread.linkage.keys import normalise_sex
 
     return normalise_sex(text) or "unknown"
 
 
 def _nhs(text: str) -> str | None:
-    from goldenthread.people.matching import normalise as nm
+    from goldenthread.linkage import normalise as nm
 
     return nm.normalise_nhs_number(text) if text else None
 
@@ -106,8 +106,8 @@ def _nhs(text: str) -> str | None:
 def _copies(persons: int, queries: int, seed: int) -> Iterator[tuple[int, list[str], list[str] | None]]:
     """(person id, indexed copy, query copy or None) for each child; the copy columns are the
     generator's record columns (source, given, family, dob, sex, postcode, line, nhs, true id)."""
-    from goldenthread.people.matching import synthetic
-    from goldenthread.people.matching import synthetic_names as pools
+    from goldenthread.linkage import synthetic
+    from goldenthread.linkage import synthetic_names as pools
 
     gen = synthetic.Generator(seed)
     step = max(1, persons // max(1, queries))
@@ -172,7 +172,7 @@ def _indexes_drop(cur: Any) -> list[str]:
 def _load(url: str, persons: int, queries: int, seed: int) -> float:
     import psycopg
 
-    from goldenthread.people.matching import synthetic
+    from goldenthread.linkage import synthetic
 
     started = time.perf_counter()
     now = datetime.now(UTC)
@@ -281,8 +281,8 @@ def _after_load() -> None:
 def _queries() -> list[tuple[int, str, Any]]:
     from django.db import connection
 
-    from goldenthread.people.keys import parse_birth_date, postcode_keys
-    from goldenthread.people.matching import normalise as nm
+    from goldenthread.linkage import normalise as nm
+    from goldenthread.linkage.keys import parse_birth_date, postcode_keys
     from goldenthread.people.search import SearchQuery
 
     with connection.cursor() as cur:

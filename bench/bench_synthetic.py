@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_synthetic.py --records 100000 [--seed 1] [--engine duckdb]
 
-Generates the records (goldenthread.people.matching.synthetic, not timed), then runs each set-up in its
+Generates the records (goldenthread.linkage.synthetic, not timed), then runs each set-up in its
 own subprocess so that its peak memory (ru_maxrss) is its own. Wall time covers reading the CSV, linking
 and writing the output; Python start-up and imports are excluded. Prints figures; never fails on them.
 """
@@ -29,7 +29,7 @@ def _child(setup: str, input_path: str, out_path: str, engine: str) -> None:
     if setup == "ours":
         import io
 
-        from goldenthread.people.matching.cli import run_link
+        from goldenthread.linkage.cli import run_link
 
         started = time.perf_counter()
         status = run_link(input_path, out_path, engine, io.StringIO(), sys.stderr)
@@ -84,8 +84,8 @@ def main() -> int:
         _child(args.child, args.input, args.out, args.engine)
         return 0
 
-    from goldenthread.people.matching import synthetic
-    from goldenthread.people.matching.metrics import pairwise_scores
+    from goldenthread.linkage import synthetic
+    from goldenthread.linkage.metrics import pairwise_scores
 
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gt-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)

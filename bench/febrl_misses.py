@@ -4,7 +4,7 @@
     .venv/bin/python bench/febrl_misses.py febrl3 [--no-id]
     .venv/bin/python bench/febrl_misses.py /tmp/gt-acc-syn/synthetic-37736-1.csv
 
-Runs our model as ``linkage.run_linkage`` does (same features, training and threshold), but keeps every
+Runs our model as ``batch.run_linkage`` does (same features, training and threshold), but keeps every
 blocked pair, so each true pair left in two different clusters gets one reason, the first that applies:
 "not blocked" (no blocking rule made the pair), "below threshold" (scored under
 ``model.MATCH_PROBABILITY_THRESHOLD``), "no evidence" (removed by ``model.auto_link_evidence_sql``) or
@@ -26,8 +26,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from goldenthread.people.matching import clustering, features, linkage, model
-from goldenthread.people.matching.metrics import pairwise_scores
+from goldenthread.linkage import batch, clustering, features, model
+from goldenthread.linkage.metrics import pairwise_scores
 
 SHOWN = ["given_name", "family_name", "date_of_birth", "postcode", "address_line"]
 
@@ -56,19 +56,19 @@ def _all_pairs(
     """Every blocked pair with its probability, gammas and whether it meets the evidence rule."""
     from splink import Linker
 
-    linkage._quiet_splink()
-    db_api, cleanup = linkage._database("duckdb")
+    batch._quiet_splink()
+    db_api, cleanup = batch._database("duckdb")
     try:
         if link_type == "link_only":
             groups = [g for _, g in prepared.groupby("source_dataset", sort=True)]
-            tables: Any = [db_api.register(linkage._arrow(g)) for g in groups]
+            tables: Any = [db_api.register(batch._arrow(g)) for g in groups]
         else:
-            tables = db_api.register(linkage._arrow(prepared.drop(columns=["source_dataset"])))
+            tables = db_api.register(batch._arrow(prepared.drop(columns=["source_dataset"])))
         linker = Linker(tables, model.settings(link_type, extra, "duckdb"), log_level=None)
-        # Trained as ``linkage._splink`` trains (u on all records, then the prior and m); FEBRL is far
+        # Trained as ``batch._splink`` trains (u on all records, then the prior and m); FEBRL is far
         # below the training-sample size, so no sample is drawn.
-        linkage._estimate_u(linker, lambda _m: None)
-        linkage._estimate_prior_and_m(linker, extra, len(prepared), lambda _m: None)
+        batch._estimate_u(linker, lambda _m: None)
+        batch._estimate_prior_and_m(linker, extra, len(prepared), lambda _m: None)
         predictions = linker.inference.predict(threshold_match_probability=None, warning_mode="never")
         gammas = ", ".join(
             f"gamma_{c.output_column_name}" for c in linker._settings_obj.core_model_settings.comparisons
@@ -101,7 +101,7 @@ def main() -> int:
     if args.data in ("febrl3", "febrl4"):
         frame, link_type, extra = _febrl(args.data, not args.no_id)
     else:
-        frame = linkage.read_records(args.data)
+        frame = batch.read_records(args.data)
         link_type, extra = "dedupe_only", ()
     prepared = features.prepare(frame)
     for column in extra:

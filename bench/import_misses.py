@@ -50,7 +50,8 @@ def main() -> int:
 
     from goldenthread.agencies.models import Agency, AgencyKind
     from goldenthread.audit.actions import Actor
-    from goldenthread.people import actions, scoring
+    from goldenthread.linkage import scoring
+    from goldenthread.people import actions
     from goldenthread.people.models import SourceRecord
 
     call_command("migrate", verbosity=0)

@@ -17,9 +17,8 @@ import random
 from collections import Counter, defaultdict
 from itertools import combinations
 
-from goldenthread.people import scoring
-from goldenthread.people.keys import NameKeys, RecordKeys, parse_birth_date, postcode_keys
-from goldenthread.people.matching import synthetic
+from goldenthread.linkage import scoring, synthetic
+from goldenthread.linkage.keys import NameKeys, RecordKeys, parse_birth_date, postcode_keys
 
 TABLES = {
     "given_name": scoring.GIVEN,

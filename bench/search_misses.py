@@ -94,7 +94,8 @@ def _fmt(weights: list[Any]) -> str:
 
 
 def _reason(query: Any, pk: int, arms: dict[str, set[int]], ranking: list[Any]) -> tuple[str, str]:
-    from goldenthread.people import scoring, search
+    from goldenthread.linkage import scoring
+    from goldenthread.people import search
 
     own = search.ranked(query, {pk})
     if not own:

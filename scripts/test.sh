@@ -9,8 +9,9 @@ scripts/ensure-java.sh
 PG_URL=$(scripts/ensure-postgres.sh)
 export GOLDENTHREAD_ENV=test GOLDENTHREAD_CHROMIUM=${GOLDENTHREAD_CHROMIUM:-/usr/bin/chromium}
 
-echo "== lint and types"
+echo "== lint, import contracts and types"
 $BIN/ruff check src tests bench
+$BIN/lint-imports
 $BIN/mypy
 
 echo "== PostgreSQL ($PG_URL): the whole suite"

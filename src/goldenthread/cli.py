@@ -73,17 +73,6 @@ def _policy(argv: list[str]) -> int:
     return int(run_policy_show(args.pack, sys.stdout, sys.stderr, fmt=args.format))
 
 
-def _link(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="goldenthread link")
-    parser.add_argument("input", help="CSV of records to deduplicate")
-    parser.add_argument("--out", required=True, help="where to write record_id,person_id")
-    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
-    args = parser.parse_args(argv)
-    from goldenthread.people.matching.cli import run_link
-
-    return int(run_link(args.input, args.out, args.engine, sys.stdout, sys.stderr))
-
-
 def _serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="goldenthread serve")
     parser.add_argument("--bind", default=os.environ.get("GOLDENTHREAD_BIND", "127.0.0.1:8000"))
@@ -134,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     if verb == "policy":
         return _policy(rest)
     if verb == "link":
-        return _link(rest)
+        # Imported only here: the batch linker brings Splink, DuckDB and pandas, which nothing else needs.
+        from goldenthread.linkage.cli import main as link
+
+        return link(rest)
     if verb == "serve":
         return _serve(rest)
     if verb == "demo-data":

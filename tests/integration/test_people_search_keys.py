@@ -6,10 +6,10 @@ import pytest
 
 from goldenthread.accounts.models import User
 from goldenthread.audit.actions import Actor
+from goldenthread.linkage.keys import NameKeys, key_deletions, parse_birth_date
 from goldenthread.people import search, search_keys
 from goldenthread.people.actions import person_merge, person_unmerge
 from goldenthread.people.derive import name_keys_rebuild
-from goldenthread.people.keys import NameKeys, key_deletions, parse_birth_date
 from goldenthread.people.models import NameKey, NameKeyDeletion, NamePart, PersonName
 from goldenthread.people.search import SearchQuery, people_search
 from goldenthread.people.search_keys import name_key_choice

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from goldenthread.people import scoring, search, search_keys
-from goldenthread.people.keys import key_deletions, parse_birth_date
+from goldenthread.linkage import scoring
+from goldenthread.linkage.keys import key_deletions, parse_birth_date
+from goldenthread.people import search, search_keys
 from goldenthread.people.models import NameKey, NameKeyDeletion, NamePart
 from goldenthread.people.search import SearchQuery, mistyped_years, people_search
 from goldenthread.people.search_keys import one_edit

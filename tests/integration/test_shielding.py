@@ -203,7 +203,7 @@ def test_shielding_search_date_with_a_made_up_name_finds_nobody(
 def test_shielding_search_by_name_ranks_them_on_names_whatever_date_is_given(
     shielded: dict[str, int],
 ) -> None:
-    from goldenthread.people.keys import parse_birth_date
+    from goldenthread.linkage.keys import parse_birth_date
     from goldenthread.people.search import SearchQuery, people_search
 
     totals = {}

@@ -21,7 +21,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency
 from goldenthread.audit.actions import Actor, audit_record
-from goldenthread.people import scoring
+from goldenthread.linkage import scoring
 from goldenthread.people.candidates import person_matches
 from goldenthread.people.derive import derived_rows_replace, person_refresh, record_fields, row_keys
 from goldenthread.people.importing import (

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from goldenthread.people import scoring
+from goldenthread.linkage import scoring
+from goldenthread.linkage.keys import RecordKeys
 from goldenthread.people.derive import record_keys
-from goldenthread.people.keys import RecordKeys
 from goldenthread.people.models import SourceRecord
 
 MAX_CANDIDATE_RECORDS = 300

@@ -22,12 +22,12 @@ from django.db import transaction
 
 from goldenthread.agencies.models import Agency
 from goldenthread.audit.actions import Actor
+from goldenthread.linkage import normalise as nm
+from goldenthread.linkage import synthetic_names as pools
+from goldenthread.linkage.keys import parse_birth_date, postcode_keys
+from goldenthread.linkage.synthetic import Child, Generator
 from goldenthread.people.actions import records_import
 from goldenthread.people.importing import COLUMNS
-from goldenthread.people.keys import parse_birth_date, postcode_keys
-from goldenthread.people.matching import normalise as nm
-from goldenthread.people.matching import synthetic_names as pools
-from goldenthread.people.matching.synthetic import Child, Generator
 from goldenthread.people.models import ImportBatch
 
 SEED = 2026

@@ -14,8 +14,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, Q
 
+from goldenthread.linkage.keys import BirthDate, NameKeys, RecordKeys, key_deletions
 from goldenthread.people.importing import Row
-from goldenthread.people.keys import BirthDate, NameKeys, RecordKeys, key_deletions
 from goldenthread.people.models import (
     Address,
     DobPrecision,
@@ -220,7 +220,7 @@ _FILL = [
     "MIN(family_phon), COUNT(*) FROM people_personname WHERE family_key <> '' GROUP BY family_key",
 ]
 
-# people.keys.key_deletions of every key, in one statement (keys of EDITABLE_KEY (3) letters or more get a
+# linkage.keys.key_deletions of every key, in one statement (keys of EDITABLE_KEY (3) letters or more get a
 # row per letter, every key itself); migration 0007 fills the table the same way.
 _FILL_DELETIONS = (
     "INSERT INTO people_namekeydeletion (name_key_id, part, deleted, position, letter) "

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from goldenthread.people.keys import BirthDate, parse_birth_date, postcode_keys
-from goldenthread.people.matching import normalise as nm
+from goldenthread.linkage import normalise as nm
+from goldenthread.linkage.keys import BirthDate, parse_birth_date, postcode_keys
 
 # A fixed list keeps purposes comparable in the audit log and keeps case detail out of it.
 PURPOSES = (

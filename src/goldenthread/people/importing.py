@@ -19,8 +19,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from goldenthread.people.keys import BirthDate, normalise_sex, parse_birth_date, postcode_keys
-from goldenthread.people.matching import normalise as nm
+from goldenthread.linkage import normalise as nm
+from goldenthread.linkage.keys import BirthDate, normalise_sex, parse_birth_date, postcode_keys
 
 COLUMNS = (
     "local_id",

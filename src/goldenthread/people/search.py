@@ -21,7 +21,7 @@ stay close to the typical one:
 - Shielded persons are never retrieved or ranked by what their card hides (address, NHS number, date of
   birth): they are found by name alone, whatever date is given, and scored on their names only.
 
-Scoring reuses the import's per-field weights (people.scoring), so "why it matched" reads the same
+Scoring reuses the import's per-field weights (linkage.scoring), so "why it matched" reads the same
 everywhere. It reads only the columns it compares, in one query per table, and builds Person objects
 only for the hits it returns.
 
@@ -46,8 +46,8 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Lookup, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from goldenthread.people import scoring
-from goldenthread.people.keys import BirthDate, NameKeys, RecordKeys
+from goldenthread.linkage import scoring
+from goldenthread.linkage.keys import BirthDate, NameKeys, RecordKeys
 from goldenthread.people.models import (
     Address,
     Identifier,

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from goldenthread.people.keys import EDITABLE_KEY, NameKeys, key_deletions
+from goldenthread.linkage.keys import EDITABLE_KEY, NameKeys, key_deletions
 from goldenthread.people.models import NameKey, NamePart
 
 MAX_KEYS = 100  # name keys per part taken from NameKey, closest first
@@ -76,7 +76,7 @@ class KeyChoice:
         return [k for k in chosen if within_one_edit(key, k)]
 
 
-# The query's rows (people.keys.key_deletions) met against the index's NameKeyDeletion rows: the key
+# The query's rows (linkage.keys.key_deletions) met against the index's NameKeyDeletion rows: the key
 # itself, or one letter added, dropped, changed, or two neighbours swapped (see NameKeyDeletion).
 _ONE_EDIT = (
     "SELECT k.part, k.key, k.names, CASE WHEN k.key = %s THEN 0 ELSE 2 END AS arm "

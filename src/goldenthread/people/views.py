@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from goldenthread.agencies.permissions import Permission
 from goldenthread.audit.actions import Actor
-from goldenthread.people import scoring
+from goldenthread.linkage import scoring
 from goldenthread.people.access_csv import access_csv_rows
 from goldenthread.people.actions import (
     AlertError,

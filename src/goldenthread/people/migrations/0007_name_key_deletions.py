@@ -10,7 +10,7 @@ from typing import Any
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Keys of three letters or more (people.keys.EDITABLE_KEY) get a row per letter; every key, itself.
+# Keys of three letters or more (linkage.keys.EDITABLE_KEY) get a row per letter; every key, itself.
 FILL = (
     "INSERT INTO people_namekeydeletion (name_key_id, part, deleted, position, letter) "
     "WITH RECURSIVE positions(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM positions WHERE i < 199) "

@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from goldenthread.people.matching import synthetic
-from goldenthread.people.matching.cli import run_link
+from goldenthread.linkage import synthetic
+from goldenthread.linkage.cli import run_link
 
 HEADER = "record_id,source,given_name,family_name,date_of_birth,sex,postcode,address_line,nhs_number"
 

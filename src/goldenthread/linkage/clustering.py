@@ -9,6 +9,10 @@ twins), or dates of birth too far apart to be one mistyped date between records 
 not the same name give or take one typo. The NHS number is evidence, not a key: records without one
 still link on everything else, and two records with the same number still need the model to score them
 above the threshold.
+
+Every pair clustered here has already passed the twin rule (``twins.RULE``, as ``model``'s evidence SQL);
+the guards are not a second rule for pairs but stop a chain of links joining groups that contradict each
+other (docs/adr/0003-batch-linker-twin-protection.md).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import jellyfish
 import numpy as np
 import pandas as pd
 
-from goldenthread.people.matching.normalise import nickname_table
+from goldenthread.linkage.normalise import nickname_table
 
 GIVEN_NAME_SIMILAR = 0.8  # the loosest given-name level of the model
 # A conflicting component with more distinct given names or dates than this is not checked pair by pair

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from goldenthread.people.matching import normalise as nm
+from goldenthread.linkage import normalise as nm
 
 INPUT_COLUMNS = (
     "record_id",

@@ -13,9 +13,9 @@ import sys
 import pandas as pd
 import pytest
 
-from goldenthread.people.matching import synthetic
-from goldenthread.people.matching.cli import run_link
-from goldenthread.people.matching.metrics import pairwise_scores
+from goldenthread.linkage import synthetic
+from goldenthread.linkage.cli import run_link
+from goldenthread.linkage.metrics import pairwise_scores
 
 
 def _people(path) -> dict[str, str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from goldenthread.people import scoring
+from goldenthread.linkage import scoring
+from goldenthread.linkage.keys import NameKeys, RecordKeys, parse_birth_date
 from goldenthread.people.chart import weight_chart
-from goldenthread.people.keys import NameKeys, RecordKeys, parse_birth_date
 
 
 def _keys(

@@ -19,6 +19,8 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from goldenthread.linkage import twins
+
 # Clustering threshold on Splink's match probability, fixed before any benchmark was run and never tuned
 # to one. 0.99 means a pair is linked automatically only when the model puts the odds at 99 to 1 or
 # better: a wrongly merged child record shows one child's involvements on another's card, which costs
@@ -42,32 +44,59 @@ def _swapped_names_sql(engine: str) -> str:
     )
 
 
-def auto_link_evidence_sql(extra_identifiers: Sequence[str] = ()) -> str:
-    """SQL condition a scored pair must also meet to be linked automatically.
+# Each category of the twin rule (``twins``) at its level number (Splink's gamma) in the comparisons
+# below: levels count down from the first non-null level to 0 for "else"; -1 is the null level.
+GIVEN_LEVELS = {
+    twins.Given.MISSING: -1,
+    twins.Given.SAME: 6,
+    twins.Given.VARIANT: 5,
+    twins.Given.CLOSE: 4,
+    twins.Given.SOUNDS_ALIKE: 3,
+    twins.Given.SWAPPED: 2,
+    twins.Given.SIMILAR: 1,
+    twins.Given.DIFFERENT: 0,
+}
+BORN_LEVELS = {
+    twins.Born.MISSING: -1,
+    twins.Born.SAME: 6,
+    twins.Born.SWAPPED: 5,
+    twins.Born.ONE_DIGIT: 4,
+    twins.Born.TWO_DIGITS: 3,
+    twins.Born.SAME_MONTH: 2,
+    twins.Born.SAME_YEAR: 1,
+    twins.Born.DIFFERENT: 0,
+}
 
-    Family name, address and postcode describe a household, not a child: siblings share them, and twins
-    share the date of birth too. So besides the score, an automatic link needs personal evidence: the
-    same valid NHS number (or extra identifier) with given names that agree or else dates of birth
-    within two digits, or given names that agree at some level, or - when one given name is missing -
-    dates of birth that agree. Two different given names (twins) or no personal
-    field at all (a nameless, dateless record at a family's address) are left for review instead.
-    Gamma -1 is a null level and 0 the "else" level.
+
+# The model has no level for a given name one letter out: such a pair falls in one of these levels (or
+# in "close", at Jaro-Winkler 0.92 and above), and the twin rule counts it as the child's own name.
+_TYPO_LEVELS = (twins.Given.SIMILAR, twins.Given.SOUNDS_ALIKE, twins.Given.DIFFERENT)
+_TYPO_SQL = twins.one_letter_apart_sql("given_key_l", "given_key_r")
+
+
+def _given_conditions() -> dict[twins.Given, str]:
+    conditions = {c: f"gamma_given_name = {level}" for c, level in GIVEN_LEVELS.items()}
+    for category in _TYPO_LEVELS:
+        conditions[category] = f"({conditions[category]} and not ({_TYPO_SQL}))"
+    typo_levels = ", ".join(str(GIVEN_LEVELS[c]) for c in _TYPO_LEVELS)
+    conditions[twins.Given.TYPO] = f"(gamma_given_name in ({typo_levels}) and {_TYPO_SQL})"
+    return conditions
+
+
+def auto_link_evidence_sql(extra_identifiers: Sequence[str] = ()) -> str:
+    """SQL condition a scored pair must also meet to be linked automatically: the twin rule's table.
+
+    The same NHS number, or an extra identifier the same exactly, counts as the same identifier.
     """
-    # An identifier copied from a sibling's record must not outweigh a different given name: with one,
-    # the dates of birth must agree to within two digits (a sibling born the same year, or a record
-    # with no date, does not count).
-    strong = [
-        f"({condition} and (gamma_given_name <> 0 or gamma_date_of_birth >= 3))"
-        for condition in ["gamma_nhs = 1", *(f"gamma_{column} = 2" for column in extra_identifiers)]
-    ]
-    personal = ["gamma_given_name > 0", "(gamma_given_name = -1 and gamma_date_of_birth > 0)"]
-    return "(" + " or ".join([*strong, *personal]) + ")"
+    same = ["gamma_nhs = 1", *(f"gamma_{column} = 2" for column in extra_identifiers)]
+    born = {c: f"gamma_date_of_birth = {level}" for c, level in BORN_LEVELS.items()}
+    return twins.rule_sql(same, _given_conditions(), born)
 
 
 # DuckDB's damerau_levenshtein costs about a microsecond a call, some fifty times a Hamming distance, and
 # scoring calls it for nearly every candidate pair: it was the largest single cost of a batch run. On
 # DuckDB the levels below therefore ask cheaper questions first and call it only for the few pairs those
-# cannot decide; each gives exactly the level damerau_levenshtein(l, r) <= k gave (tests/unit/matching
+# cannot decide; each gives exactly the level damerau_levenshtein(l, r) <= k gave (tests/unit/linkage
 # compares them pair by pair). Spark keeps Splink's own level, which is not where its time goes.
 
 

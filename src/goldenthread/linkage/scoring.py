@@ -1,6 +1,6 @@
 """Per-field match weights for one pair of records: the online (one record at a time) matcher.
 
-Pure Python, no Django. The batch linker in ``people.matching`` trains its weights with Splink; the
+Pure Python, no Django. The batch linker (``linkage.batch``) trains its weights with Splink; the
 service matches one incoming record or one search at a time, so it uses a fixed table in the same
 Fellegi-Sunter form, transparent enough to show a data officer:
 
@@ -18,7 +18,7 @@ of the date-error levels (day/month swapped, one digit different) follow those c
 too, except that a swapped date is held as rare as an exact one (u of the exact date times the share of
 dates that can be swapped). The exact-agreement u (same family name, same postcode) stay the local-index
 estimates: the synthetic records are spread over the whole country, where a coincidence is rarer than
-in one authority. The levels follow the batch model's (people.matching.model) where they overlap.
+in one authority. The levels follow the batch model's (linkage.model) where they overlap.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from typing import Any
 
 import jellyfish
 
-from goldenthread.people.keys import BirthDate, RecordKeys
-from goldenthread.people.matching import normalise as nm
+from goldenthread.linkage import normalise as nm
+from goldenthread.linkage import twins
+from goldenthread.linkage.keys import BirthDate, RecordKeys
 
 # Bands on the summed weight. 20 bits is odds of about a million to one in favour before the prior; with
 # a prior of one in ten thousand (a local index) it leaves odds of about 100 to 1, and automatic links
@@ -120,10 +121,6 @@ NHS = {
 }
 
 _CHILD_DAYS = 18 * 365.25
-# Given-name outcomes that tell one child from a brother, sister or twin (see auto_link_allowed).
-_PERSONAL_GIVEN = frozenset(
-    GIVEN[level].outcome for level in ("exact", "variant", "close", "typo", "swapped")
-)
 
 
 def _weight(field: str, label: str, level: Level) -> FieldWeight:
@@ -140,6 +137,9 @@ def _name_level(
     similarity = jellyfish.jaro_winkler_similarity(key_a, key_b)
     if similarity >= 0.92:
         return table["close"]
+    if table is GIVEN and twins.one_letter_apart(key_a, key_b):
+        return table["typo"]
+    # A family name keeps the older test: four letters or more (Li / Lin are two families).
     if min(len(key_a), len(key_b)) >= 4 and jellyfish.damerau_levenshtein_distance(key_a, key_b) == 1:
         return table["typo"]
     shorter, longer = sorted((key_a, key_b), key=len)
@@ -308,24 +308,49 @@ def dob_range_weight(days_wide: int) -> FieldWeight:
     return FieldWeight("date_of_birth", "Date of birth", "Born within the range given", math.log2(0.95 / u))
 
 
+# Each level's outcome as a category of the twin rule (twins.RULE), which decides automatic links.
+_GIVEN_CATEGORY = {
+    GIVEN["exact"].outcome: twins.Given.SAME,
+    GIVEN["variant"].outcome: twins.Given.VARIANT,
+    GIVEN["close"].outcome: twins.Given.CLOSE,
+    GIVEN["typo"].outcome: twins.Given.TYPO,
+    GIVEN["contains"].outcome: twins.Given.SIMILAR,
+    GIVEN["phonetic"].outcome: twins.Given.SOUNDS_ALIKE,
+    GIVEN["swapped"].outcome: twins.Given.SWAPPED,
+    GIVEN["else"].outcome: twins.Given.DIFFERENT,
+}
+_BORN_CATEGORY = {
+    DOB["exact"].outcome: twins.Born.SAME,
+    DOB["swapped"].outcome: twins.Born.SWAPPED,
+    DOB["digit"].outcome: twins.Born.ONE_DIGIT,
+    DOB["month"].outcome: twins.Born.SAME_MONTH,
+    DOB["partial_month"].outcome: twins.Born.SAME_MONTH,
+    DOB["partial_year"].outcome: twins.Born.SAME_YEAR,
+    DOB["else"].outcome: twins.Born.DIFFERENT,
+}
+_IDENTIFIER_CATEGORY = {
+    NHS["exact"].outcome: twins.Identifier.SAME,
+    NHS["else"].outcome: twins.Identifier.DIFFERENT,
+}
+
+
+def twin_categories(weights: Iterable[FieldWeight]) -> tuple[twins.Identifier, twins.Given, twins.Born]:
+    """The pair's NHS number, given name and date of birth as categories of the twin rule."""
+    by_field = {w.field: w.outcome for w in weights}
+    nhs, given, dob = (by_field.get(f) for f in ("nhs_number", "given_name", "date_of_birth"))
+    return (
+        _IDENTIFIER_CATEGORY[nhs] if nhs else twins.Identifier.MISSING,
+        _GIVEN_CATEGORY.get(given, twins.Given.DIFFERENT) if given else twins.Given.MISSING,
+        _BORN_CATEGORY.get(dob, twins.Born.DIFFERENT) if dob else twins.Born.MISSING,
+    )
+
+
 def auto_link_allowed(weights: Iterable[FieldWeight]) -> bool:
     """Besides the score, an automatic link needs evidence about the person, not the household.
 
-    Family name and postcode describe a household: siblings share them, twins share the date of birth
-    too. So an automatic link needs the same NHS number, or an agreeing date of birth with a given name
-    that is not different. A given name that only sounds alike ("Leo", "Lea") or is contained in the
-    other ("Ella", "Isabella") tells twins apart no better than a different one, so it counts as
-    different here; a blank given name says nothing either way. The same NHS number is enough on its
-    own unless both the given name and the date of birth are different: then it is more likely a
-    brother's or sister's number written on the wrong record (the batch linker has the same guard).
+    The rule is the batch linker's too: see twins.RULE.
     """
-    by_field = {w.field: w for w in weights}
-    nhs = by_field.get("nhs_number")
-    dob, given = by_field.get("date_of_birth"), by_field.get("given_name")
-    if nhs is not None and nhs.agrees:
-        sibling = given is not None and given.outcome == GIVEN["else"].outcome and not (dob and dob.agrees)
-        return not sibling
-    return dob is not None and dob.agrees and (given is None or given.outcome in _PERSONAL_GIVEN)
+    return twins.link_allowed(*twin_categories(weights), twins.Matcher.LIVE)
 
 
 def band(weights: list[FieldWeight]) -> str:

@@ -3,8 +3,8 @@
 import csv
 import io
 
-from goldenthread.people.matching import normalise as nm
-from goldenthread.people.matching import synthetic
+from goldenthread.linkage import normalise as nm
+from goldenthread.linkage import synthetic
 
 
 def _rows(people: int, seed: int) -> list[dict[str, str]]:

@@ -3,7 +3,7 @@
 import duckdb
 import pandas as pd
 
-from goldenthread.people.matching import features, model
+from goldenthread.linkage import features, model
 
 COLUMNS = [
     "record_id",
@@ -76,7 +76,8 @@ def test_blocking_rules_do_not_pair_strangers():
 
 def _evidence(**gammas):
     row = {"gamma_given_name": 0, "gamma_date_of_birth": 0, "gamma_nhs": -1, **gammas}
-    columns = ", ".join(f"{value} as {name}" for name, value in row.items())
+    names = {"given_key_l": "'olivia'", "given_key_r": "'emily'"}  # two names, not one letter apart
+    columns = ", ".join(f"{value} as {name}" for name, value in {**row, **names}.items())
     con = duckdb.connect()
     return con.execute(
         f"select {model.auto_link_evidence_sql()} from (select {columns})"  # noqa: S608

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from goldenthread.people.matching import features, model
+from goldenthread.linkage import features, model
 
 COLUMNS = list(features.INPUT_COLUMNS)
 

@@ -8,7 +8,7 @@ namesakes (different children with one name and birthday) are rare, as they are 
 family names have a long tail beyond the commonest hundred (see ``synthetic_names``). The output is the
 ``goldenthread link`` input format plus ``true_person_id``, so anyone can reproduce the linkage benchmarks.
 
-    python -m goldenthread.people.matching.synthetic --people 100000 --out records.csv --seed 1
+    python -m goldenthread.linkage.synthetic --people 100000 --out records.csv --seed 1
 
 The same seed and people count always give the same file. Records are written in shuffled chunks, so
 memory stays flat however many people are asked for.
@@ -28,8 +28,8 @@ from typing import TextIO
 
 from anyascii import anyascii
 
-from goldenthread.people.matching import normalise as nm
-from goldenthread.people.matching import synthetic_names as pools
+from goldenthread.linkage import normalise as nm
+from goldenthread.linkage import synthetic_names as pools
 
 OUTPUT_COLUMNS = (
     "record_id",

@@ -1,4 +1,4 @@
-"""The comparable keys of one person record, built with the matching package's normalisers.
+"""The comparable keys of one person record, built with the normalisers of this package.
 
 Pure Python, no Django: the import stores these keys on each source record and person name, and the
 search builds the same keys from what a practitioner types, so both sides are normalised alike.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from goldenthread.people.matching import normalise as nm
+from goldenthread.linkage import normalise as nm
 
 _SEX = {
     "m": "male",

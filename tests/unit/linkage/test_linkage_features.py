@@ -4,8 +4,8 @@ import io
 
 import pandas as pd
 
-from goldenthread.people.matching import features, synthetic
-from goldenthread.people.matching import normalise as nm
+from goldenthread.linkage import features, synthetic
+from goldenthread.linkage import normalise as nm
 
 
 def _reference_postcode(raw):

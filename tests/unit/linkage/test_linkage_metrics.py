@@ -1,6 +1,6 @@
 import pandas as pd
 
-from goldenthread.people.matching.metrics import pairwise_scores
+from goldenthread.linkage.metrics import pairwise_scores
 
 
 def test_pairwise_scores_perfect_clustering():

@@ -5,7 +5,7 @@ import random
 import pandas as pd
 import pytest
 
-from goldenthread.people.matching import clustering, features
+from goldenthread.linkage import clustering, features
 
 COLUMNS = [
     "record_id",

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from goldenthread.people.matching import normalise as nm
+from goldenthread.linkage import normalise as nm
 
 
 def test_transliterate_polish_and_cyrillic_give_ascii():
@@ -213,7 +213,7 @@ def test_nhs_number_placeholders_and_junk_rejected(raw):
 def test_prepare_nhs_numbers_same_as_normalise_nhs_number():
     import pandas as pd
 
-    from goldenthread.people.matching import features
+    from goldenthread.linkage import features
 
     raw = [
         "9434765919",

@@ -5,10 +5,10 @@ import io
 import pandas as pd
 import pytest
 
-from goldenthread.people.matching import features, linkage, synthetic
-from goldenthread.people.matching.clustering import cluster_pairs
-from goldenthread.people.matching.linkage import link_records, read_records
-from goldenthread.people.matching.metrics import pairwise_scores
+from goldenthread.linkage import batch, features, synthetic
+from goldenthread.linkage.batch import link_records, read_records
+from goldenthread.linkage.clustering import cluster_pairs
+from goldenthread.linkage.metrics import pairwise_scores
 
 
 @pytest.fixture(scope="module")
@@ -238,12 +238,12 @@ def test_cluster_pairs_refuses_impossible_date_far_from_the_other():
 
 def test_training_sample_all_records_up_to_the_size():
     prepared = features.prepare(read_records(_csv(40)))
-    assert linkage.training_sample(prepared, size=len(prepared)) is prepared
+    assert batch.training_sample(prepared, size=len(prepared)) is prepared
 
 
 def test_training_sample_uniform_subset_in_input_order():
     prepared = features.prepare(read_records(_csv(40)))
-    sample = linkage.training_sample(prepared, size=30)
+    sample = batch.training_sample(prepared, size=30)
     assert len(sample) == 30
     assert sample.index.is_monotonic_increasing
     assert set(sample["unique_id"]) < set(prepared["unique_id"])
@@ -251,7 +251,7 @@ def test_training_sample_uniform_subset_in_input_order():
 
 def _prior(records: pd.DataFrame, sampled: bool) -> float:
     messages: list[str] = []
-    linkage.run_linkage(records, progress=messages.append)
+    batch.run_linkage(records, progress=messages.append)
     assert any("random sample" in m for m in messages) == sampled, messages
     (found,) = [m for m in messages if m.startswith("prior match probability")]
     return float(found.rsplit(" ", 1)[1])
@@ -259,14 +259,14 @@ def _prior(records: pd.DataFrame, sampled: bool) -> float:
 
 def test_run_linkage_prior_from_a_sample_close_to_prior_from_all(monkeypatch, records):
     everything = _prior(records, sampled=False)
-    monkeypatch.setattr(linkage, "TRAINING_SAMPLE_RECORDS", len(records) // 4)
+    monkeypatch.setattr(batch, "TRAINING_SAMPLE_RECORDS", len(records) // 4)
     sampled = _prior(records, sampled=True)
     # A sample keeps the rate of matches among pairs, so the prior is not scaled down with the sample.
     assert everything / 2 < sampled < everything * 2, (everything, sampled)
 
 
 def test_link_records_trained_on_a_sample_reaches_f1_floor(monkeypatch, records):
-    monkeypatch.setattr(linkage, "TRAINING_SAMPLE_RECORDS", len(records) // 2)
+    monkeypatch.setattr(batch, "TRAINING_SAMPLE_RECORDS", len(records) // 2)
     linked = link_records(records)
     scores = pairwise_scores(records["true_person_id"], linked["person_id"])
     assert scores.f1 >= 0.9, scores
@@ -317,18 +317,18 @@ def test_run_linkage_twin_protection_keeps_twins_apart():
     background = read_records(buffer).drop(columns=["true_person_id"])
     records = pd.concat([twins, background], ignore_index=True)
 
-    def person(result: linkage.LinkageResult) -> pd.Series:
+    def person(result: batch.LinkageResult) -> pd.Series:
         return result.clusters.set_index("record_id")["person_id"]
 
-    guarded = person(linkage.run_linkage(records))
-    unguarded = person(linkage.run_linkage(records, twin_protection=False))
+    guarded = person(batch.run_linkage(records))
+    unguarded = person(batch.run_linkage(records, twin_protection=False))
     assert guarded["ben"] != guarded["josh"]
     # The model alone scores twins as one child: the protection, not the score, keeps them apart.
     assert unguarded["ben"] == unguarded["josh"]
 
 
 def test_run_linkage_kept_pairs_name_record_ids(records):
-    result = linkage.run_linkage(records.head(400), keep_pairs=True)
+    result = batch.run_linkage(records.head(400), keep_pairs=True)
     assert result.pairs is not None and len(result.pairs)
     known = set(records["record_id"].head(400))
     assert set(result.pairs["unique_id_l"]) <= known
@@ -339,13 +339,13 @@ def test_run_linkage_kept_pairs_name_record_ids(records):
 def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
     from splink import Linker
 
-    from goldenthread.people.matching import model
+    from goldenthread.linkage import model
 
     prepared = features.prepare(records)
-    db_api, cleanup = linkage._database("duckdb")
+    db_api, cleanup = batch._database("duckdb")
     try:
         linker = Linker(
-            linkage._register(db_api, linkage.records_table(prepared, "dedupe_only"), "dedupe_only"),
+            batch._register(db_api, batch.records_table(prepared, "dedupe_only"), "dedupe_only"),
             model.settings(),
             log_level=None,
         )
@@ -357,7 +357,7 @@ def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
             f" where match_probability >= 0.9 and {evidence}",
             output_type="pandas",
         )
-        found = linkage.auto_link_pairs(linker, 0.9, evidence)
+        found = batch.auto_link_pairs(linker, 0.9, evidence)
     finally:
         cleanup()
     assert len(expected) > 100
@@ -370,18 +370,18 @@ def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
 def test_auto_link_pairs_leaves_disabled_optimizers_as_it_found_them(records):
     from splink import Linker
 
-    from goldenthread.people.matching import model
+    from goldenthread.linkage import model
 
     prepared = features.prepare(records)
-    db_api, cleanup = linkage._database("duckdb")
+    db_api, cleanup = batch._database("duckdb")
     try:
         db_api.duckdb_con.execute("SET disabled_optimizers = 'join_order'")
         linker = Linker(
-            linkage._register(db_api, linkage.records_table(prepared, "dedupe_only"), "dedupe_only"),
+            batch._register(db_api, batch.records_table(prepared, "dedupe_only"), "dedupe_only"),
             model.settings(),
             log_level=None,
         )
-        linkage.auto_link_pairs(linker, 0.9, "true")
+        batch.auto_link_pairs(linker, 0.9, "true")
         (after,) = db_api.duckdb_con.execute("select current_setting('disabled_optimizers')").fetchone()
     finally:
         cleanup()
@@ -396,6 +396,6 @@ def test_return_freed_memory_without_glibc_does_nothing(monkeypatch):
         opened.append(name)
         raise OSError(f"{name}: cannot open shared object file")
 
-    monkeypatch.setattr(linkage.ctypes, "CDLL", missing)
-    linkage._return_freed_memory()
+    monkeypatch.setattr(batch.ctypes, "CDLL", missing)
+    batch._return_freed_memory()
     assert opened == ["libc.so.6"]

@@ -6,15 +6,17 @@ problem and returns exit status 2; it never lets a traceback reach the user for 
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
+import sys
 import time
 from typing import TextIO
 
 import pandas as pd
 
-from goldenthread.people.matching.features import INPUT_COLUMNS
-from goldenthread.people.matching.linkage import ENGINES, link_records
+from goldenthread.linkage.batch import ENGINES, link_records
+from goldenthread.linkage.features import INPUT_COLUMNS
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -102,3 +104,13 @@ def run_link(input_path: str, out_path: str, engine: str, stdout: TextIO, stderr
         f"linked {len(result):,} records into {people:,} people in {elapsed:.1f}s -> {out_path}", file=stdout
     )
     return EXIT_OK
+
+
+def main(argv: list[str]) -> int:
+    """``goldenthread link INPUT --out OUTPUT [--engine duckdb|spark]``."""
+    parser = argparse.ArgumentParser(prog="goldenthread link")
+    parser.add_argument("input", help="CSV of records to deduplicate")
+    parser.add_argument("--out", required=True, help="where to write record_id,person_id")
+    parser.add_argument("--engine", choices=list(ENGINES), default="duckdb")
+    args = parser.parse_args(argv)
+    return run_link(args.input, args.out, args.engine, sys.stdout, sys.stderr)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from goldenthread.people.matching import clustering, features, model
+from goldenthread.linkage import clustering, features, model
 
 ENGINES = ("duckdb", "spark")
 # Enough sampled pairs that every comparison level meets non-matches; more buys little accuracy and costs

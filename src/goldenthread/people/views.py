@@ -24,6 +24,7 @@ from goldenthread.people.actions import (
     records_import_start,
     records_import_stop,
 )
+from goldenthread.people.card_sections import card_sections_for
 from goldenthread.people.chart import weight_chart
 from goldenthread.people.forms import PURPOSE_LABELS, ImportForm, PurposeForm, ReviewDecisionForm, SearchForm
 from goldenthread.people.importing import ImportFileError
@@ -113,9 +114,9 @@ def card(request: HttpRequest, person_id: int) -> HttpResponse:
     if not purpose:
         return redirect("people:purpose", person_id=person_id)
     the_card = person_get_for_user(user=request.user, agency=agency, person_id=person_id, purpose=purpose)
-    return render(
-        request, "people/card.html", {"card": the_card, "person": the_card.person, "purpose": purpose}
-    )
+    sections = card_sections_for(user=request.user, agency=agency, person=the_card.person)
+    context = {"card": the_card, "person": the_card.person, "purpose": purpose, "sections": sections}
+    return render(request, "people/card.html", context)
 
 
 @require_http_methods(["GET", "POST"])

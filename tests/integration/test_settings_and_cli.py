@@ -73,6 +73,12 @@ def test_settings_bad_database_url_fails_loudly(tmp_path: Path) -> None:
     assert "DATABASE_URL must point at PostgreSQL or SQLite" in result.stderr
 
 
+def test_serve_refuses_non_loopback_bind_outside_production(tmp_path: Path) -> None:
+    result = _run(["serve", "--bind", "0.0.0.0:8000"], {}, tmp_path)
+    assert result.returncode == 2
+    assert "refusing to listen on 0.0.0.0" in result.stderr
+
+
 def test_settings_extra_closure_days_read_from_the_environment(tmp_path: Path) -> None:
     show = "from django.conf import settings; print(settings.GOLDENTHREAD_EXTRA_CLOSURE_DAYS)"
     env = {"GOLDENTHREAD_EXTRA_CLOSURE_DAYS": "2026-12-31, 2026-12-24,"}
@@ -90,7 +96,11 @@ def test_settings_bad_extra_closure_day_fails_loudly(tmp_path: Path, value: str)
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", "ten hours"), ("GOLDENTHREAD_LOG_LEVEL", "loud")],
+    [
+        ("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", "half an hour"),
+        ("GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", "ten hours"),
+        ("GOLDENTHREAD_LOG_LEVEL", "loud"),
+    ],
 )
 def test_settings_bad_value_names_its_variable(tmp_path: Path, variable: str, value: str) -> None:
     result = _run(["check"], {variable: value}, tmp_path)

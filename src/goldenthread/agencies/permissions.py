@@ -62,11 +62,3 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_USERS: frozenset({Role.SYSTEM_ADMINISTRATOR}),
     Permission.MANAGE_AGENCIES: frozenset({Role.SYSTEM_ADMINISTRATOR}),
 }
-
-
-def roles_with(permission: Permission) -> frozenset[Role]:
-    return PERMISSIONS[permission]
-
-
-def role_grants(role: str, permission: Permission) -> bool:
-    return role in PERMISSIONS[permission]

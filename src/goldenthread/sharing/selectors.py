@@ -6,13 +6,11 @@ is not revealed either.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from goldenthread.agencies.models import Agency
 from goldenthread.agencies.permissions import Permission
@@ -105,13 +103,6 @@ def endorsements_owed(*, user: Any, agency: Agency | None) -> QuerySet[Decision]
     return Decision.objects.filter(
         agency=agency, needs_endorsement=True, endorsement__isnull=True, superseded_by__isnull=True
     ).exclude(decided_by=user)
-
-
-def emergency_endorsements_overdue(*, agency: Agency, now: datetime | None = None) -> QuerySet[Decision]:
-    now = timezone.now() if now is None else now
-    return Decision.objects.filter(
-        agency=agency, emergency=True, endorsement__isnull=True, endorsement_due_at__lt=now
-    )
 
 
 def _advice_visible(user: Any, agency: Agency | None) -> Q:

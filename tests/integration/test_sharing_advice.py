@@ -132,3 +132,19 @@ def test_advice_answered_attaches_to_decision(persona: Any) -> None:
     with pytest.raises(SharingError) as raised:
         decision_make(worker, advice=unanswered)
     assert "advice" in raised.value.problems
+
+
+@pytest.mark.parametrize("anonymised", [False, True])
+def test_advice_new_page_from_a_card_names_the_child_unless_anonymised(
+    signed_in: Any, anonymised: bool
+) -> None:
+    child = Person.objects.create(given_name="Amelia", family_name="Kowalski")
+    client = signed_in("social_worker")
+    client.post("/sharing/guide/start/", {"child": f"person-{child.pk}"})
+    assert "it names <strong" in client.get("/sharing/advice/new/").content.decode()
+    form = {"adviser_role": "dsl", "question": "May I share the bruising with school?"}
+    client.post("/sharing/advice/new/", {**form, "anonymised": "on"} if anonymised else form)
+    advice = AdviceRequest.objects.get()
+    assert advice.person == (None if anonymised else child)
+    page = client.get(f"/sharing/advice/{advice.pk}/").content.decode()
+    assert ("Amelia Kowalski" in page) is not anonymised

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 
 from goldenthread.audit.models import AuditEvent
+from goldenthread.people.models import Person
 from goldenthread.sharing.models import Decision
 from tests.support.personas import PASSWORD, persona_make
+from tests.support.sharing import decision_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,3 +98,40 @@ def test_browser_decision_guide_bruised_child_records_share_decision(live_server
     assert decision.decision == "share" and decision.recommended_outcome == "share"
     assert AuditEvent.objects.filter(action="decision.recorded", object_id=str(decision.pk)).exists()
     assert AuditEvent.objects.filter(action="decision.viewed", object_id=str(decision.pk)).exists()
+
+
+def test_browser_card_lists_its_decisions_and_starts_the_guide_for_its_child(
+    live_server: Any, page: Any
+) -> None:
+    worker = persona_make("social_worker")
+    child = Person.objects.create(given_name="Leo", family_name="Marsh")
+    earlier = decision_make(worker, person=child)
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Username").fill("social_worker")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/two-factor/verify/")
+    page.get_by_label("Security code").fill(worker.current_token())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(live_server.url + "/")
+
+    page.goto(f"{live_server.url}/children/{child.pk}/")
+    page.get_by_label("Why are you looking?").select_option(label="Child in need assessment (section 17)")
+    page.get_by_role("button", name="Continue").click()
+    decisions = page.get_by_test_id("card-decisions")
+    assert f"Decision {earlier.pk}" in decisions.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "card-decisions.png"), full_page=True)
+
+    decisions.get_by_role("link", name=f"Decision {earlier.pk}").click()
+    page.wait_for_url(f"**/sharing/decisions/{earlier.pk}/")
+    assert page.get_by_test_id("decision-child").inner_text() == "Leo Marsh"
+    page.get_by_test_id("decision-child").get_by_role("link", name="Leo Marsh").click()
+    page.wait_for_url(f"**/children/{child.pk}/")
+
+    page.get_by_test_id("card-decision-guide").click()
+    page.wait_for_url("**/sharing/guide/?child=*")
+    assert page.get_by_test_id("guide-child").inner_text() == "Leo Marsh"
+    page.get_by_role("button", name="Start now").click()
+    page.wait_for_url("**/guide/questions/*/")
+    page.goto(live_server.url + "/sharing/guide/check/")
+    assert page.get_by_test_id("guide-child").inner_text() == "Leo Marsh"

@@ -47,6 +47,12 @@ def test_audit_record_chains_events_in_sequence() -> None:
     assert len({first.hash, second.hash, third.hash}) == 3
 
 
+def test_audit_details_with_float_are_refused() -> None:
+    with pytest.raises(ValueError, match="float is not allowed"):
+        audit_record(actor=Actor.system(), action="test.float", details={"score": 1e20})
+    assert not AuditEvent.objects.exists()
+
+
 def test_audit_verify_intact_chain_reports_every_event() -> None:
     _events(5)
     report = audit_chain_verify(batch_size=2)
@@ -73,6 +79,22 @@ def test_audit_verify_deleted_event_names_missing_sequence() -> None:
     report = audit_chain_verify()
     assert report.first_broken_seq == 2
     assert "missing" in report.reason
+
+
+def test_audit_verify_with_checkpoint_detects_deleted_tail() -> None:
+    events = [audit_record(actor=Actor.system(), action=f"test.{i}") for i in range(4)]
+    checkpoint = (events[-1].seq, events[-1].hash)
+    assert audit_chain_verify(expect=checkpoint).intact
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq >= 3")
+    assert audit_chain_verify().intact  # a cut chain is consistent on its own...
+    report = audit_chain_verify(expect=checkpoint)  # ...but not with the head kept elsewhere
+    assert report.first_broken_seq == 3
+    with pytest.raises(CommandError) as excinfo:
+        call_command("audit_verify", expect=f"{checkpoint[0]}:{checkpoint[1]}")
+    assert excinfo.value.returncode == 1
 
 
 def test_audit_verify_command_exits_one_when_broken() -> None:
@@ -127,6 +149,15 @@ def test_audit_model_refuses_save_and_delete_of_existing_event() -> None:
     with pytest.raises(AuditImmutableError):
         event.delete()
     assert AuditEvent.objects.get(seq=1).action == "test.0"
+
+
+def test_audit_queryset_update_and_delete_are_refused() -> None:
+    audit_record(actor=Actor.system(), action="test.one")
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.filter(seq=1).delete()
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.update(action="x")
+    assert AuditEvent.objects.get(seq=1).action == "test.one"
 
 
 def test_audit_write_failure_rolls_back_the_change(monkeypatch: pytest.MonkeyPatch) -> None:

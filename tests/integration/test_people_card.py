@@ -4,9 +4,15 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
+from goldenthread.people.models import Person
+from goldenthread.sharing.actions import advice_request_create
+from goldenthread.sharing.models import AdviceRequest, Decision
 from tests.integration.people_support import AMELIA, import_rows, record, row
+from tests.support.sharing import decision_make
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +150,59 @@ def test_card_links_practitioner_to_decision_guide_for_this_child(signed_in: Any
     ig_page = _with_purpose(signed_in("ig_officer"), person_id).content.decode()
     assert "Amelia Kowalski" in ig_page
     assert "card-decision-guide" not in ig_page
+
+
+def _ask_about(persona: Any, person: Person | None) -> AdviceRequest:
+    return advice_request_create(
+        agency=persona.agency,
+        requested_by=persona.user,
+        actor=Actor.of(persona.user, persona.agency),
+        adviser_role="dsl",
+        question="May I share the health visitor's concerns?",
+        anonymised=False,
+        person=person,
+    )
+
+
+def test_card_lists_only_the_viewers_agencys_decisions_and_advice(persona: Any, signed_in: Any) -> None:
+    import_rows("health", [AMELIA])
+    child = record("health", "H-1").person
+    ours = decision_make(persona("social_worker"), person=child)
+    theirs = decision_make(persona("police_officer"), person=child)
+    no_child = decision_make(persona("social_worker"))
+    asked, asked_elsewhere = (
+        _ask_about(persona("social_worker"), child),
+        _ask_about(persona("police_officer"), child),
+    )
+    asked_by_colleague = _ask_about(persona("manager"), child)
+    page = _with_purpose(signed_in("social_worker"), child.pk).content.decode()
+    assert f'href="/sharing/decisions/{ours.pk}/"' in page
+    assert f'href="/sharing/decisions/{theirs.pk}/"' not in page
+    assert f'href="/sharing/decisions/{no_child.pk}/"' not in page
+    assert f'href="/sharing/advice/{asked.pk}/"' in page
+    assert f'href="/sharing/advice/{asked_elsewhere.pk}/"' not in page
+    # Advice is read by the one who asked and their agency's advisers, on the card as everywhere.
+    assert f'href="/sharing/advice/{asked_by_colleague.pk}/"' not in page
+    adviser_page = _with_purpose(signed_in("ig_officer"), child.pk).content.decode()
+    assert f'href="/sharing/advice/{asked_by_colleague.pk}/"' in adviser_page
+    listed = AuditEvent.objects.filter(action="decision.listed", object_id=str(child.pk))
+    assert [(e.actor_agency, e.details) for e in listed] == [("test-csc", {"rows": 1})] * 2
+
+
+def test_card_of_person_kept_lists_decisions_about_people_merged_into_them(
+    persona: Any, signed_in: Any
+) -> None:
+    kept, absorbed, absorbed_earlier = (Person.objects.create(given_name="Amelia") for _ in range(3))
+    worker = persona("social_worker")
+    about = [decision_make(worker, person=p) for p in (kept, absorbed, absorbed_earlier)]
+    asked = _ask_about(worker, absorbed_earlier)
+    # As person_merge leaves them: the earlier merge's survivor was itself merged later.
+    now = timezone.now()
+    Person.objects.filter(pk=absorbed_earlier.pk).update(merged_into=absorbed, merged_at=now)
+    Person.objects.filter(pk=absorbed.pk).update(merged_into=kept, merged_at=now)
+    client = signed_in("social_worker")
+    page = _with_purpose(client, kept.pk).content.decode()
+    assert all(f'href="/sharing/decisions/{d.pk}/"' in page for d in about)
+    assert f'href="/sharing/advice/{asked.pk}/"' in page
+    # The records themselves still name the person they were about when recorded.
+    assert Decision.objects.get(pk=about[2].pk).person_id == absorbed_earlier.pk

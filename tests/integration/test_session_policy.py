@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from goldenthread.accounts.actions import user_second_factor_reset, user_set_active
 from goldenthread.accounts.session_policy import LAST_SEEN_AT, SIGNED_IN_AT
 from goldenthread.agencies.actions import membership_end
 from goldenthread.agencies.models import Membership
@@ -15,6 +16,7 @@ from goldenthread.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("web:home")
+SIGN_IN = reverse("accounts:sign-in")
 
 
 def _age_session(client: Any, key: str, seconds: float) -> None:
@@ -58,6 +60,21 @@ def test_session_of_deactivated_user_ends_at_next_request(signed_in: Any, person
     user.is_active = False
     user.save()
     assert client.get(HOME).status_code == 302
+
+
+def test_session_of_deactivated_then_reactivated_user_stays_ended(signed_in: Any, persona: Any) -> None:
+    client = signed_in("health_visitor")
+    user = persona("health_visitor").user
+    user_set_active(user=user, active=False, by=Actor.system())
+    user_set_active(user=user, active=True, by=Actor.system())
+    assert client.get(HOME).status_code == 302
+
+
+def test_second_factor_reset_ends_live_session(signed_in: Any, persona: Any) -> None:
+    client = signed_in("police_officer")
+    user_second_factor_reset(user=persona("police_officer").user, by=Actor.system())
+    response = client.get(reverse("accounts:two-factor-set-up"))
+    assert response.url == SIGN_IN
 
 
 def test_session_ends_when_last_membership_ends(signed_in: Any, persona: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,50 @@ def test_settings_bad_database_url_fails_loudly(tmp_path: Path) -> None:
     result = _run(["check"], {"DATABASE_URL": "mysql://root@127.0.0.1/x"}, tmp_path)
     assert result.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL or SQLite" in result.stderr
+
+
+def test_serve_refuses_non_loopback_bind_outside_production(tmp_path: Path) -> None:
+    result = _run(["serve", "--bind", "0.0.0.0:8000"], {}, tmp_path)
+    assert result.returncode == 2
+    assert "refusing to listen on 0.0.0.0" in result.stderr
+
+
+def test_settings_extra_closure_days_read_from_the_environment(tmp_path: Path) -> None:
+    show = "from django.conf import settings; print(settings.GOLDENTHREAD_EXTRA_CLOSURE_DAYS)"
+    env = {"GOLDENTHREAD_EXTRA_CLOSURE_DAYS": "2026-12-31, 2026-12-24,"}
+    result = _run(["shell", "-c", show], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "(datetime.date(2026, 12, 24), datetime.date(2026, 12, 31))"
+
+
+@pytest.mark.parametrize("value", ["2026-12-24,24/12/2026", "2026-02-30", "Christmas Eve"])
+def test_settings_bad_extra_closure_day_fails_loudly(tmp_path: Path, value: str) -> None:
+    result = _run(["check"], {"GOLDENTHREAD_EXTRA_CLOSURE_DAYS": value}, tmp_path)
+    assert result.returncode != 0
+    assert "GOLDENTHREAD_EXTRA_CLOSURE_DAYS must be comma-separated dates like 2026-12-24" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", "half an hour"),
+        ("GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", "ten hours"),
+        ("GOLDENTHREAD_LOG_LEVEL", "loud"),
+    ],
+)
+def test_settings_bad_value_names_its_variable(tmp_path: Path, variable: str, value: str) -> None:
+    result = _run(["check"], {variable: value}, tmp_path)
+    assert result.returncode != 0
+    assert f"{variable} must be" in result.stderr
+
+
+def test_settings_every_variable_read_is_in_the_readme_table() -> None:
+    settings_source = (Path(__file__).parents[2] / "src/goldenthread/config/settings.py").read_text()
+    read = set(re.findall(r'"((?:GOLDENTHREAD_[A-Z_]+)|DATABASE_URL)"', settings_source))
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    table = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.MULTILINE))
+    assert read, "no variables found: the pattern no longer matches settings.py"
+    assert sorted(read - table) == []
 
 
 def test_cli_help_lists_the_project_verbs(tmp_path: Path) -> None:

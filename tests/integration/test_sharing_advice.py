@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
+from goldenthread.people.models import Person
 from goldenthread.sharing.actions import SharingError, advice_request_answer, advice_request_create
 from goldenthread.sharing.models import AdviceRequest
 from goldenthread.sharing.worklist import advice_items
@@ -45,12 +46,12 @@ def test_advice_request_and_answer_audited(persona: Any) -> None:
     actions = list(AuditEvent.objects.filter(object_type="advice_request").values_list("action", flat=True))
     assert actions == ["advice.requested", "advice.answered"]
     requested = AuditEvent.objects.get(action="advice.requested")
-    assert requested.details == {"adviser_role": "ig_officer", "anonymised": True, "child_ref": ""}
+    assert requested.details == {"adviser_role": "ig_officer", "anonymised": True, "person": None}
 
 
 def test_advice_anonymised_request_cannot_name_child(persona: Any) -> None:
     with pytest.raises(SharingError) as raised:
-        _ask(persona("social_worker"), child_ref="C-0001")
+        _ask(persona("social_worker"), person=Person.objects.create(given_name="Amelia"))
     assert "anonymised" in raised.value.problems
     assert not AdviceRequest.objects.exists()
 
@@ -100,7 +101,7 @@ def test_advice_new_page_sends_anonymised_request(signed_in: Any) -> None:
     )
     advice = AdviceRequest.objects.get()
     assert response.url == f"/sharing/advice/{advice.pk}/"
-    assert advice.anonymised and advice.child_ref == "" and advice.adviser_role == "dsl"
+    assert advice.anonymised and advice.person is None and advice.adviser_role == "dsl"
 
 
 def test_advice_new_page_without_question_shows_error(signed_in: Any) -> None:
@@ -131,3 +132,19 @@ def test_advice_answered_attaches_to_decision(persona: Any) -> None:
     with pytest.raises(SharingError) as raised:
         decision_make(worker, advice=unanswered)
     assert "advice" in raised.value.problems
+
+
+@pytest.mark.parametrize("anonymised", [False, True])
+def test_advice_new_page_from_a_card_names_the_child_unless_anonymised(
+    signed_in: Any, anonymised: bool
+) -> None:
+    child = Person.objects.create(given_name="Amelia", family_name="Kowalski")
+    client = signed_in("social_worker")
+    client.post("/sharing/guide/start/", {"child": f"person-{child.pk}"})
+    assert "it names <strong" in client.get("/sharing/advice/new/").content.decode()
+    form = {"adviser_role": "dsl", "question": "May I share the bruising with school?"}
+    client.post("/sharing/advice/new/", {**form, "anonymised": "on"} if anonymised else form)
+    advice = AdviceRequest.objects.get()
+    assert advice.person == (None if anonymised else child)
+    page = client.get(f"/sharing/advice/{advice.pk}/").content.decode()
+    assert ("Amelia Kowalski" in page) is not anonymised

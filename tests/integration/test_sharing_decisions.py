@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -281,10 +281,23 @@ def test_working_day_after_friday_is_monday() -> None:
     assert one_working_day_after(tuesday) == datetime(2025, 3, 5, 9, 30, tzinfo=LONDON)
 
 
-def test_working_day_skips_configured_bank_holiday(settings: Any) -> None:
-    settings.GOLDENTHREAD_BANK_HOLIDAYS = ["2025-05-05"]
+def test_working_day_skips_bank_holidays_of_england_and_wales() -> None:
+    # The early May bank holiday, then Good Friday and Easter Monday, with no configuration at all.
     friday = datetime(2025, 5, 2, 12, 0, tzinfo=LONDON)
     assert one_working_day_after(friday) == datetime(2025, 5, 6, 12, 0, tzinfo=LONDON)
+    thursday = datetime(2026, 4, 2, 9, 0, tzinfo=LONDON)
+    assert one_working_day_after(thursday) == datetime(2026, 4, 7, 9, 0, tzinfo=LONDON)
+
+
+def test_working_day_skips_extra_closure_days(settings: Any) -> None:
+    wednesday = datetime(2026, 12, 23, 10, 0, tzinfo=LONDON)
+    # Christmas Day is a Friday and Boxing Day's holiday moves to Monday 28th: Thursday 24th is next.
+    assert one_working_day_after(wednesday) == datetime(2026, 12, 24, 10, 0, tzinfo=LONDON)
+    settings.GOLDENTHREAD_EXTRA_CLOSURE_DAYS = (date(2026, 12, 24), date(2026, 12, 31))
+    assert one_working_day_after(wednesday) == datetime(2026, 12, 29, 10, 0, tzinfo=LONDON)
+    assert one_working_day_after(datetime(2026, 12, 30, 10, 0, tzinfo=LONDON)) == datetime(
+        2027, 1, 4, 10, 0, tzinfo=LONDON
+    )
 
 
 def test_emergency_endorsement_overdue_after_one_working_day_across_weekend(persona: Any) -> None:

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from goldenthread.audit.models import AuditEvent
+from goldenthread.people.models import Person
 from goldenthread.sharing.models import Decision, Endorsement
 from goldenthread.sharing.views.state import SESSION_KEY
 from tests.support.sharing import BRUISING_ANSWERS, decision_make
@@ -18,7 +20,7 @@ GUIDE = "/sharing/guide/"
 
 
 def _walk(client: Client, answers: dict[str, Any] = BRUISING_ANSWERS, child: str = "") -> None:
-    client.post(GUIDE + "start/", {"child_ref": child})
+    client.post(GUIDE + "start/", {"child": child})
     for step, answer in answers.items():
         response = client.post(f"{GUIDE}questions/{step}/", {"answer": answer})
         assert response.status_code == 302, (step, response.content.decode()[:500])
@@ -36,7 +38,6 @@ def _decision_form(**overrides: Any) -> dict[str, Any]:
         "consent_position": "not_sought",
         "consent_reasons": "Asking the parent would increase the risk",
         "risks": "Not sharing leaves the child at risk",
-        "child_ref": "C-0001",
     }
     data.update(overrides)
     return data
@@ -129,12 +130,33 @@ def test_guide_change_link_returns_to_check_answers(signed_in: Any) -> None:
     assert client.session[SESSION_KEY]["answers"]["age"] == "8"
 
 
-def test_guide_child_reference_from_card_link_is_carried(signed_in: Any) -> None:
+def test_guide_child_from_card_link_is_named_audited_and_carried(signed_in: Any) -> None:
+    child = Person.objects.create(given_name="Amelia", family_name="Kowalski")
     client = signed_in("social_worker")
-    assert "C-0042" in client.get(GUIDE + "?child=C-0042").content.decode()
-    assert "bad ref" not in client.get(GUIDE + "?child=bad ref<script>").content.decode()
-    _walk(client, child="C-0042")
-    assert client.session[SESSION_KEY]["child_ref"] == "C-0042"
+    assert "Amelia Kowalski" in client.get(f"{GUIDE}?child=person-{child.pk}").content.decode()
+    named = AuditEvent.objects.get(action="person.named")
+    assert (named.object_id, named.purpose) == (str(child.pk), "Deciding whether to share information")
+    _walk(client, child=f"person-{child.pk}")
+    assert client.session[SESSION_KEY]["person_id"] == child.pk
+    assert "Amelia Kowalski" in client.get(GUIDE + "check/").content.decode()
+
+
+@pytest.mark.parametrize("child", ["bad ref<script>", "C-0042", "person-987654"])
+def test_guide_child_malformed_or_unknown_is_dropped(signed_in: Any, child: str) -> None:
+    client = signed_in("social_worker")
+    page = client.get(GUIDE, {"child": child}).content.decode()
+    assert "it is not about a child in the index" in page and "bad ref" not in page
+    _walk(client, child=child)
+    assert client.session[SESSION_KEY]["person_id"] is None
+
+
+def test_guide_child_merged_since_the_link_names_the_person_kept(signed_in: Any) -> None:
+    kept = Person.objects.create(given_name="Amelia", family_name="Kowalski")
+    absorbed = Person.objects.create(given_name="Amelia", family_name="Kowalsky")
+    Person.objects.filter(pk=absorbed.pk).update(merged_into=kept, merged_at=timezone.now())
+    client = signed_in("social_worker")
+    _walk(client, child=f"person-{absorbed.pk}")
+    assert client.session[SESSION_KEY]["person_id"] == kept.pk
 
 
 def test_guide_flowchart_is_an_svg_picture(signed_in: Any) -> None:
@@ -161,8 +183,10 @@ def test_decision_form_departure_without_reason_shows_error_and_saves_nothing(si
 
 
 def test_decision_form_records_decision_and_shows_it(signed_in: Any) -> None:
+    child = Person.objects.create(given_name="Amelia", family_name="Kowalski")
     client = signed_in("social_worker")
-    _walk(client, child="C-0001")
+    _walk(client, child=f"person-{child.pk}")
+    assert "About: <strong" in client.get("/sharing/decisions/new/").content.decode()
     response = client.post("/sharing/decisions/new/", _decision_form())
     decision = Decision.objects.get()
     assert response.status_code == 302 and response.url == f"/sharing/decisions/{decision.pk}/"
@@ -171,7 +195,18 @@ def test_decision_form_records_decision_and_shows_it(signed_in: Any) -> None:
     assert "Bruises seen on both upper arms" in page and "Opinion" in page
     assert "Waiting for endorsement" in page
     assert AuditEvent.objects.filter(action="decision.viewed", object_id=str(decision.pk)).exists()
-    assert decision.child_ref == "C-0001"
+    assert decision.person == child and decision.legacy_child_ref == ""
+    assert f'href="/children/{child.pk}/">Amelia Kowalski</a>' in page
+    recorded = AuditEvent.objects.get(action="decision.recorded")
+    assert recorded.details["person"] == child.pk
+
+
+def test_decision_form_without_a_card_names_no_child(signed_in: Any) -> None:
+    client = signed_in("social_worker")
+    _walk(client)
+    assert "will not name a child from the index" in client.get("/sharing/decisions/new/").content.decode()
+    client.post("/sharing/decisions/new/", _decision_form())
+    assert Decision.objects.get().person is None
 
 
 def test_decision_detail_other_agency_is_404(persona: Any, signed_in: Any) -> None:
@@ -208,7 +243,8 @@ def test_decision_endorse_page_refuses_own_decision(persona: Any, signed_in: Any
 
 
 def test_decision_correct_records_new_decision_superseding_old(persona: Any, signed_in: Any) -> None:
-    original = decision_make(persona("social_worker"))
+    child = Person.objects.create(given_name="Amelia", family_name="Kowalski")
+    original = decision_make(persona("social_worker"), person=child)
     client = signed_in("social_worker")
     response = client.post(f"/sharing/decisions/{original.pk}/correct/")
     assert response.url == GUIDE + "check/"
@@ -217,4 +253,5 @@ def test_decision_correct_records_new_decision_superseding_old(persona: Any, sig
     correction = Decision.objects.exclude(pk=original.pk).get()
     assert correction.supersedes_id == original.pk
     assert correction.facts == original.facts
+    assert correction.person == child  # the correction is about the same child
     assert "has been corrected by" in client.get(f"/sharing/decisions/{original.pk}/").content.decode()

@@ -93,6 +93,23 @@ def test_sign_in_next_parameter_is_followed_only_on_this_site() -> None:
     assert client.post(VERIFY, {"token": other.current_token()}).url == HOME
 
 
+def test_sign_in_next_that_is_not_a_path_goes_home(persona: Any) -> None:
+    person = persona("manager")
+    client = Client()
+    client.post(SIGN_IN + "?next=tasks", {"username": "manager", "password": PASSWORD})
+    assert client.post(VERIFY, {"token": person.current_token()}).url == HOME
+
+
+def test_second_factor_gives_a_new_session_key(persona: Any) -> None:
+    person = persona("ig_officer")
+    client = Client()
+    client.post(SIGN_IN, {"username": "ig_officer", "password": PASSWORD})
+    before = client.session.session_key
+    client.post(VERIFY, {"token": person.current_token()})
+    assert client.session.session_key != before
+    assert client.get(HOME).status_code == 200
+
+
 def test_sign_in_wrong_password_gives_clear_error_and_audits_failure() -> None:
     persona_make("school_dsl")
     response = Client().post(SIGN_IN, {"username": "school_dsl", "password": "wrong-password-here"})
@@ -141,6 +158,29 @@ def test_sign_in_repeated_failures_from_one_address_lock_other_accounts_too(sett
         SIGN_IN, {"username": "health_visitor", "password": PASSWORD}
     )
     assert other.status_code == 302
+
+
+def test_sign_in_attempts_during_lockout_are_audited(settings: Any, persona: Any) -> None:
+    persona("school_dsl")
+    client = Client()
+    attempts = settings.AXES_FAILURE_LIMIT + 3
+    for _ in range(attempts):
+        client.post(SIGN_IN, {"username": "school_dsl", "password": "wrong-password-here"})
+    reasons = [e.details["reason"] for e in AuditEvent.objects.filter(action="auth.sign_in_failed")]
+    assert len(reasons) == attempts
+    assert reasons.count("locked_out") >= 3
+
+
+def test_sign_in_valid_password_does_not_clear_address_counter(settings: Any, persona: Any) -> None:
+    persona("manager")
+    client = Client(REMOTE_ADDR="203.0.113.50")
+    for round_ in range(3):
+        for i in range(settings.AXES_FAILURE_LIMIT - 2):
+            client.post(SIGN_IN, {"username": f"victim-{round_}-{i}", "password": "guess"})
+        client.post(SIGN_IN, {"username": "manager", "password": PASSWORD})
+        client.post(reverse("accounts:sign-out"))
+    response = client.post(SIGN_IN, {"username": "someone", "password": "guess"})
+    assert response.status_code == 429
 
 
 def test_sign_in_without_membership_is_refused() -> None:

@@ -70,7 +70,6 @@ def share_without_consent(**overrides: Any) -> dict[str, Any]:
         "risks": "Not sharing leaves the child at risk of further harm; sharing may upset the family",
         "consulted": "",
         "emergency": False,
-        "child_ref": "C-0001",
     }
     arguments.update(overrides)
     return arguments

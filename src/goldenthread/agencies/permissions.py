@@ -69,11 +69,3 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
 
 # Roles whose memberships see child data, and so take effect only once a second person approves them.
 CHILD_DATA_ROLES: frozenset[Role] = PERMISSIONS[Permission.VIEW_CHILD_DATA]
-
-
-def roles_with(permission: Permission) -> frozenset[Role]:
-    return PERMISSIONS[permission]
-
-
-def role_grants(role: str, permission: Permission) -> bool:
-    return role in PERMISSIONS[permission]

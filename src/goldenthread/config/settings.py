@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +54,21 @@ def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}")
     return value
+
+
+def _env_dates(name: str) -> tuple[date, ...]:
+    raw = os.environ.get(name, "")
+    days = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            days.append(date.fromisoformat(part))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated dates like 2026-12-24; {part!r} is not one"
+            ) from None
+    return tuple(sorted(set(days)))
 
 
 def _required(name: str) -> str:
@@ -221,8 +236,8 @@ LOGIN_URL = "accounts:sign-in"
 SESSION_COOKIE_AGE = _env_int("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-GOLDENTHREAD_ABSOLUTE_SESSION_SECONDS = int(
-    os.environ.get("GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", 10 * 3600)
+GOLDENTHREAD_ABSOLUTE_SESSION_SECONDS = _env_int(
+    "GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", 10 * 3600, minimum=60
 )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -269,6 +284,10 @@ CSRF_TRUSTED_ORIGINS = [
 
 # Cards one user may open in an hour; reaching it refuses more and alerts their agency's IG officers.
 CARD_VIEWS_PER_HOUR = _env_int("GOLDENTHREAD_CARD_VIEWS_PER_HOUR", 60)
+
+# Days the agencies are closed besides the bank holidays of England and Wales (sharing.workdays), such as
+# a local closure between Christmas and New Year: an emergency decision's endorsement is not due on them.
+GOLDENTHREAD_EXTRA_CLOSURE_DAYS = _env_dates("GOLDENTHREAD_EXTRA_CLOSURE_DAYS")
 
 # Set-up links (accounts.setup_tokens) last three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
@@ -318,11 +337,16 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = False
 
+LOG_LEVEL = os.environ.get("GOLDENTHREAD_LOG_LEVEL", "WARNING").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"GOLDENTHREAD_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got {LOG_LEVEL!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("GOLDENTHREAD_LOG_LEVEL", "WARNING").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 

@@ -90,6 +90,45 @@ def person_current_id_for_user(*, user: Any, agency: Agency | None, person_id: i
     raise Http404  # a merge cycle: never written by the actions, refuse rather than loop
 
 
+def person_ids_merged_into(person_id: int) -> list[int]:
+    """The person and everyone merged into them, however many merges deep: records naming any of these
+    (a decision, an advice request) are about the person now. Reveals nothing alone, so checks nothing."""
+    found, frontier = [person_id], [person_id]
+    while frontier:
+        frontier = list(
+            Person.objects.filter(merged_into__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
+        )
+        found.extend(frontier)
+    return found
+
+
+@transaction.atomic
+def person_named_for_user(*, user: Any, agency: Agency | None, person_id: int, purpose: str) -> Person | None:
+    """The person a practitioner is about to decide or ask about (merges followed), to name them on the
+    page; None when there is no such person or this user may not see the index. Audited like a card."""
+    if not user_has_permission(user=user, permission=Permission.VIEW_CHILD_DATA, agency=agency):
+        return None
+    try:
+        current = person_current_id_for_user(user=user, agency=agency, person_id=person_id)
+    except Http404:
+        return None
+    person = Person.objects.get(pk=current)
+    audit_record(
+        actor=Actor.of(user, agency),
+        action="person.named",
+        object_type="person",
+        object_id=person.pk,
+        purpose=purpose,
+    )
+    return person
+
+
+def person_for_record(person_id: int | None) -> Person | None:
+    """The person a decision or advice request will point at. Shows nothing, so it is not audited: the
+    page that named them was (person_named_for_user)."""
+    return None if person_id is None else Person.objects.filter(pk=person_id).first()
+
+
 @dataclass
 class RelationshipView:
     label: str

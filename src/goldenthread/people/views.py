@@ -25,6 +25,7 @@ from goldenthread.people.actions import (
     person_unmerge,
     records_import_stop,
 )
+from goldenthread.people.card_sections import card_sections_for
 from goldenthread.people.chart import weight_chart
 from goldenthread.people.forms import (
     PURPOSE_LABELS,
@@ -129,9 +130,9 @@ def card(request: HttpRequest, person_id: int) -> HttpResponse:
         the_card = person_get_for_user(user=request.user, agency=agency, person_id=person_id, purpose=purpose)
     except CardViewLimitError as exc:
         return render(request, "people/card_limit.html", {"limit": exc.limit}, status=429)
-    return render(
-        request, "people/card.html", {"card": the_card, "person": the_card.person, "purpose": purpose}
-    )
+    sections = card_sections_for(user=request.user, agency=agency, person=the_card.person)
+    context = {"card": the_card, "person": the_card.person, "purpose": purpose, "sections": sections}
+    return render(request, "people/card.html", context)
 
 
 @require_http_methods(["GET", "POST"])

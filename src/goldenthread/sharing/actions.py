@@ -17,6 +17,7 @@ from goldenthread.agencies.models import Agency
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.people.models import Person
 from goldenthread.policy import FactsError, PackError, Recommendation, decide, load_pack, parse_facts
 from goldenthread.sharing.models import (
     AdviceRequest,
@@ -55,7 +56,7 @@ def advice_request_create(
     adviser_role: str,
     question: str,
     anonymised: bool,
-    child_ref: str = "",
+    person: Person | None = None,
     facts: Mapping[str, Any] | None = None,
     pack_name: str = "",
     pack_version: str = "",
@@ -67,8 +68,8 @@ def advice_request_create(
         problems["adviser_role"] = ["Select who you want advice from"]
     if not question.strip():
         problems["question"] = ["Enter your question"]
-    if anonymised and child_ref.strip():
-        problems["anonymised"] = ["An anonymised request cannot name a child: remove the reference"]
+    if anonymised and person is not None:
+        problems["anonymised"] = ["An anonymised request cannot name a child"]
     if problems:
         raise SharingError(problems)
     advice = AdviceRequest.objects.create(
@@ -77,7 +78,7 @@ def advice_request_create(
         requested_at=timezone.now(),
         adviser_role=adviser_role,
         anonymised=anonymised,
-        child_ref="" if anonymised else child_ref.strip(),
+        person=person,
         question=question.strip(),
         facts=dict(facts) if facts is not None else None,
         pack_name=pack_name,
@@ -88,7 +89,7 @@ def advice_request_create(
         action="advice.requested",
         object_type="advice_request",
         object_id=advice.pk,
-        details={"adviser_role": adviser_role, "anonymised": anonymised, "child_ref": advice.child_ref},
+        details={"adviser_role": adviser_role, "anonymised": anonymised, "person": advice.person_id},
     )
     return advice
 
@@ -139,7 +140,7 @@ def decision_record(
     consulted: str = "",
     advice: AdviceRequest | None = None,
     emergency: bool = False,
-    child_ref: str = "",
+    person: Person | None = None,
     supersedes: Decision | None = None,
 ) -> Decision:
     """Record a practitioner's decision, with the engine's recommendation worked out afresh here."""
@@ -184,7 +185,7 @@ def decision_record(
         agency=agency,
         decided_by=decided_by,
         decided_at=now,
-        child_ref=child_ref.strip(),
+        person=person,
         supersedes=supersedes,
         facts=normalised,
         pack_name=recommendation.pack_name,
@@ -226,7 +227,7 @@ def decision_record(
             "items": len(items),
             "advice": advice.pk if advice is not None else None,
             "supersedes": supersedes.pk if supersedes is not None else None,
-            "child_ref": record.child_ref,
+            "person": record.person_id,
         },
     )
     return record
@@ -240,7 +241,7 @@ def decision_viewed(*, decision: Decision, actor: Actor, page: str = "detail") -
         action="decision.viewed",
         object_type="decision",
         object_id=decision.pk,
-        details={"page": page, "child_ref": decision.child_ref},
+        details={"page": page, "person": decision.person_id},
     )
 
 

@@ -12,7 +12,7 @@ from goldenthread.sharing.models import AdviceRequest, AdviserRole, ConsentPosit
 from goldenthread.sharing.rules import ItemInput, decision_problems
 
 ITEM_ROWS = 5
-CHILD_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+CHILD_PATTERN = r"^person-[0-9]{1,18}$"
 
 
 def _textarea(rows: int = 4) -> forms.Textarea:
@@ -69,13 +69,12 @@ class GuideStepForm(forms.Form):
 
 
 class GuideStartForm(forms.Form):
-    child_ref = forms.RegexField(
-        regex=CHILD_REF_PATTERN,
-        required=False,
-        error_messages={
-            "invalid": "The child reference can only contain letters, digits, hyphens and underscores"
-        },
-    )
+    # The card links to the guide with ?child=person-<id>; anything else is dropped, not trusted.
+    child = forms.RegexField(regex=CHILD_PATTERN, required=False)
+
+    def person_id(self) -> int | None:
+        child = self.cleaned_data.get("child") if self.is_valid() else ""
+        return int(child.removeprefix("person-")) if child else None
 
 
 class DecisionForm(forms.Form):
@@ -135,15 +134,6 @@ class DecisionForm(forms.Form):
         label="This is an emergency: I am sharing before a manager can endorse it",
         help_text="A manager must then endorse the decision within one working day.",
         required=False,
-    )
-    child_ref = forms.RegexField(
-        label="Child index reference (optional)",
-        regex=CHILD_REF_PATTERN,
-        required=False,
-        error_messages={
-            "invalid": "The child reference can only contain letters, digits, hyphens and underscores"
-        },
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
     )
 
     def __init__(

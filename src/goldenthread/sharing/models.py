@@ -3,6 +3,10 @@
 A decision, its items and its endorsement are records of what someone decided and why: they are never
 changed or removed (the models refuse it, and on PostgreSQL so does the database). A correction is a new
 decision that names the one it supersedes.
+
+A decision or an advice request names its child as a Person in the index (``person``). That person may
+later be merged into another: the record keeps the person it named, and readers follow ``merged_into``
+(see sharing.selectors), so a merge or an unmerge never has to change a recorded decision.
 """
 
 from __future__ import annotations
@@ -41,6 +45,11 @@ WITHOUT_CONSENT = (ConsentPosition.REFUSED, ConsentPosition.NOT_SOUGHT, ConsentP
 _SHARES_WITHOUT_CONSENT = Q(decision="share", consent_position__in=WITHOUT_CONSENT)
 
 
+# Before records pointed at the index they held a typed reference; migration 0003 linked those naming a
+# person ("person-<id>") and kept every text as it was recorded. Nothing writes it any more.
+_LEGACY_HELP = "The child reference typed before decisions pointed at the index, kept as recorded"
+
+
 class AdviserRole(models.TextChoices):
     DSL = Role.DSL.value, Role.DSL.label
     IG_OFFICER = Role.IG_OFFICER.value, Role.IG_OFFICER.label
@@ -60,7 +69,11 @@ class AdviceRequest(models.Model):
     requested_at = models.DateTimeField()
     adviser_role = models.CharField(max_length=32, choices=AdviserRole.choices)
     anonymised = models.BooleanField(default=False)
-    child_ref = models.CharField(max_length=64, blank=True, help_text="Opaque child index reference")
+    # The child in the index; none for an anonymised request or one asked without starting from a card.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    legacy_child_ref = models.CharField(max_length=64, blank=True, editable=False, help_text=_LEGACY_HELP)
     question = models.TextField()
     # The guide's facts hold codes and an age only, so they can travel with an anonymised request.
     facts = models.JSONField(null=True, blank=True)
@@ -80,7 +93,8 @@ class AdviceRequest(models.Model):
             ),
             models.CheckConstraint(condition=~Q(question=""), name="advice_has_question"),
             models.CheckConstraint(
-                condition=Q(anonymised=False) | Q(child_ref=""), name="advice_anonymised_names_no_child"
+                condition=Q(anonymised=False) | Q(person__isnull=True, legacy_child_ref=""),
+                name="advice_anonymised_names_no_child",
             ),
             # An answer is recorded with who gave it and when, or not at all.
             models.CheckConstraint(
@@ -102,7 +116,11 @@ class Decision(ImmutableModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="decisions")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
-    child_ref = models.CharField(max_length=64, blank=True, help_text="Opaque child index reference")
+    # The child in the index the decision is about; none when the guide was not started from a card.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    legacy_child_ref = models.CharField(max_length=64, blank=True, editable=False, help_text=_LEGACY_HELP)
     supersedes = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )

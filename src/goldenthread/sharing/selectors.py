@@ -6,16 +6,18 @@ is not revealed either.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from goldenthread.agencies.models import Agency
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
+from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.people.models import Person
+from goldenthread.people.selectors import person_ids_merged_into
 from goldenthread.sharing.models import AdviceRequest, Decision, Endorsement
 
 
@@ -31,9 +33,49 @@ def decisions_for_agency(*, user: Any, agency: Agency | None) -> QuerySet[Decisi
         return Decision.objects.none()
     return (
         Decision.objects.filter(agency=agency)
-        .select_related("decided_by", "endorsement", "supersedes")
+        .select_related("decided_by", "endorsement", "supersedes", "person")
         .prefetch_related("superseded_by")
     )
+
+
+@transaction.atomic
+def decisions_about_person_for_user(*, user: Any, agency: Agency | None, person: Person) -> list[Decision]:
+    """The decisions the user's agency recorded about this person or anyone since merged into them.
+
+    Other agencies' decisions are not listed: seeing them is the exchange's to decide. Audited as a list.
+    """
+    rows = list(
+        decisions_for_agency(user=user, agency=agency)
+        .filter(person__in=person_ids_merged_into(person.pk))
+        .select_related("decided_by", "endorsement")
+    )
+    audit_record(
+        actor=Actor.of(user, agency),
+        action="decision.listed",
+        object_type="person",
+        object_id=person.pk,
+        details={"rows": len(rows)},
+    )
+    return rows
+
+
+@transaction.atomic
+def advice_about_person_for_user(*, user: Any, agency: Agency | None, person: Person) -> list[AdviceRequest]:
+    """The advice requests about this person (or anyone merged into them) this user may read: their own,
+    or all of their agency's if they give advice there. Audited as a list."""
+    rows = list(
+        AdviceRequest.objects.filter(
+            _advice_visible(user, agency), person__in=person_ids_merged_into(person.pk)
+        ).select_related("requested_by")
+    )
+    audit_record(
+        actor=Actor.of(user, agency),
+        action="advice.listed",
+        object_type="person",
+        object_id=person.pk,
+        details={"rows": len(rows)},
+    )
+    return rows
 
 
 def decision_get_for_user(*, user: Any, agency: Agency | None, decision_id: int) -> Decision:
@@ -63,13 +105,6 @@ def endorsements_owed(*, user: Any, agency: Agency | None) -> QuerySet[Decision]
     ).exclude(decided_by=user)
 
 
-def emergency_endorsements_overdue(*, agency: Agency, now: datetime | None = None) -> QuerySet[Decision]:
-    now = timezone.now() if now is None else now
-    return Decision.objects.filter(
-        agency=agency, emergency=True, endorsement__isnull=True, endorsement_due_at__lt=now
-    )
-
-
 def _advice_visible(user: Any, agency: Agency | None) -> Q:
     if agency is None or not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
@@ -82,7 +117,7 @@ def _advice_visible(user: Any, agency: Agency | None) -> Q:
 def advice_get_for_user(*, user: Any, agency: Agency | None, advice_id: int) -> AdviceRequest:
     advice = (
         AdviceRequest.objects.filter(_advice_visible(user, agency), pk=advice_id)
-        .select_related("requested_by", "answered_by")
+        .select_related("requested_by", "answered_by", "person")
         .first()
     )
     if advice is None:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import audit_record
+from goldenthread.people.selectors import person_for_record
 from goldenthread.sharing.actions import SharingError, advice_request_answer, advice_request_create
 from goldenthread.sharing.forms import AdviceAnswerForm, AdviceRequestForm
 from goldenthread.sharing.selectors import (
@@ -59,7 +60,7 @@ def advice_new(request: HttpRequest) -> HttpResponse:
                 adviser_role=data["adviser_role"],
                 question=data["question"],
                 anonymised=data["anonymised"],
-                child_ref="" if data["anonymised"] else state.child_ref,
+                person=None if data["anonymised"] else person_for_record(state.person_id),
                 facts=facts,
                 pack_name=result.pack.name if facts is not None else "",
                 pack_version=result.pack.version if facts is not None else "",
@@ -74,7 +75,7 @@ def advice_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sharing/advice_new.html",
-        {"form": form, "with_facts": facts is not None, "child_ref": state.child_ref},
+        {"form": form, "with_facts": facts is not None, "person_name": state.person_name},
     )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import audit_record
+from goldenthread.people.selectors import person_for_record
 from goldenthread.sharing.actions import SharingError, decision_record, decision_viewed, endorsement_record
 from goldenthread.sharing.forms import DecisionForm, EndorsementForm
 from goldenthread.sharing.guide import answers_from_facts
@@ -60,7 +61,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
         facts=result.facts,
         recommended=recommendation.outcome,
         advice_choices=advice_answered_for_decision(user=request.user, agency=agency),
-        initial={"decision": recommendation.outcome, "child_ref": state.child_ref},
+        initial={"decision": recommendation.outcome},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,7 +83,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
                 consulted=data["consulted"],
                 advice=data["advice"],
                 emergency=data["emergency"],
-                child_ref=data["child_ref"],
+                person=person_for_record(state.person_id),
                 supersedes=supersedes,
             )
         except SharingError as exc:
@@ -99,6 +100,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rec": recommendation_display(recommendation.to_dict(), title),
             "supersedes": supersedes,
+            "person_name": state.person_name,
         },
     )
 
@@ -163,7 +165,8 @@ def decision_correct(request: HttpRequest, decision_id: int) -> HttpResponse:
     state = GuideState(
         pack=decision.pack_name,
         answers=answers_from_facts(decision.facts),
-        child_ref=decision.child_ref,
+        person_id=decision.person_id,
+        person_name=decision.person.full_name if decision.person else "",
         supersedes=decision.pk,
     )
     state_put(request, state)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
+from goldenthread.people.models import Person
+from goldenthread.people.selectors import person_named_for_user
 from goldenthread.policy import flowchart_svg
 from goldenthread.sharing.forms import GuideStartForm, GuideStepForm
 from goldenthread.sharing.guide import NUMBER
@@ -15,27 +17,40 @@ from goldenthread.sharing.presenting import recommendation_display
 from goldenthread.sharing.views.state import GuideState, guide_result, pack_for, state_get, state_put
 from goldenthread.web.permissions import permission_required
 
+# Named on the guide's pages so a practitioner sees whom the decision is about; each naming is audited.
+NAMING_PURPOSE = "Deciding whether to share information"
+
+
+def _person_from(request: HttpRequest, form: GuideStartForm) -> Person | None:
+    person_id = form.person_id()
+    if person_id is None:
+        return None
+    agency = request.agency  # type: ignore[attr-defined]
+    return person_named_for_user(
+        user=request.user, agency=agency, person_id=person_id, purpose=NAMING_PURPOSE
+    )
+
 
 @require_GET
 @permission_required(Permission.RECORD_DECISION)
 def guide_start(request: HttpRequest) -> HttpResponse:
-    # The child's card links here as ?child=<reference>; a malformed reference is dropped, not trusted.
-    form = GuideStartForm({"child_ref": request.GET.get("child", "")})
-    child_ref = form.cleaned_data["child_ref"] if form.is_valid() else ""
+    # The child's card links here as ?child=person-<id>; a malformed or unknown one is dropped.
+    person = _person_from(request, GuideStartForm({"child": request.GET.get("child", "")}))
     state = state_get(request)
     return render(
         request,
         "sharing/guide_start.html",
-        {"child_ref": child_ref, "pack": pack_for(state), "in_progress": bool(state.answers)},
+        {"person": person, "pack": pack_for(state), "in_progress": bool(state.answers)},
     )
 
 
 @require_POST
 @permission_required(Permission.RECORD_DECISION)
 def guide_begin(request: HttpRequest) -> HttpResponse:
-    form = GuideStartForm(request.POST)
-    child_ref = form.cleaned_data["child_ref"] if form.is_valid() else ""
-    state = GuideState(child_ref=child_ref)
+    person = _person_from(request, GuideStartForm(request.POST))
+    state = GuideState(
+        person_id=person.pk if person else None, person_name=person.full_name if person else ""
+    )
     state_put(request, state)
     first = guide_result(state).steps[0]
     return redirect("sharing:guide-question", step_id=first.id)
@@ -105,7 +120,7 @@ def guide_check(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "problems": result.problems,
             "error": "Some answers are missing or not valid" if result.problems else "",
-            "child_ref": state.child_ref,
+            "person_name": state.person_name,
             "supersedes": state.supersedes,
         },
     )
@@ -125,7 +140,7 @@ def guide_recommendation(request: HttpRequest) -> HttpResponse:
         "sharing/guide_recommendation.html",
         {
             "rec": recommendation_display(recommendation.to_dict(), title),
-            "child_ref": state.child_ref,
+            "person_name": state.person_name,
             "supersedes": state.supersedes,
             "global_note": result.pack.global_note,
         },

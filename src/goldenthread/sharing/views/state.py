@@ -18,7 +18,9 @@ SESSION_KEY = "gt_guide"
 class GuideState:
     pack: str = DEFAULT_PACK
     answers: dict[str, Any] = field(default_factory=dict)
-    child_ref: str = ""
+    # The child from the index whose card the guide was started from, named on its pages; none if not.
+    person_id: int | None = None
+    person_name: str = ""
     supersedes: int | None = None
 
 
@@ -41,10 +43,12 @@ def state_get(request: HttpRequest) -> GuideState:
         return GuideState()
     answers = raw.get("answers")
     supersedes = raw.get("supersedes")
+    person_id = raw.get("person_id")
     return GuideState(
         pack=str(raw.get("pack") or DEFAULT_PACK),
         answers=dict(answers) if isinstance(answers, dict) else {},
-        child_ref=str(raw.get("child_ref") or ""),
+        person_id=person_id if isinstance(person_id, int) else None,
+        person_name=str(raw.get("person_name") or "") if isinstance(person_id, int) else "",
         supersedes=supersedes if isinstance(supersedes, int) else None,
     )
 
@@ -53,7 +57,8 @@ def state_put(request: HttpRequest, state: GuideState) -> None:
     request.session[SESSION_KEY] = {
         "pack": state.pack,
         "answers": state.answers,
-        "child_ref": state.child_ref,
+        "person_id": state.person_id,
+        "person_name": state.person_name,
         "supersedes": state.supersedes,
     }
 

@@ -1,0 +1,35 @@
+"""Sections other parts of the service add to a person's card, so the child index depends on none of them.
+
+Sharing, for example, lists the decisions and advice about the child that the viewer's agency recorded.
+A provider is registered once (in its app's ``ready``) and called for every card shown; it returns the
+template to include and what that template needs, or None to add nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from goldenthread.people.models import Person
+
+
+@dataclass(frozen=True)
+class CardSection:
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+CardSectionProvider = Callable[..., CardSection | None]
+_providers: list[CardSectionProvider] = []
+
+
+def card_section_provider(provider: CardSectionProvider) -> CardSectionProvider:
+    """Register ``provider(*, user, agency, person) -> CardSection | None``."""
+    _providers.append(provider)
+    return provider
+
+
+def card_sections_for(*, user: Any, agency: Any, person: Person) -> list[CardSection]:
+    sections = (provider(user=user, agency=agency, person=person) for provider in _providers)
+    return [section for section in sections if section is not None]

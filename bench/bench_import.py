@@ -74,7 +74,7 @@ def main() -> int:
     from django.db import connection
 
     from goldenthread.agencies.models import Agency, AgencyKind
-    from goldenthread.audit.actions import Actor
+    from goldenthread.core.actor import Actor
     from goldenthread.people.actions import records_import
     from goldenthread.people.matching.metrics import pairwise_scores
     from goldenthread.people.models import MatchReview, SourceRecord
@@ -101,7 +101,7 @@ def main() -> int:
             agency=agency,
             filename=f"{source}.csv",
             content=content,
-            by=Actor(username="bench", agency=source),
+            by=Actor(username="bench", agency_code=source),
         )
         rejected += batch.rows_rejected
         for error in batch.errors:

@@ -11,6 +11,7 @@ export GOLDENTHREAD_ENV=test GOLDENTHREAD_CHROMIUM=${GOLDENTHREAD_CHROMIUM:-/usr
 
 echo "== lint and types"
 $BIN/ruff check src tests bench
+$BIN/lint-imports
 $BIN/mypy
 
 echo "== PostgreSQL ($PG_URL): the whole suite"

@@ -118,7 +118,7 @@ def test_card_relationships_shown_both_ways(signed_in: Any) -> None:
 
 
 def test_card_of_merged_person_redirects_to_the_surviving_person(signed_in: Any, persona: Any) -> None:
-    from goldenthread.audit.actions import Actor
+    from goldenthread.core.actor import Actor
     from goldenthread.people.actions import person_merge
 
     import_rows("health", [AMELIA])
@@ -126,7 +126,7 @@ def test_card_of_merged_person_redirects_to_the_surviving_person(signed_in: Any,
         "school", [row(local_id="S-1", given_name="Amy", date_of_birth="2016", nhs_number="", postcode="")]
     )
     keep, absorb = record("health", "H-1").person, record("school", "S-1").person
-    person_merge(keep=keep, absorb=absorb, by=Actor(username="o"), by_user=persona("ig_officer").user)
+    person_merge(keep=keep, absorb=absorb, by=Actor.of(persona("ig_officer").user))
     response = _card(signed_in("social_worker"), absorb.pk)
     assert response.status_code == 302 and response.url == reverse("people:card", args=[keep.pk])
 

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
+from goldenthread.core.actor import Actor
 from goldenthread.people.actions import (
     ImportBusyError,
     records_import,
@@ -25,7 +25,7 @@ from tests.integration.people_support import agency, csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 
-BY = Actor(username="test-import", agency="health")
+BY = Actor(username="test-import", agency_code="health")
 
 
 def _rows() -> list[dict[str, str]]:

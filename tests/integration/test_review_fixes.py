@@ -14,9 +14,10 @@ from django.urls import reverse
 
 from goldenthread.accounts.actions import user_second_factor_reset, user_set_active
 from goldenthread.agencies.actions import MembershipError, membership_create
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
 from goldenthread.audit.models import AuditEvent, AuditImmutableError
 from goldenthread.audit.verify import audit_chain_verify
+from goldenthread.core.actor import Actor
 from tests.integration.test_settings_and_cli import _run
 from tests.support.personas import PASSWORD
 
@@ -45,7 +46,7 @@ def test_membership_create_for_own_account_is_refused(persona: Any) -> None:
     admin = persona("system_administrator")
     with pytest.raises(MembershipError, match="your own account"):
         membership_create(
-            user=admin.user, agency=admin.agency, role="ig_officer", by=Actor.system(), by_user=admin.user
+            user=admin.user, agency=admin.agency, role="ig_officer", by=Actor.of(admin.user, admin.agency)
         )
     assert admin.user.memberships.count() == 1
 
@@ -92,12 +93,12 @@ def test_sign_in_next_that_is_not_a_path_goes_home(persona: Any) -> None:
 
 def test_audit_details_with_float_are_refused() -> None:
     with pytest.raises(ValueError, match="float is not allowed"):
-        audit_record(actor=Actor.system(), action="test.float", details={"score": 1e20})
+        audit_record(by=Actor.system(), action="test.float", details={"score": 1e20})
     assert not AuditEvent.objects.exists()
 
 
 def test_audit_queryset_update_and_delete_are_refused() -> None:
-    audit_record(actor=Actor.system(), action="test.one")
+    audit_record(by=Actor.system(), action="test.one")
     with pytest.raises(AuditImmutableError):
         AuditEvent.objects.filter(seq=1).delete()
     with pytest.raises(AuditImmutableError):
@@ -106,7 +107,7 @@ def test_audit_queryset_update_and_delete_are_refused() -> None:
 
 
 def test_audit_verify_with_checkpoint_detects_deleted_tail() -> None:
-    events = [audit_record(actor=Actor.system(), action=f"test.{i}") for i in range(4)]
+    events = [audit_record(by=Actor.system(), action=f"test.{i}") for i in range(4)]
     checkpoint = (events[-1].seq, events[-1].hash)
     assert audit_chain_verify(expect=checkpoint).intact
     with transaction.atomic(), connection.cursor() as cursor:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency, Membership, Team
 from goldenthread.agencies.permissions import Role
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
+from goldenthread.core.errors import ActionError
 
 
-class MembershipError(ValueError):
+class MembershipError(ActionError):
     """A membership change that would leave the records inconsistent."""
 
 
@@ -36,10 +39,13 @@ def agency_create(
         la_code=la_code,
         charity_number=charity_number,
     )
-    agency.full_clean()
+    try:
+        agency.full_clean()
+    except ValidationError as exc:
+        raise ActionError.from_validation(exc) from exc
     agency.save()
     audit_record(
-        actor=by, action="agency.created", object_type="agency", object_id=agency.pk, details={"code": code}
+        by=by, action="agency.created", object_type="agency", object_id=agency.pk, details={"code": code}
     )
     return agency
 
@@ -47,10 +53,13 @@ def agency_create(
 @transaction.atomic
 def team_create(*, agency: Agency, code: str, name: str, is_mash: bool, by: Actor) -> Team:
     team = Team(agency=agency, code=code, name=name, is_mash=is_mash)
-    team.full_clean()
+    try:
+        team.full_clean()
+    except ValidationError as exc:
+        raise ActionError.from_validation(exc) from exc
     team.save()
     audit_record(
-        actor=by,
+        by=by,
         action="team.created",
         object_type="team",
         object_id=team.pk,
@@ -61,11 +70,11 @@ def team_create(*, agency: Agency, code: str, name: str, is_mash: bool, by: Acto
 
 @transaction.atomic
 def membership_create(
-    *, user: User, agency: Agency, role: str, by: Actor, by_user: User | None = None, team: Team | None = None
+    *, user: User, agency: Agency, role: str, by: Actor, team: Team | None = None
 ) -> Membership:
     if role not in Role.values:
         raise MembershipError(f"{role!r} is not a role")
-    if by_user is not None and by_user.pk == user.pk:
+    if by.user is not None and by.user.pk == user.pk:
         # Nobody grants themselves access: an administrator must not become a practitioner or IG officer.
         raise MembershipError("You cannot add a membership to your own account; ask another administrator")
     if team is not None and team.agency_id != agency.pk:
@@ -73,10 +82,10 @@ def membership_create(
     if Membership.objects.filter(user=user, agency=agency, role=role, ended_at__isnull=True).exists():
         raise MembershipError(f"{user.get_username()} already has that role at {agency.name}")
     membership = Membership.objects.create(
-        user=user, agency=agency, role=role, team=team, started_at=timezone.now(), started_by=by_user
+        user=user, agency=agency, role=role, team=team, started_at=timezone.now(), started_by=by.user
     )
     audit_record(
-        actor=by,
+        by=by,
         action="membership.created",
         object_type="membership",
         object_id=membership.pk,
@@ -86,7 +95,7 @@ def membership_create(
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, by: Actor, by_user: User | None, reason: str) -> Membership:
+def membership_end(*, membership: Membership, by: Actor, reason: str) -> Membership:
     reason = reason.strip()
     if not reason:
         raise MembershipError("Give a reason for ending the membership")
@@ -94,12 +103,12 @@ def membership_end(*, membership: Membership, by: Actor, by_user: User | None, r
     if locked.ended_at is not None:
         raise MembershipError("That membership has already ended")
     locked.ended_at = timezone.now()
-    locked.ended_by = by_user
+    locked.ended_by = by.user
     locked.ended_reason = reason[:200]
     # A session left with no membership is ended, with its reason audited, by SessionPolicyMiddleware.
     locked.save(update_fields=["ended_at", "ended_by", "ended_reason"])
     audit_record(
-        actor=by,
+        by=by,
         action="membership.ended",
         object_type="membership",
         object_id=locked.pk,

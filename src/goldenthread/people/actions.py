@@ -17,9 +17,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
+from goldenthread.core.errors import ActionError
 from goldenthread.people import scoring
 from goldenthread.people.candidates import person_matches
 from goldenthread.people.derive import derived_rows_replace, person_refresh, record_fields, row_keys
@@ -53,7 +54,7 @@ CREATED_AUTO, CREATED_REVIEW, CREATED_NEW = "auto", "review", "new"
 UPDATED, UNCHANGED = "updated", "unchanged"
 
 
-class LinkError(ValueError):
+class LinkError(ActionError):
     """A link, merge or unmerge that would leave the index inconsistent."""
 
 
@@ -100,7 +101,6 @@ def records_import(
     filename: str,
     content: bytes,
     by: Actor,
-    by_user: User | None = None,
     progress: Progress | None = None,
 ) -> ImportBatch:
     """Import an agency's file in one go; raises ImportFileError when the file as a whole cannot be read.
@@ -109,14 +109,12 @@ def records_import(
     loses its good rows to one bad one. Re-importing a file changes no record (same agency, local id and
     content hash); only a new batch entry and audit event record that it was tried.
     """
-    batch = records_import_start(agency=agency, filename=filename, content=content, by=by, by_user=by_user)
-    return records_import_continue(batch=batch, by=by, by_user=by_user, progress=progress)
+    batch = records_import_start(agency=agency, filename=filename, content=content, by=by)
+    return records_import_continue(batch=batch, by=by, progress=progress)
 
 
 @transaction.atomic
-def records_import_start(
-    *, agency: Agency, filename: str, content: bytes, by: Actor, by_user: User | None = None
-) -> ImportBatch:
+def records_import_start(*, agency: Agency, filename: str, content: bytes, by: Actor) -> ImportBatch:
     """Read and check a whole file and open its batch; ``records_import_continue`` then applies the rows.
 
     Raises ImportFileError, saving nothing, when the file as a whole cannot be read. Which rows are
@@ -130,7 +128,7 @@ def records_import_start(
         filename=filename[:255],
         file_sha256=parsed.sha256,
         file_format=parsed.file_format,
-        by_user=by_user,
+        by_user=by.user,
         by_username=by.username,
         started_at=timezone.now(),
         rows_total=len(parsed.rows),
@@ -138,7 +136,7 @@ def records_import_start(
         content=content,
     )
     audit_record(
-        actor=by,
+        by=by,
         action="records.import_started",
         object_type="import_batch",
         object_id=batch.pk,
@@ -147,7 +145,7 @@ def records_import_start(
     return batch
 
 
-class ImportBusyError(RuntimeError):
+class ImportBusyError(ActionError):
     """Another request is already working on this import."""
 
 
@@ -188,7 +186,6 @@ def records_import_continue(
     *,
     batch: ImportBatch,
     by: Actor,
-    by_user: User | None = None,
     max_seconds: float | None = None,
     max_rows: int | None = None,
     progress: Progress | None = None,
@@ -225,9 +222,7 @@ def records_import_continue(
             row = Row(number=number, raw=records[number - 1])
             if number not in rejected:
                 row = validate_row(number, records[number - 1])
-            _row_apply_counted(
-                row=row, rejected=number in rejected, batch=batch, token=token, by=by, by_user=by_user
-            )
+            _row_apply_counted(row=row, rejected=number in rejected, batch=batch, token=token, by=by)
             done_now += 1
             if progress is not None:
                 progress(batch.rows_done, len(records))
@@ -284,15 +279,10 @@ _COUNTERS = {
 
 
 @transaction.atomic
-def _row_apply_counted(
-    *, row: Row, rejected: bool, batch: ImportBatch, token: str, by: Actor, by_user: User | None
-) -> None:
+def _row_apply_counted(*, row: Row, rejected: bool, batch: ImportBatch, token: str, by: Actor) -> None:
     """One row, the batch's count of it and a renewed hold, in one transaction."""
     _locked(batch, token, rows_done=batch.rows_done)
-    if rejected:
-        outcome = "rejected"
-    else:
-        outcome = _row_apply(row=row, agency=batch.agency, batch=batch, by=by, by_user=by_user)
+    outcome = "rejected" if rejected else _row_apply(row=row, agency=batch.agency, batch=batch, by=by)
     counters = _COUNTERS[outcome]
     ImportBatch.objects.filter(pk=batch.pk).update(
         rows_done=F("rows_done") + 1,
@@ -346,7 +336,7 @@ def records_import_stop(*, batch: ImportBatch, by: Actor) -> ImportBatch:
     ]
     _batch_close(current)
     audit_record(
-        actor=by,
+        by=by,
         action="records.import_stopped",
         object_type="import_batch",
         object_id=current.pk,
@@ -356,7 +346,7 @@ def records_import_stop(*, batch: ImportBatch, by: Actor) -> ImportBatch:
 
 
 @transaction.atomic
-def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor, by_user: User | None) -> str:
+def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor) -> str:
     fields = record_fields(row)
     existing = SourceRecord.objects.select_for_update().filter(agency=agency, local_id=row.local_id).first()
     if existing is not None:
@@ -399,7 +389,7 @@ def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor, by_us
         method=method,
         reason=LinkReason.IMPORT,
         match_weight=weight,
-        by_user=by_user,
+        by_user=by.user,
         by_username=by.username,
         at=now,
     )
@@ -474,7 +464,7 @@ def _batch_finish(*, batch: ImportBatch, token: str, by: Actor) -> ImportBatch:
     current = _locked(batch, token)
     _batch_close(current)
     audit_record(
-        actor=by,
+        by=by,
         action="records.imported",
         object_type="import_batch",
         object_id=current.pk,
@@ -502,7 +492,6 @@ def _relink(
     method: str,
     reason: str,
     by: Actor,
-    by_user: User | None,
     now: datetime,
 ) -> Person:
     """Move a record, and everything derived from it, to another person. Returns the person it left."""
@@ -516,7 +505,7 @@ def _relink(
         )
     record.person = to_person
     record.link_method = method
-    record.reviewed_by = by_user if method == LinkMethod.REVIEWED else None
+    record.reviewed_by = by.user if method == LinkMethod.REVIEWED else None
     record.linked_at = now
     record.save(update_fields=["person", "link_method", "reviewed_by", "linked_at", "updated_at"])
     for model in (PersonName, Address, Identifier, Involvement):
@@ -530,7 +519,7 @@ def _relink(
         method=method,
         reason=reason,
         match_weight=record.match_weight,
-        by_user=by_user,
+        by_user=by.user,
         by_username=by.username,
         at=now,
     )
@@ -546,7 +535,7 @@ def _retire_if_empty(person: Person, into: Person, now: datetime) -> None:
 
 
 @transaction.atomic
-def person_merge(*, keep: Person, absorb: Person, by: Actor, by_user: User) -> Person:
+def person_merge(*, keep: Person, absorb: Person, by: Actor) -> Person:
     """Move every record of ``absorb`` onto ``keep``; ``absorb`` remains, pointing at ``keep``."""
     keep, absorb = person_current(keep), person_current(absorb)
     if keep.pk == absorb.pk:
@@ -560,14 +549,13 @@ def person_merge(*, keep: Person, absorb: Person, by: Actor, by_user: User) -> P
             method=LinkMethod.REVIEWED,
             reason=LinkReason.MERGE,
             by=by,
-            by_user=by_user,
             now=now,
         )
     absorb.refresh_from_db()
     absorb.merged_into, absorb.merged_at = keep, now
     absorb.save(update_fields=["merged_into", "merged_at", "updated_at"])
     audit_record(
-        actor=by,
+        by=by,
         action="person.merged",
         object_type="person",
         object_id=keep.pk,
@@ -577,7 +565,7 @@ def person_merge(*, keep: Person, absorb: Person, by: Actor, by_user: User) -> P
 
 
 @transaction.atomic
-def person_unmerge(*, record: SourceRecord, by: Actor, by_user: User) -> Person:
+def person_unmerge(*, record: SourceRecord, by: Actor) -> Person:
     """Take one record off its person: back onto the person it came from if that still can be, else new."""
     record = SourceRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
     current = record.person
@@ -605,11 +593,10 @@ def person_unmerge(*, record: SourceRecord, by: Actor, by_user: User) -> Person:
         method=LinkMethod.REVIEWED,
         reason=LinkReason.UNMERGE,
         by=by,
-        by_user=by_user,
         now=now,
     )
     audit_record(
-        actor=by,
+        by=by,
         action="person.unmerged",
         object_type="person",
         object_id=current.pk,
@@ -626,7 +613,7 @@ def _review_locked(review: MatchReview) -> MatchReview:
 
 
 @transaction.atomic
-def match_review_link(*, review: MatchReview, by: Actor, by_user: User) -> MatchReview:
+def match_review_link(*, review: MatchReview, by: Actor) -> MatchReview:
     """The data officer says: same person. The imported record joins the candidate."""
     review = _review_locked(review)
     record = review.source_record
@@ -639,14 +626,13 @@ def match_review_link(*, review: MatchReview, by: Actor, by_user: User) -> Match
             method=LinkMethod.REVIEWED,
             reason=LinkReason.REVIEW,
             by=by,
-            by_user=by_user,
             now=now,
         )
         _retire_if_empty(left, candidate, now)
-    review.status, review.decided_by, review.decided_at = ReviewStatus.LINKED, by_user, now
+    review.status, review.decided_by, review.decided_at = ReviewStatus.LINKED, by.user, now
     review.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        actor=by,
+        by=by,
         action="match_review.linked",
         object_type="match_review",
         object_id=review.pk,
@@ -656,7 +642,7 @@ def match_review_link(*, review: MatchReview, by: Actor, by_user: User) -> Match
 
 
 @transaction.atomic
-def match_review_separate(*, review: MatchReview, by: Actor, by_user: User) -> MatchReview:
+def match_review_separate(*, review: MatchReview, by: Actor) -> MatchReview:
     """The data officer says: different people. The record stays on its own person, marked as reviewed."""
     review = _review_locked(review)
     record = review.source_record
@@ -669,13 +655,12 @@ def match_review_separate(*, review: MatchReview, by: Actor, by_user: User) -> M
         method=LinkMethod.REVIEWED,
         reason=LinkReason.REVIEW,
         by=by,
-        by_user=by_user,
         now=now,
     )
-    review.status, review.decided_by, review.decided_at = ReviewStatus.SEPARATED, by_user, now
+    review.status, review.decided_by, review.decided_at = ReviewStatus.SEPARATED, by.user, now
     review.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        actor=by,
+        by=by,
         action="match_review.separated",
         object_type="match_review",
         object_id=review.pk,

@@ -17,7 +17,8 @@ from django.http import Http404
 from goldenthread.agencies.models import Agency
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
 from goldenthread.people.models import (
     Identifier,
     IdentifierKind,
@@ -49,7 +50,7 @@ def person_search_for_user(
         raise ValueError("A search needs a purpose")
     hits = [_shielded_hit(hit) if hit.person.is_shielded else hit for hit in people_search(query)]
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="person.searched",
         object_type="person",
         purpose=purpose,
@@ -167,7 +168,7 @@ def person_get_for_user(*, user: Any, agency: Agency | None, person_id: int, pur
     if person is None:
         raise Http404
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="person.viewed",
         object_type="person",
         object_id=person.pk,
@@ -249,7 +250,7 @@ def match_review_get_for_user(
     if review is None:
         raise Http404
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="match_review.viewed",
         object_type="match_review",
         object_id=review.pk,

@@ -1,4 +1,4 @@
-"""Tasks this app puts on the home page (see goldenthread.web.tasks)."""
+"""Tasks this app puts on the home page (see goldenthread.core.home_tasks)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
+from goldenthread.core.home_tasks import Task, task_provider
 from goldenthread.people.selectors import match_reviews_open_count
-from goldenthread.web.tasks import Task, task_provider
 
 
 @task_provider

@@ -6,17 +6,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
-from goldenthread.audit.actions import Actor
+from goldenthread.core.errors import ActionError, form_add_problems
+from goldenthread.core.permissions import permission_required
+from goldenthread.core.request import AgencyRequest
 from goldenthread.people import scoring
 from goldenthread.people.actions import (
     ImportBusyError,
-    LinkError,
     match_review_link,
     match_review_separate,
     person_unmerge,
@@ -39,15 +40,10 @@ from goldenthread.people.selectors import (
     person_search_for_user,
     source_record_get_for_user,
 )
-from goldenthread.web.permissions import permission_required
 
 # Session keys: the purpose given for each child opened, and the last search's purpose and results.
 PURPOSES_KEY = "people.purposes"
 SEARCH_KEY = "people.search"
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor.of(request.user, request.agency)  # type: ignore[attr-defined]
 
 
 def _query(data: dict[str, Any]) -> SearchQuery:
@@ -65,7 +61,7 @@ def _query(data: dict[str, Any]) -> SearchQuery:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.SEARCH_CHILD_INDEX)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AgencyRequest) -> HttpResponse:
     last = request.session.get(SEARCH_KEY, {})
     form = SearchForm(request.POST or None, initial={"purpose": last.get("purpose_code", "")})
     hits = None
@@ -73,7 +69,7 @@ def search(request: HttpRequest) -> HttpResponse:
         purpose_code = form.cleaned_data["purpose"]
         hits = person_search_for_user(
             user=request.user,
-            agency=request.agency,  # type: ignore[attr-defined]
+            agency=request.agency,
             query=_query(form.cleaned_data),
             purpose=PURPOSE_LABELS[purpose_code],
         )
@@ -84,7 +80,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "people/search.html", {"form": form, "hits": hits})
 
 
-def _purpose_for(request: HttpRequest, person_id: int) -> str:
+def _purpose_for(request: AgencyRequest, person_id: int) -> str:
     purposes = request.session.get(PURPOSES_KEY, {})
     if str(person_id) in purposes:
         return PURPOSE_LABELS.get(purposes[str(person_id)], "")
@@ -96,7 +92,7 @@ def _purpose_for(request: HttpRequest, person_id: int) -> str:
     return ""
 
 
-def _remember_purpose(request: HttpRequest, person_id: int, code: str) -> None:
+def _remember_purpose(request: AgencyRequest, person_id: int, code: str) -> None:
     purposes = dict(request.session.get(PURPOSES_KEY, {}))
     purposes[str(person_id)] = code
     request.session[PURPOSES_KEY] = purposes
@@ -104,8 +100,8 @@ def _remember_purpose(request: HttpRequest, person_id: int, code: str) -> None:
 
 @require_GET
 @permission_required(Permission.VIEW_CHILD_DATA)
-def card(request: HttpRequest, person_id: int) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def card(request: AgencyRequest, person_id: int) -> HttpResponse:
+    agency = request.agency
     current = person_current_id_for_user(user=request.user, agency=agency, person_id=person_id)
     if current != person_id:
         return redirect("people:card", person_id=current)
@@ -120,8 +116,8 @@ def card(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.VIEW_CHILD_DATA)
-def purpose(request: HttpRequest, person_id: int) -> HttpResponse:
-    current = person_current_id_for_user(user=request.user, agency=request.agency, person_id=person_id)  # type: ignore[attr-defined]
+def purpose(request: AgencyRequest, person_id: int) -> HttpResponse:
+    current = person_current_id_for_user(user=request.user, agency=request.agency, person_id=person_id)
     last = request.session.get(SEARCH_KEY, {})
     form = PurposeForm(request.POST or None, initial={"purpose": last.get("purpose_code", "")})
     if request.method == "POST" and form.is_valid():
@@ -130,11 +126,10 @@ def purpose(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/purpose.html", {"form": form, "person_id": current})
 
 
-def _import_chunk(request: HttpRequest, batch: ImportBatch) -> ImportBatch:
+def _import_chunk(request: AgencyRequest, batch: ImportBatch) -> ImportBatch:
     return records_import_continue(
         batch=batch,
-        by=_actor(request),
-        by_user=request.user,  # type: ignore[arg-type]
+        by=request.actor,
         max_seconds=settings.IMPORT_CHUNK_SECONDS,
         max_rows=settings.IMPORT_CHUNK_ROWS,
     )
@@ -142,8 +137,8 @@ def _import_chunk(request: HttpRequest, batch: ImportBatch) -> ImportBatch:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.IMPORT_RECORDS)
-def import_records(request: HttpRequest) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def import_records(request: AgencyRequest) -> HttpResponse:
+    agency = request.agency
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -152,11 +147,10 @@ def import_records(request: HttpRequest) -> HttpResponse:
                 agency=agency,
                 filename=upload.name,
                 content=upload.read(),
-                by=_actor(request),
-                by_user=request.user,  # type: ignore[arg-type]
+                by=request.actor,
             )
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             # The first chunk runs now; a longer file goes on from its progress page.
             batch = _import_chunk(request, batch)
@@ -167,15 +161,15 @@ def import_records(request: HttpRequest) -> HttpResponse:
     return render(request, "people/import.html", {"form": form, "batches": batches})
 
 
-def _finished_message(request: HttpRequest, batch: ImportBatch) -> None:
+def _finished_message(request: AgencyRequest, batch: ImportBatch) -> None:
     messages.success(request, f"Import of {batch.filename} finished: {batch.rows_total} rows read")
 
 
 @require_POST
 @permission_required(Permission.IMPORT_RECORDS)
-def import_continue(request: HttpRequest, batch_id: int) -> HttpResponse:
+def import_continue(request: AgencyRequest, batch_id: int) -> HttpResponse:
     """The next chunk of an import: JSON for the page's script, a redirect for the plain form."""
-    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
+    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)
     wants_json = "application/json" in request.headers.get("Accept", "")
     was_finished = batch.is_finished
     problem, status, busy = "", 200, False
@@ -209,32 +203,32 @@ def import_continue(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required(Permission.IMPORT_RECORDS)
-def import_stop(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
+def import_stop(request: AgencyRequest, batch_id: int) -> HttpResponse:
+    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)
     if not batch.is_finished:
-        batch = records_import_stop(batch=batch, by=_actor(request))
+        batch = records_import_stop(batch=batch, by=request.actor)
         messages.info(request, f"Import of {batch.filename} stopped after {batch.rows_done} rows")
     return redirect("people:import-detail", batch_id=batch.pk)
 
 
 @require_GET
 @permission_required(Permission.IMPORT_RECORDS)
-def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
+def import_detail(request: AgencyRequest, batch_id: int) -> HttpResponse:
+    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)
     return render(request, "people/import_detail.html", {"batch": batch})
 
 
 @require_GET
 @permission_required(Permission.REVIEW_MATCHES)
-def reviews(request: HttpRequest) -> HttpResponse:
-    queue = match_reviews_open_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+def reviews(request: AgencyRequest) -> HttpResponse:
+    queue = match_reviews_open_for(user=request.user, agency=request.agency)
     return render(request, "people/reviews.html", {"reviews": queue[:200], "count": queue.count()})
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.REVIEW_MATCHES)
-def review(request: HttpRequest, review_id: int) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def review(request: AgencyRequest, review_id: int) -> HttpResponse:
+    agency = request.agency
     the_review, rows, shielded = match_review_get_for_user(
         user=request.user, agency=agency, review_id=review_id
     )
@@ -242,9 +236,9 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         decide = match_review_link if form.cleaned_data["decision"] == "link" else match_review_separate
         try:
-            decide(review=the_review, by=_actor(request), by_user=request.user)  # type: ignore[arg-type]
-        except LinkError as exc:
-            form.add_error(None, str(exc))
+            decide(review=the_review, by=request.actor)
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             done = (
                 "Linked: one person"
@@ -269,11 +263,11 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required(Permission.REVIEW_MATCHES)
-def record_unlink(request: HttpRequest, record_id: int) -> HttpResponse:
-    record = source_record_get_for_user(user=request.user, agency=request.agency, record_id=record_id)  # type: ignore[attr-defined]
+def record_unlink(request: AgencyRequest, record_id: int) -> HttpResponse:
+    record = source_record_get_for_user(user=request.user, agency=request.agency, record_id=record_id)
     try:
-        person_unmerge(record=record, by=_actor(request), by_user=request.user)  # type: ignore[arg-type]
-    except LinkError as exc:
+        person_unmerge(record=record, by=request.actor)
+    except ActionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Record {record.local_id} was separated onto a person of its own")

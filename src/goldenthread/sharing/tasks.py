@@ -1,4 +1,4 @@
-"""Tasks this app puts on a practitioner's home page (see goldenthread.web.tasks)."""
+"""Tasks this app puts on a practitioner's home page (see goldenthread.core.home_tasks)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from goldenthread.core.home_tasks import Task, task_provider
 from goldenthread.sharing.models import AdviserRole
 from goldenthread.sharing.selectors import advice_requests_for_adviser, endorsements_owed
-from goldenthread.web.tasks import Task, task_provider
 
 
 @task_provider

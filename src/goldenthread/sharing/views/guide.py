@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
+from goldenthread.core.permissions import permission_required
+from goldenthread.core.request import AgencyRequest
 from goldenthread.policy import flowchart_svg
 from goldenthread.sharing.forms import GuideStartForm, GuideStepForm
 from goldenthread.sharing.guide import NUMBER
 from goldenthread.sharing.presenting import recommendation_display
 from goldenthread.sharing.views.state import GuideState, guide_result, pack_for, state_get, state_put
-from goldenthread.web.permissions import permission_required
 
 
 @require_GET
 @permission_required(Permission.RECORD_DECISION)
-def guide_start(request: HttpRequest) -> HttpResponse:
+def guide_start(request: AgencyRequest) -> HttpResponse:
     # The child's card links here as ?child=<reference>; a malformed reference is dropped, not trusted.
     form = GuideStartForm({"child_ref": request.GET.get("child", "")})
     child_ref = form.cleaned_data["child_ref"] if form.is_valid() else ""
@@ -32,7 +33,7 @@ def guide_start(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required(Permission.RECORD_DECISION)
-def guide_begin(request: HttpRequest) -> HttpResponse:
+def guide_begin(request: AgencyRequest) -> HttpResponse:
     form = GuideStartForm(request.POST)
     child_ref = form.cleaned_data["child_ref"] if form.is_valid() else ""
     state = GuideState(child_ref=child_ref)
@@ -43,7 +44,7 @@ def guide_begin(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.RECORD_DECISION)
-def guide_question(request: HttpRequest, step_id: str) -> HttpResponse:
+def guide_question(request: AgencyRequest, step_id: str) -> HttpResponse:
     state = state_get(request)
     steps = guide_result(state).steps
     index = next((n for n, s in enumerate(steps) if s.id == step_id), None)
@@ -87,7 +88,7 @@ def guide_question(request: HttpRequest, step_id: str) -> HttpResponse:
 
 @require_GET
 @permission_required(Permission.RECORD_DECISION)
-def guide_check(request: HttpRequest) -> HttpResponse:
+def guide_check(request: AgencyRequest) -> HttpResponse:
     state = state_get(request)
     result = guide_result(state)
     rows = [
@@ -113,7 +114,7 @@ def guide_check(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(Permission.RECORD_DECISION)
-def guide_recommendation(request: HttpRequest) -> HttpResponse:
+def guide_recommendation(request: AgencyRequest) -> HttpResponse:
     state = state_get(request)
     result = guide_result(state)
     if result.recommendation is None:
@@ -134,7 +135,7 @@ def guide_recommendation(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(Permission.RECORD_DECISION)
-def guide_flowchart(request: HttpRequest) -> HttpResponse:
+def guide_flowchart(request: AgencyRequest) -> HttpResponse:
     """The flowchart as an SVG image, drawn from the pack the guide is using."""
     pack = pack_for(state_get(request))
     return HttpResponse(flowchart_svg(pack), content_type="image/svg+xml; charset=utf-8")

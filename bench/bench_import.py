@@ -93,7 +93,7 @@ def _import(files: dict[str, bytes], path: str, budget: float | None) -> tuple[l
     With ``budget`` the rows are applied for about that many seconds, then left where they got to.
     """
     from goldenthread.agencies.models import Agency, AgencyKind
-    from goldenthread.audit.actions import Actor
+    from goldenthread.core.actor import Actor
     from goldenthread.people.actions import records_import_continue, records_import_start
     from goldenthread.people.models import ImportBatch
     from goldenthread.people.tasks import records_import_queue
@@ -105,7 +105,7 @@ def _import(files: dict[str, bytes], path: str, budget: float | None) -> tuple[l
         agency, _ = Agency.objects.get_or_create(
             code=source, defaults={"name": source, "kind": AgencyKind.OTHER}
         )
-        by = Actor(username="bench", agency=source)
+        by = Actor(username="bench", agency_code=source)
         batches.append(open_batch(agency=agency, filename=f"{source}.csv", content=content, by=by))
     reading = time.perf_counter() - started
     started = time.perf_counter()

@@ -49,7 +49,7 @@ def main() -> int:
     from bench_import import RECORDS_PER_PERSON, _files
 
     from goldenthread.agencies.models import Agency, AgencyKind
-    from goldenthread.audit.actions import Actor
+    from goldenthread.core.actor import Actor
     from goldenthread.linkage import scoring
     from goldenthread.people import actions
     from goldenthread.people.models import SourceRecord
@@ -100,7 +100,7 @@ def main() -> int:
             agency=agency,
             filename=f"{source}.csv",
             content=content,
-            by=Actor(username="bench", agency=source),
+            by=Actor(username="bench", agency_code=source),
         )
 
     with_match = sum(n for r, n in reasons.items() if r != "false automatic link")

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from goldenthread.agencies.models import Agency, AgencyKind
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 from goldenthread.people.actions import records_import
 from goldenthread.people.importing import COLUMNS
 from goldenthread.people.models import ImportBatch, SourceRecord
@@ -58,7 +58,7 @@ def import_rows(code: str, rows: list[dict[str, Any]], filename: str = "records.
         agency=agency(code),
         filename=filename,
         content=csv_bytes(rows),
-        by=Actor(username="test-import", agency=code),
+        by=Actor(username="test-import", agency_code=code),
     )
 
 

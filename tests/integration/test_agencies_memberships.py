@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from goldenthread.agencies.actions import MembershipError, membership_create
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,5 @@ pytestmark = pytest.mark.django_db
 def test_membership_create_for_own_account_is_refused(persona: Any) -> None:
     admin = persona("system_administrator")
     with pytest.raises(MembershipError, match="your own account"):
-        membership_create(
-            user=admin.user, agency=admin.agency, role="ig_officer", by=Actor.system(), by_user=admin.user
-        )
+        membership_create(user=admin.user, agency=admin.agency, role="ig_officer", by=Actor.of(admin.user))
     assert admin.user.memberships.count() == 1

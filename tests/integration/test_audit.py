@@ -10,18 +10,18 @@ from goldenthread.accounts.models import User
 from goldenthread.agencies.actions import membership_create
 from goldenthread.agencies.models import Agency, Membership
 from goldenthread.audit import actions as audit_actions
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
 from goldenthread.audit.models import GENESIS_HASH, AuditEvent, AuditImmutableError
 from goldenthread.audit.verify import audit_chain_verify
 from goldenthread.cli import main
+from goldenthread.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
 
 def _events(n: int) -> list[AuditEvent]:
     return [
-        audit_record(actor=Actor(user_id="1", username="u"), action=f"test.{i}", object_id=i)
-        for i in range(n)
+        audit_record(by=Actor(user_id="1", username="u"), action=f"test.{i}", object_id=i) for i in range(n)
     ]
 
 
@@ -49,7 +49,7 @@ def test_audit_record_chains_events_in_sequence() -> None:
 
 def test_audit_details_with_float_are_refused() -> None:
     with pytest.raises(ValueError, match="float is not allowed"):
-        audit_record(actor=Actor.system(), action="test.float", details={"score": 1e20})
+        audit_record(by=Actor.system(), action="test.float", details={"score": 1e20})
     assert not AuditEvent.objects.exists()
 
 
@@ -82,7 +82,7 @@ def test_audit_verify_deleted_event_names_missing_sequence() -> None:
 
 
 def test_audit_verify_with_checkpoint_detects_deleted_tail() -> None:
-    events = [audit_record(actor=Actor.system(), action=f"test.{i}") for i in range(4)]
+    events = [audit_record(by=Actor.system(), action=f"test.{i}") for i in range(4)]
     checkpoint = (events[-1].seq, events[-1].hash)
     assert audit_chain_verify(expect=checkpoint).intact
     with transaction.atomic(), connection.cursor() as cursor:
@@ -152,7 +152,7 @@ def test_audit_model_refuses_save_and_delete_of_existing_event() -> None:
 
 
 def test_audit_queryset_update_and_delete_are_refused() -> None:
-    audit_record(actor=Actor.system(), action="test.one")
+    audit_record(by=Actor.system(), action="test.one")
     with pytest.raises(AuditImmutableError):
         AuditEvent.objects.filter(seq=1).delete()
     with pytest.raises(AuditImmutableError):
@@ -178,7 +178,7 @@ def test_audit_write_with_duplicate_hash_rolls_back_the_change(monkeypatch: pyte
     # A failing INSERT (here a unique clash) must take the membership with it, not only a Python error.
     user = User.objects.create_user(username="rollback2", password="irrelevant-pass-123")
     agency = Agency.objects.create(code="rollback-agency2", name="Rollback agency 2", kind="police")
-    existing = audit_record(actor=Actor.system(), action="test.first")
+    existing = audit_record(by=Actor.system(), action="test.first")
     monkeypatch.setattr(audit_actions, "event_hash", lambda **_: existing.hash)
     with pytest.raises(IntegrityError):
         membership_create(user=user, agency=agency, role="practitioner", by=Actor.system())
@@ -189,7 +189,7 @@ def test_audit_write_with_duplicate_hash_rolls_back_the_change(monkeypatch: pyte
 def test_audit_record_stores_actor_as_text_that_survives_user_removal() -> None:
     user = User.objects.create_user(username="leaver", password="irrelevant-pass-123")
     agency = Agency.objects.create(code="text-agency", name="Text agency", kind="school")
-    event = audit_record(actor=Actor.of(user, agency), action="test.actor")
+    event = audit_record(by=Actor.of(user, agency), action="test.actor")
     user_id = user.pk
     user.delete()
     stored = AuditEvent.objects.get(pk=event.pk)

@@ -56,7 +56,7 @@ def _head_fails(**options: object) -> CommandError:
 
 
 def test_audit_head_publish_covers_its_own_publication_event() -> None:
-    audit_record(actor=Actor.system(), action="test.before")
+    audit_record(by=Actor.system(), action="test.before")
     head = audit_head_publish(by=Actor(user_id="7", username="ops"))
     event = AuditEvent.objects.get(seq=head.seq)
     assert head.seq == 2
@@ -77,7 +77,7 @@ def test_audit_head_signature_fails_for_another_key_or_an_edited_head() -> None:
 
 def test_audit_head_publish_refuses_a_broken_chain() -> None:
     for i in range(3):
-        audit_record(actor=Actor.system(), action=f"test.{i}")
+        audit_record(by=Actor.system(), action=f"test.{i}")
     with transaction.atomic():
         _tamper("UPDATE audit_auditevent SET purpose = %s WHERE seq = %s", ["edited", 2])
     with pytest.raises(AuditChainBrokenError) as excinfo:
@@ -124,7 +124,7 @@ def test_audit_verify_against_heads_signed_with_another_key_fails(tmp_path: Path
 def test_audit_verify_against_forged_head_fails(tmp_path: Path) -> None:
     heads = tmp_path / "heads.jsonl"
     head = _publish(heads)
-    audit_record(actor=Actor.system(), action="test.after")
+    audit_record(by=Actor.system(), action="test.after")
     # Someone moves the head on to cover a later event without the private key.
     later = AuditEvent.objects.get(seq=head.seq + 1)
     heads.write_text(heads.read_text().replace(head.hash, later.hash).replace(f'"seq":{head.seq}', '"seq":2'))

@@ -15,11 +15,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from goldenthread.audit.actions import Actor, audit_head_publish, audit_head_signed, audit_record
+from goldenthread.audit.actions import audit_head_publish, audit_head_signed, audit_record
 from goldenthread.audit.chain import event_hash
 from goldenthread.audit.models import GENESIS_HASH, AuditEvent
 from goldenthread.audit.signing import public_key_text, signing_key_parse
 from goldenthread.audit.verify import audit_chain_verify
+from goldenthread.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def heads(tmp_path: Path) -> Path:
     path = tmp_path / "heads.jsonl"
     for count in (3, 6, 5):
         for _ in range(count):
-            audit_record(actor=Actor(user_id="1", username="u"), action="test.event")
+            audit_record(by=Actor(user_id="1", username="u"), action="test.event")
         head = audit_head_publish(by=Actor.system())
         with path.open("a") as handle:
             handle.write(audit_head_signed(head).json_line() + "\n")

@@ -13,7 +13,8 @@ from django.utils import timezone
 from goldenthread.agencies.actions import membership_create, membership_end
 from goldenthread.agencies.models import Membership
 from goldenthread.agencies.permissions import Role
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 EVENTS = reverse("audit:events")
@@ -26,17 +27,15 @@ def _actions_shown(client: Any, **params: str) -> set[str]:
 
 
 def _person_event(who: Any, action: str, person_id: int) -> None:
-    audit_record(
-        actor=Actor.of(who.user, who.agency), action=action, object_type="person", object_id=person_id
-    )
+    audit_record(by=Actor.of(who.user, who.agency), action=action, object_type="person", object_id=person_id)
 
 
 def test_audit_log_page_shows_own_agency_events_only(signed_in: Any, persona: Any) -> None:
     ig = signed_in("ig_officer")  # children's social care
     social_worker = persona("social_worker")
     police = persona("police_officer")
-    audit_record(actor=Actor.of(social_worker.user, social_worker.agency), action="test.own_agency")
-    audit_record(actor=Actor.of(police.user, police.agency), action="test.other_agency")
+    audit_record(by=Actor.of(social_worker.user, social_worker.agency), action="test.own_agency")
+    audit_record(by=Actor.of(police.user, police.agency), action="test.other_agency")
 
     shown = _actions_shown(ig, action="test.")
 
@@ -49,9 +48,9 @@ def test_audit_log_page_shows_own_people_before_they_chose_an_agency(signed_in: 
     social_worker = persona("social_worker")
     police = persona("police_officer")
     # Some events come before a person acts for any agency (a refused sign-in): no agency on the event.
-    audit_record(actor=Actor.of(social_worker.user), action="test.own_person_no_agency")
-    audit_record(actor=Actor.of(police.user), action="test.other_person_no_agency")
-    audit_record(actor=Actor(username="unknown"), action="test.anonymous")
+    audit_record(by=Actor.of(social_worker.user), action="test.own_person_no_agency")
+    audit_record(by=Actor.of(police.user), action="test.other_person_no_agency")
+    audit_record(by=Actor(username="unknown"), action="test.anonymous")
 
     shown = _actions_shown(ig, action="test.")
 
@@ -63,7 +62,7 @@ def test_audit_log_page_hides_own_person_acting_for_another_agency(signed_in: An
     social_worker = persona("social_worker")
     police = persona("police_officer")
     # The same person, acting for another agency, answers to that agency's governance.
-    audit_record(actor=Actor.of(social_worker.user, police.agency), action="test.for_police")
+    audit_record(by=Actor.of(social_worker.user, police.agency), action="test.for_police")
 
     assert _actions_shown(ig, action="test.") == set()
 
@@ -71,14 +70,13 @@ def test_audit_log_page_hides_own_person_acting_for_another_agency(signed_in: An
 def test_audit_log_page_hides_former_member_events_after_leaving(signed_in: Any, persona: Any) -> None:
     ig = signed_in("ig_officer")
     social_worker = persona("social_worker")
-    audit_record(actor=Actor.of(social_worker.user), action="test.while_member")
+    audit_record(by=Actor.of(social_worker.user), action="test.while_member")
     membership_end(
         membership=Membership.objects.get(user=social_worker.user),
         by=Actor.system(),
-        by_user=None,
         reason="left",
     )
-    audit_record(actor=Actor.of(social_worker.user), action="test.after_leaving")
+    audit_record(by=Actor.of(social_worker.user), action="test.after_leaving")
 
     assert _actions_shown(ig, action="test.") == {"test.while_member"}
 
@@ -87,7 +85,7 @@ def test_audit_log_page_hides_events_before_joining(signed_in: Any, persona: Any
     ig = signed_in("ig_officer")
     social_worker = persona("social_worker")
     Membership.objects.filter(user=social_worker.user).update(started_at=timezone.now() + timedelta(days=1))
-    audit_record(actor=Actor.of(social_worker.user), action="test.before_joining")
+    audit_record(by=Actor.of(social_worker.user), action="test.before_joining")
 
     assert _actions_shown(ig, action="test.") == set()
 

@@ -15,9 +15,9 @@ from goldenthread.accounts.models import User
 from goldenthread.agencies.actions import membership_end
 from goldenthread.agencies.models import Agency, Membership
 from goldenthread.agencies.permissions import Role
-from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
 from goldenthread.cli import main
+from goldenthread.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "plum-orchard-lantern-47"
@@ -124,7 +124,6 @@ def test_first_admin_after_administrator_left_needs_a_recovery_reason() -> None:
     membership_end(
         membership=Membership.objects.get(user__username="ada.admin"),
         by=Actor.system(),
-        by_user=None,
         reason="left",
     )
     before = _saved()

@@ -13,8 +13,8 @@ from goldenthread.agencies.actions import MembershipError, membership_approve, m
 from goldenthread.agencies.models import Membership
 from goldenthread.agencies.permissions import Permission, Role
 from goldenthread.agencies.selectors import user_has_permission
-from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
+from goldenthread.core.actor import Actor
 from tests.support.personas import agency_get_or_make
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def newcomer() -> User:
 
 def _grant(admin: User, user: User, role: str = Role.PRACTITIONER, code: str = "test-csc") -> Membership:
     agency = agency_get_or_make(code, "childrens_social_care")
-    return membership_create(user=user, agency=agency, role=role, by=Actor.of(admin, None), by_user=admin)
+    return membership_create(user=user, agency=agency, role=role, by=Actor.of(admin, None))
 
 
 def test_membership_child_data_role_has_no_effect_until_approved(admin: User, newcomer: User) -> None:
@@ -65,14 +65,14 @@ def test_membership_without_child_data_takes_effect_at_once(admin: User, newcome
 def test_membership_added_by_admin_cannot_be_approved_by_the_same_admin(admin: User, newcomer: User) -> None:
     membership = _grant(admin, newcomer)
     with pytest.raises(MembershipError, match="You added this membership"):
-        membership_approve(membership=membership, by=Actor.of(admin, None), by_user=admin)
+        membership_approve(membership=membership, by=Actor.of(admin, None))
     assert Membership.objects.get(pk=membership.pk).approved_at is None
 
 
 def test_membership_approved_by_second_admin_takes_effect_and_is_audited(admin: User, newcomer: User) -> None:
     membership = _grant(admin, newcomer)
     second = _second_admin()
-    membership_approve(membership=membership, by=Actor.of(second, None), by_user=second)
+    membership_approve(membership=membership, by=Actor.of(second, None))
     assert user_has_permission(user=newcomer, permission=Permission.VIEW_CHILD_DATA, agency=membership.agency)
     event = AuditEvent.objects.get(action="membership.approved")
     assert event.details["added_by"] == admin.pk and event.actor_id == str(second.pk)
@@ -85,8 +85,8 @@ def test_membership_approved_by_that_agencys_ig_officer_only(
     here = _grant(admin, newcomer, Role.MANAGER)
     officer = persona("ig_officer").user  # an IG officer of test-csc
     with pytest.raises(MembershipError, match="Only another administrator"):
-        membership_approve(membership=elsewhere, by=Actor.of(officer, None), by_user=officer)
-    membership_approve(membership=here, by=Actor.of(officer, None), by_user=officer)
+        membership_approve(membership=elsewhere, by=Actor.of(officer, None))
+    membership_approve(membership=here, by=Actor.of(officer, None))
     assert not Membership.objects.get(pk=here.pk).is_awaiting_approval
 
 
@@ -95,7 +95,7 @@ def test_membership_self_grant_through_a_second_account_waits(admin: User) -> No
     sock = User.objects.create(username="sock")
     membership = _grant(admin, sock, Role.IG_OFFICER)
     with pytest.raises(MembershipError):
-        membership_approve(membership=membership, by=Actor.of(sock, None), by_user=sock)
+        membership_approve(membership=membership, by=Actor.of(sock, None))
     assert not user_has_permission(user=sock, permission=Permission.VIEW_AUDIT_LOG, agency=membership.agency)
 
 

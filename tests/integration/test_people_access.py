@@ -65,7 +65,7 @@ def test_access_timeline_partnership_officer_sees_any_person(signed_in: Any, per
 def test_access_timeline_includes_views_of_records_merged_in(
     child: int, signed_in: Any, persona: Any
 ) -> None:
-    from goldenthread.audit.actions import Actor
+    from goldenthread.core.actor import Actor
     from goldenthread.people.actions import person_merge
 
     import_rows("school", [row(local_id="S-1", given_name="Amy", date_of_birth="2016", nhs_number="")])
@@ -73,7 +73,7 @@ def test_access_timeline_includes_views_of_records_merged_in(
     assert absorbed.pk != child
     _viewed(signed_in("police_officer"), absorbed.pk)
     keep = record("health", "H-1").person
-    person_merge(keep=keep, absorb=absorbed, by=Actor(username="o"), by_user=persona("ig_officer").user)
+    person_merge(keep=keep, absorb=absorbed, by=Actor.of(persona("ig_officer").user))
     response = signed_in("ig_officer").get(reverse("people:access", args=[child]))
     assert any(e.agency == "Test test-police" for e in response.context["entries"])
 

@@ -81,7 +81,7 @@ def test_alert_listed_for_the_agencys_ig_officer_and_closed_with_a_note(
 def test_alert_not_shown_to_another_agencys_officer(
     children: list[int], signed_in: Any, persona: Any, settings: Any
 ) -> None:
-    from goldenthread.audit.actions import Actor
+    from goldenthread.core.actor import Actor
     from goldenthread.people.actions import access_alert_raise
 
     police = persona("police_officer")

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
+from goldenthread.core.actor import Actor
 from goldenthread.people.models import Person
 from goldenthread.sharing.actions import advice_request_create
 from goldenthread.sharing.models import AdviceRequest, Decision
@@ -124,7 +124,7 @@ def test_card_relationships_shown_both_ways(signed_in: Any) -> None:
 
 
 def test_card_of_merged_person_redirects_to_the_surviving_person(signed_in: Any, persona: Any) -> None:
-    from goldenthread.audit.actions import Actor
+    from goldenthread.core.actor import Actor
     from goldenthread.people.actions import person_merge
 
     import_rows("health", [AMELIA])
@@ -132,7 +132,7 @@ def test_card_of_merged_person_redirects_to_the_surviving_person(signed_in: Any,
         "school", [row(local_id="S-1", given_name="Amy", date_of_birth="2016", nhs_number="", postcode="")]
     )
     keep, absorb = record("health", "H-1").person, record("school", "S-1").person
-    person_merge(keep=keep, absorb=absorb, by=Actor(username="o"), by_user=persona("ig_officer").user)
+    person_merge(keep=keep, absorb=absorb, by=Actor.of(persona("ig_officer").user))
     response = _card(signed_in("social_worker"), absorb.pk)
     assert response.status_code == 302 and response.url == reverse("people:card", args=[keep.pk])
 
@@ -155,8 +155,7 @@ def test_card_links_practitioner_to_decision_guide_for_this_child(signed_in: Any
 def _ask_about(persona: Any, person: Person | None) -> AdviceRequest:
     return advice_request_create(
         agency=persona.agency,
-        requested_by=persona.user,
-        actor=Actor.of(persona.user, persona.agency),
+        by=Actor.of(persona.user, persona.agency),
         adviser_role="dsl",
         question="May I share the health visitor's concerns?",
         anonymised=False,

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from goldenthread.agencies.management.commands.demo_data import Command
 from goldenthread.people.demo import DemoFiles, demo_children_load
 from goldenthread.people.models import Person, SourceRecord
+from goldenthread.web.management.commands.demo_data import Command
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
 from goldenthread.cli import main
+from goldenthread.core.actor import Actor
 from goldenthread.people.actions import records_import
 from goldenthread.people.importing import ImportFileError
 from goldenthread.people.models import (

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
+from goldenthread.core.actor import Actor
 from goldenthread.people.actions import (
     ImportBusyError,
     records_import,
@@ -28,7 +28,7 @@ from tests.support.worker import run_queue
 
 pytestmark = pytest.mark.django_db
 
-BY = Actor(username="test-import", agency="health")
+BY = Actor(username="test-import", agency_code="health")
 
 
 def _rows() -> list[dict[str, str]]:

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from goldenthread.accounts.models import User
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 from goldenthread.people.actions import LinkError, person_merge, person_unmerge
 from goldenthread.people.models import (
     Identifier,
@@ -103,7 +103,7 @@ def test_merge_moves_records_and_keeps_every_source_record() -> None:
     keep, absorb = _two_people()
     assert keep.pk != absorb.pk
     records_before = sorted(SourceRecord.objects.values_list("pk", "content_hash", "local_id"))
-    person_merge(keep=keep, absorb=absorb, by=Actor(username="officer"), by_user=_officer())
+    person_merge(keep=keep, absorb=absorb, by=Actor.of(_officer()))
     assert sorted(SourceRecord.objects.values_list("pk", "content_hash", "local_id")) == records_before
     assert set(SourceRecord.objects.values_list("person_id", flat=True)) == {keep.pk}
     absorb.refresh_from_db()
@@ -115,9 +115,9 @@ def test_merge_moves_records_and_keeps_every_source_record() -> None:
 def test_unmerge_restores_the_person_the_record_came_from() -> None:
     keep, absorb = _two_people()
     officer = _officer()
-    person_merge(keep=keep, absorb=absorb, by=Actor(username="officer"), by_user=officer)
+    person_merge(keep=keep, absorb=absorb, by=Actor.of(officer))
     school = record("school", "S-1")
-    restored = person_unmerge(record=school, by=Actor(username="officer"), by_user=officer)
+    restored = person_unmerge(record=school, by=Actor.of(officer))
     assert restored.pk == absorb.pk
     absorb.refresh_from_db()
     assert absorb.merged_into_id is None
@@ -131,7 +131,7 @@ def test_unmerge_restores_the_person_the_record_came_from() -> None:
 def test_unmerge_of_a_persons_only_record_refused() -> None:
     import_rows("health", [AMELIA])
     with pytest.raises(LinkError):
-        person_unmerge(record=record("health", "H-1"), by=Actor(username="o"), by_user=_officer())
+        person_unmerge(record=record("health", "H-1"), by=Actor.of(_officer()))
 
 
 def test_link_history_cannot_be_rewritten() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from goldenthread.accounts.models import User
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 from goldenthread.linkage.keys import NameKeys, key_deletions, parse_birth_date
 from goldenthread.people import search, search_keys
 from goldenthread.people.actions import person_merge, person_unmerge
@@ -73,11 +73,11 @@ def test_name_keys_kept_through_merge_and_unmerge() -> None:
     keep, absorb = record("health", "H-1").person, record("school", "S-1").person
     assert keep.pk != absorb.pk
     officer = _officer()
-    person_merge(keep=keep, absorb=absorb, by=Actor(username="officer"), by_user=officer)
+    person_merge(keep=keep, absorb=absorb, by=Actor.of(officer))
     assert _keys_held() == _keys_of_names()
     # The absorbed record's spelling now finds the person it was merged into, and only that person.
     assert _found("Amy", "Kowalksy") == [keep.pk]
-    restored = person_unmerge(record=record("school", "S-1"), by=Actor(username="officer"), by_user=officer)
+    restored = person_unmerge(record=record("school", "S-1"), by=Actor.of(officer))
     assert _keys_held() == _keys_of_names()
     assert restored.pk in _found("Amy", "Kowalksy")
 
@@ -118,9 +118,9 @@ def test_name_person_born_kept_through_import_merge_and_unmerge() -> None:
     assert _born_in_step()
     keep, absorb = record("health", "H-1").person, record("school", "S-1").person
     officer = _officer()
-    person_merge(keep=keep, absorb=absorb, by=Actor(username="officer"), by_user=officer)
+    person_merge(keep=keep, absorb=absorb, by=Actor.of(officer))
     assert _born_in_step()
-    person_unmerge(record=record("school", "S-1"), by=Actor(username="officer"), by_user=officer)
+    person_unmerge(record=record("school", "S-1"), by=Actor.of(officer))
     assert _born_in_step()
     import_rows("health", [row(date_of_birth="2016-04-19")])  # the agency corrects the date
     assert _born_in_step()
@@ -274,7 +274,7 @@ def test_search_born_that_day_after_merge_finds_only_the_person_kept() -> None:
     )
     keep, absorb = record("health", "H-1").person, record("school", "S-1").person
     assert keep.pk != absorb.pk
-    person_merge(keep=keep, absorb=absorb, by=Actor(username="officer"), by_user=_officer())
+    person_merge(keep=keep, absorb=absorb, by=Actor.of(_officer()))
     assert not PersonName.objects.filter(person=absorb).exists()
     query = SearchQuery(
         given_name="Emilja", family_name="Kovalsca", birth=parse_birth_date(AMELIA["date_of_birth"])

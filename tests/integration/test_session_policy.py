@@ -11,8 +11,8 @@ from goldenthread.accounts.actions import user_second_factor_reset, user_set_act
 from goldenthread.accounts.session_policy import LAST_SEEN_AT, SIGNED_IN_AT
 from goldenthread.agencies.actions import membership_end
 from goldenthread.agencies.models import Membership
-from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
+from goldenthread.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("web:home")
@@ -81,7 +81,7 @@ def test_session_ends_when_last_membership_ends(signed_in: Any, persona: Any) ->
     client = signed_in("school_dsl")
     assert client.get(HOME).status_code == 200
     membership = Membership.objects.get(user=persona("school_dsl").user)
-    membership_end(membership=membership, by=Actor.system(), by_user=None, reason="left the school")
+    membership_end(membership=membership, by=Actor.system(), reason="left the school")
     response = client.get(HOME)
     assert response.url == reverse("accounts:sign-in")
     assert _ended_reasons() == ["no_membership"]
@@ -93,7 +93,7 @@ def test_session_survives_ending_one_of_two_memberships(signed_in: Any, persona:
     extra = Membership.objects.create(
         user=user, agency=persona("police_officer").agency, role="practitioner", started_at=timezone.now()
     )
-    membership_end(membership=extra, by=Actor.system(), by_user=None, reason="secondment over")
+    membership_end(membership=extra, by=Actor.system(), reason="secondment over")
     assert client.get(HOME).status_code == 200
 
 

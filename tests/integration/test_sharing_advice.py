@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
+from goldenthread.core.actor import Actor
 from goldenthread.people.models import Person
 from goldenthread.sharing.actions import SharingError, advice_request_answer, advice_request_create
 from goldenthread.sharing.models import AdviceRequest
@@ -27,16 +27,13 @@ def _ask(persona: Any, **overrides: Any) -> AdviceRequest:
     arguments.update(overrides)
     return advice_request_create(
         agency=persona.agency,
-        requested_by=persona.user,
-        actor=Actor.of(persona.user, persona.agency),
+        by=Actor.of(persona.user, persona.agency),
         **arguments,
     )
 
 
 def _answer(advice: AdviceRequest, persona: Any, text: str = "Yes: share now and refer.") -> AdviceRequest:
-    return advice_request_answer(
-        advice=advice, answered_by=persona.user, actor=Actor.of(persona.user, persona.agency), answer=text
-    )
+    return advice_request_answer(advice=advice, by=Actor.of(persona.user, persona.agency), answer=text)
 
 
 def test_advice_request_and_answer_audited(persona: Any) -> None:

@@ -11,9 +11,9 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from goldenthread.audit.actions import Actor
 from goldenthread.audit.models import AuditEvent
-from goldenthread.immutable import ImmutableRecordError
+from goldenthread.core.actor import Actor
+from goldenthread.core.immutable import ImmutableRecordError
 from goldenthread.sharing import actions as sharing_actions
 from goldenthread.sharing.actions import SharingError, decision_record, endorsement_record
 from goldenthread.sharing.models import Decision, DecisionItem, Endorsement
@@ -28,9 +28,7 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def _endorse(decision: Decision, persona: Any) -> Endorsement:
-    return endorsement_record(
-        decision=decision, endorsed_by=persona.user, actor=Actor.of(persona.user, persona.agency)
-    )
+    return endorsement_record(decision=decision, by=Actor.of(persona.user, persona.agency))
 
 
 def test_decision_record_stores_engine_recommendation_items_and_audit(persona: Any) -> None:
@@ -339,7 +337,6 @@ def test_decision_record_on_other_agency_supersedes_refused(persona: Any) -> Non
     with pytest.raises(SharingError):
         decision_record(
             agency=persona("school_dsl").agency,
-            decided_by=persona("school_dsl").user,
-            actor=Actor.system(),
+            by=Actor.of(persona("school_dsl").user, persona("school_dsl").agency),
             **share_without_consent(supersedes=original),
         )

@@ -215,7 +215,7 @@ def test_shielding_search_by_name_ranks_them_on_names_whatever_date_is_given(
 
 
 def test_shielding_review_reads_the_candidate_as_merged_since(signed_in: Any, persona: Any) -> None:
-    from goldenthread.audit.actions import Actor
+    from goldenthread.core.actor import Actor
     from goldenthread.people.actions import match_review_link
 
     import_rows("refuge", REFUGE_ROWS)
@@ -225,15 +225,15 @@ def test_shielding_review_reads_the_candidate_as_merged_since(signed_in: Any, pe
     import_rows("test-csc", [{**lookalike, "local_id": "C-1", "service": "Early help"}])
     gp_review = MatchReview.objects.get(source_record__local_id="G-1", candidate_id=child)
     csc_review = MatchReview.objects.get(source_record__local_id="C-1", candidate_record__local_id="G-1")
-    match_review_link(review=gp_review, by=Actor(username="gp-officer"), by_user=persona("ig_officer").user)
+    match_review_link(review=gp_review, by=Actor.of(persona("ig_officer").user))
     page = _page(signed_in("ig_officer"), "people:review", csc_review.pk)
     assert BROKER in page and "Agency gp" not in page and "GP surgery" not in page
 
 
 def test_shielding_separating_a_record_from_a_shielded_person_refused(shielded: dict[str, int]) -> None:
-    from goldenthread.audit.actions import Actor
+    from goldenthread.core.actor import Actor
     from goldenthread.people.actions import LinkError, person_unmerge
 
     with pytest.raises(LinkError, match="shielded"):
-        person_unmerge(record=record("school", "S-1"), by=Actor(username="o"), by_user=None)  # type: ignore[arg-type]
+        person_unmerge(record=record("school", "S-1"), by=Actor(username="o"))
     assert record("school", "S-1").person_id == shielded["child"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 from goldenthread.people.actions import access_alert_raise, records_import_start
 from goldenthread.people.models import AlertKind, ImportBatch, MatchReview
 from tests.integration.people_support import AMELIA, agency, csv_bytes, import_rows, record, row

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 from goldenthread.sharing.actions import advice_request_create
 from tests.security.access import Case, only
 from tests.support.sharing import decision_make
@@ -26,8 +26,7 @@ def _advice(made: dict[str, Any]) -> dict[str, Any]:
     worker = made["social_worker"]
     advice = advice_request_create(
         agency=worker.agency,
-        requested_by=worker.user,
-        actor=Actor.of(worker.user, worker.agency),
+        by=Actor.of(worker.user, worker.agency),
         adviser_role="ig_officer",
         question="Can I share without consent?",
         anonymised=True,

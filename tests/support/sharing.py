@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 from goldenthread.sharing.actions import decision_record
 from goldenthread.sharing.models import Decision
 from goldenthread.sharing.rules import ItemInput
@@ -79,7 +79,6 @@ def decision_make(persona: Persona, **overrides: Any) -> Decision:
     assert persona.agency is not None
     return decision_record(
         agency=persona.agency,
-        decided_by=persona.user,
-        actor=Actor.of(persona.user, persona.agency),
+        by=Actor.of(persona.user, persona.agency),
         **share_without_consent(**overrides),
     )

@@ -9,6 +9,7 @@ from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -17,7 +18,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from goldenthread.accounts.models import User
 from goldenthread.accounts.setup_tokens import setup_link_path
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
+from goldenthread.core.errors import ActionError
 
 
 @transaction.atomic
@@ -42,14 +45,17 @@ def user_create(
         job_title=job_title,
         phone=phone,
     )
-    if password is None:
-        user.set_unusable_password()
-    else:
-        validate_password(password, user)
-        user.set_password(password)
-    user.full_clean()
+    try:
+        if password is None:
+            user.set_unusable_password()
+        else:
+            validate_password(password, user)
+            user.set_password(password)
+        user.full_clean()
+    except ValidationError as exc:
+        raise ActionError.from_validation(exc, field="password") from exc
     user.save()
-    audit_record(actor=by, action="user.created", object_type="user", object_id=user.pk)
+    audit_record(by=by, action="user.created", object_type="user", object_id=user.pk)
     return user
 
 
@@ -66,7 +72,7 @@ def user_set_active(*, user: User, active: bool, by: Actor) -> User:
     if not active:
         user_sessions_end(user=user)
     audit_record(
-        actor=by,
+        by=by,
         action="user.reactivated" if active else "user.deactivated",
         object_type="user",
         object_id=user.pk,
@@ -81,7 +87,7 @@ def user_second_factor_reset(*, user: User, by: Actor) -> int:
     # A live session could otherwise enrol a new authenticator without the password being asked again.
     user_sessions_end(user=user)
     audit_record(
-        actor=by,
+        by=by,
         action="user.second_factor_reset",
         object_type="user",
         object_id=user.pk,
@@ -91,19 +97,32 @@ def user_second_factor_reset(*, user: User, by: Actor) -> int:
 
 
 @transaction.atomic
+def totp_device_pending(*, by: Actor) -> TOTPDevice:
+    """The authenticator key being enrolled: the one shown before, or a new one.
+
+    Not audited: an unconfirmed key lets no one sign in, and its confirmation is (totp_device_confirm).
+    """
+    user = by.signed_in_user()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").last()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic
 def totp_device_confirm(*, device: TOTPDevice, by: Actor) -> TOTPDevice:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     # Any other unconfirmed attempts are abandoned QR codes; keeping them would leave live secrets around.
     TOTPDevice.objects.filter(user=device.user, confirmed=False).exclude(pk=device.pk).delete()
-    audit_record(actor=by, action="auth.second_factor_enrolled", object_type="user", object_id=device.user_id)
+    audit_record(by=by, action="auth.second_factor_enrolled", object_type="user", object_id=device.user_id)
     return device
 
 
-def sign_in_event_record(*, actor: Actor, action: str, user_id: str | int = "", reason: str = "") -> None:
+def sign_in_event_record(*, by: Actor, action: str, user_id: str | int = "", reason: str = "") -> None:
     """Sign-in, sign-out and refusals: events with no other write to share a transaction with."""
     audit_record(
-        actor=actor,
+        by=by,
         action=action,
         object_type="user" if user_id else "",
         object_id=user_id,
@@ -116,7 +135,7 @@ def user_setup_link_send(*, user: User, by: Actor, base_url: str) -> None:
     """Email the person a one-time link to choose their password. The old password stops working at once,
     and live sessions end, so the link is also the way to recover a forgotten password."""
     if not user.email:
-        raise ValueError("This account has no email address to send a set-up link to")
+        raise ActionError("This account has no email address to send a set-up link to", field="email")
     user.set_unusable_password()
     user.save(update_fields=["password"])
     user_sessions_end(user=user)
@@ -132,16 +151,19 @@ def user_setup_link_send(*, user: User, by: Actor, base_url: str) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
-    audit_record(actor=by, action="user.setup_link_sent", object_type="user", object_id=user.pk)
+    audit_record(by=by, action="user.setup_link_sent", object_type="user", object_id=user.pk)
 
 
 @transaction.atomic
 def user_password_set(*, user: User, password: str, by: Actor, reason: str) -> User:
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ActionError.from_validation(exc, field="password") from exc
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(
-        actor=by,
+        by=by,
         action="user.password_set",
         object_type="user",
         object_id=user.pk,
@@ -171,5 +193,5 @@ def sign_in_records_expire(*, keep_days: int, by: Actor) -> dict[str, int]:
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
         "failed_sign_in_counters": _lapsed_failed_sign_in_counters_delete(now),
     }
-    audit_record(actor=by, action="housekeeping.ran", details={**removed, "keep_days": keep_days})
+    audit_record(by=by, action="housekeeping.ran", details={**removed, "keep_days": keep_days})
     return removed

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency, Membership, Team
 from goldenthread.agencies.permissions import CHILD_DATA_ROLES, Role
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
+from goldenthread.core.errors import ActionError
 
 
-class MembershipError(ValueError):
+class MembershipError(ActionError):
     """A membership change that would leave the records inconsistent."""
 
 
@@ -36,10 +39,13 @@ def agency_create(
         la_code=la_code,
         charity_number=charity_number,
     )
-    agency.full_clean()
+    try:
+        agency.full_clean()
+    except ValidationError as exc:
+        raise ActionError.from_validation(exc) from exc
     agency.save()
     audit_record(
-        actor=by, action="agency.created", object_type="agency", object_id=agency.pk, details={"code": code}
+        by=by, action="agency.created", object_type="agency", object_id=agency.pk, details={"code": code}
     )
     return agency
 
@@ -47,10 +53,13 @@ def agency_create(
 @transaction.atomic
 def team_create(*, agency: Agency, code: str, name: str, is_mash: bool, by: Actor) -> Team:
     team = Team(agency=agency, code=code, name=name, is_mash=is_mash)
-    team.full_clean()
+    try:
+        team.full_clean()
+    except ValidationError as exc:
+        raise ActionError.from_validation(exc) from exc
     team.save()
     audit_record(
-        actor=by,
+        by=by,
         action="team.created",
         object_type="team",
         object_id=team.pk,
@@ -66,7 +75,6 @@ def membership_create(
     agency: Agency,
     role: str,
     by: Actor,
-    by_user: User | None = None,
     team: Team | None = None,
     pre_approved_reason: str = "",
 ) -> Membership:
@@ -75,7 +83,7 @@ def membership_create(
     ``pre_approved_reason`` (the demo data only) records why none was needed."""
     if role not in Role.values:
         raise MembershipError(f"{role!r} is not a role")
-    if by_user is not None and by_user.pk == user.pk:
+    if by.user is not None and by.user.pk == user.pk:
         # Nobody grants themselves access: an administrator must not become a practitioner or IG officer.
         raise MembershipError("You cannot add a membership to your own account; ask another administrator")
     if team is not None and team.agency_id != agency.pk:
@@ -90,7 +98,7 @@ def membership_create(
         role=role,
         team=team,
         started_at=now,
-        started_by=by_user,
+        started_by=by.user,
         requires_approval=requires_approval,
         approved_at=now if requires_approval and pre_approved_reason else None,
     )
@@ -100,7 +108,7 @@ def membership_create(
         if pre_approved_reason:
             details["pre_approved"] = pre_approved_reason[:100]
     audit_record(
-        actor=by,
+        by=by,
         action="membership.created",
         object_type="membership",
         object_id=membership.pk,
@@ -126,8 +134,9 @@ def membership_approver_problem(*, membership: Membership, by_user: User) -> str
 
 
 @transaction.atomic
-def membership_approve(*, membership: Membership, by: Actor, by_user: User) -> Membership:
+def membership_approve(*, membership: Membership, by: Actor) -> Membership:
     """The second person lets a membership that sees child data take effect."""
+    by_user = by.signed_in_user()
     locked = Membership.objects.select_for_update().select_related("agency").get(pk=membership.pk)
     problem = membership_approver_problem(membership=locked, by_user=by_user)
     if problem:
@@ -135,7 +144,7 @@ def membership_approve(*, membership: Membership, by: Actor, by_user: User) -> M
     locked.approved_at, locked.approved_by = timezone.now(), by_user
     locked.save(update_fields=["approved_at", "approved_by"])
     audit_record(
-        actor=by,
+        by=by,
         action="membership.approved",
         object_type="membership",
         object_id=locked.pk,
@@ -150,7 +159,7 @@ def membership_approve(*, membership: Membership, by: Actor, by_user: User) -> M
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, by: Actor, by_user: User | None, reason: str) -> Membership:
+def membership_end(*, membership: Membership, by: Actor, reason: str) -> Membership:
     reason = reason.strip()
     if not reason:
         raise MembershipError("Give a reason for ending the membership")
@@ -158,12 +167,12 @@ def membership_end(*, membership: Membership, by: Actor, by_user: User | None, r
     if locked.ended_at is not None:
         raise MembershipError("That membership has already ended")
     locked.ended_at = timezone.now()
-    locked.ended_by = by_user
+    locked.ended_by = by.user
     locked.ended_reason = reason[:200]
     # A session left with no membership is ended, with its reason audited, by SessionPolicyMiddleware.
     locked.save(update_fields=["ended_at", "ended_by", "ended_reason"])
     audit_record(
-        actor=by,
+        by=by,
         action="membership.ended",
         object_type="membership",
         object_id=locked.pk,

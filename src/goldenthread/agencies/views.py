@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +15,6 @@ from goldenthread.accounts.actions import (
 )
 from goldenthread.accounts.models import User
 from goldenthread.agencies.actions import (
-    MembershipError,
     agency_create,
     membership_approve,
     membership_create,
@@ -31,35 +29,21 @@ from goldenthread.agencies.forms import (
 from goldenthread.agencies.models import Agency, Membership
 from goldenthread.agencies.permissions import CHILD_DATA_ROLES, Permission
 from goldenthread.agencies.selectors import memberships_awaiting_approval_for
-from goldenthread.audit.actions import Actor
-from goldenthread.web.permissions import permission_required
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor.of(request.user, request.agency)  # type: ignore[attr-defined]
-
-
-def _apply_validation_error(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None  # type: ignore[attr-defined]
-            for message in errors:
-                form.add_error(target, message)  # type: ignore[attr-defined]
-    else:
-        for message in exc.messages:
-            form.add_error("password" if "password" in form.fields else None, message)  # type: ignore[attr-defined]
+from goldenthread.core.errors import ActionError, form_add_problems
+from goldenthread.core.permissions import permission_required
+from goldenthread.core.request import AgencyRequest
 
 
 @require_GET
 @permission_required(Permission.MANAGE_USERS)
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AgencyRequest) -> HttpResponse:
     people = User.objects.order_by("username").prefetch_related("memberships__agency")
     return render(request, "agencies/users.html", {"people": people})
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.MANAGE_USERS)
-def user_new(request: HttpRequest) -> HttpResponse:
+def user_new(request: AgencyRequest) -> HttpResponse:
     form = UserCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,11 +51,11 @@ def user_new(request: HttpRequest) -> HttpResponse:
             form.add_error("username", "That username is already taken")
         else:
             try:
-                user = user_create(by=_actor(request), **data)
-            except ValidationError as exc:
-                _apply_validation_error(form, exc)
+                user = user_create(by=request.actor, **data)
+            except ActionError as exc:
+                form_add_problems(form, exc)
             else:
-                user_setup_link_send(user=user, by=_actor(request), base_url=request.build_absolute_uri("/"))
+                user_setup_link_send(user=user, by=request.actor, base_url=request.build_absolute_uri("/"))
                 messages.success(
                     request,
                     f"Account {user.username} created and a set-up link emailed to {user.email}. "
@@ -83,7 +67,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.MANAGE_USERS)
-def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_detail(request: AgencyRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id)
     form = MembershipCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -93,11 +77,10 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
                 agency=form.cleaned_data["agency"],
                 role=form.cleaned_data["role"],
                 team=form.cleaned_data["team"],
-                by=_actor(request),
-                by_user=request.user,  # type: ignore[arg-type]
+                by=request.actor,
             )
-        except MembershipError as exc:
-            form.add_error(None, str(exc))
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             messages.success(
                 request,
@@ -115,19 +98,18 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.MANAGE_USERS)
-def membership_end_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_end_view(request: AgencyRequest, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("user", "agency"), pk=membership_id)
     form = MembershipEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership_end(
                 membership=membership,
-                by=_actor(request),
-                by_user=request.user,  # type: ignore[arg-type]
+                by=request.actor,
                 reason=form.cleaned_data["reason"],
             )
-        except MembershipError as exc:
-            form.add_error(None, str(exc))
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             messages.success(request, "Membership ended. Any live session for it ends at the next request.")
             return redirect("agencies:user", user_id=membership.user_id)
@@ -136,22 +118,22 @@ def membership_end_view(request: HttpRequest, membership_id: int) -> HttpRespons
 
 @require_GET
 @permission_required(Permission.APPROVE_MEMBERSHIPS)
-def memberships_waiting(request: HttpRequest) -> HttpResponse:
+def memberships_waiting(request: AgencyRequest) -> HttpResponse:
     """Memberships that see child data, waiting for this user's approval as the second person."""
-    waiting = memberships_awaiting_approval_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+    waiting = memberships_awaiting_approval_for(user=request.user, agency=request.agency)
     return render(request, "agencies/memberships_waiting.html", {"waiting": waiting})
 
 
 @require_POST
 @permission_required(Permission.APPROVE_MEMBERSHIPS)
-def membership_approve_view(request: HttpRequest, membership_id: int) -> HttpResponse:
-    waiting = memberships_awaiting_approval_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+def membership_approve_view(request: AgencyRequest, membership_id: int) -> HttpResponse:
+    waiting = memberships_awaiting_approval_for(user=request.user, agency=request.agency)
     membership = next((m for m in waiting if m.pk == membership_id), None)
     if membership is None:
         raise Http404
     try:
-        membership_approve(membership=membership, by=_actor(request), by_user=request.user)  # type: ignore[arg-type]
-    except MembershipError as exc:
+        membership_approve(membership=membership, by=request.actor)
+    except ActionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -164,7 +146,7 @@ def membership_approve_view(request: HttpRequest, membership_id: int) -> HttpRes
 
 @require_POST
 @permission_required(Permission.MANAGE_USERS)
-def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_active(request: AgencyRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id)
     wanted = request.POST.get("active")
     if wanted not in ("true", "false"):
@@ -172,7 +154,7 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     elif person.pk == request.user.pk and wanted == "false":
         messages.error(request, "You cannot deactivate your own account")
     else:
-        user_set_active(user=person, active=wanted == "true", by=_actor(request))
+        user_set_active(user=person, active=wanted == "true", by=request.actor)
         messages.success(
             request, "Account activated" if wanted == "true" else "Account deactivated: signed out"
         )
@@ -181,14 +163,14 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required(Permission.MANAGE_USERS)
-def user_send_setup_link(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_send_setup_link(request: AgencyRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id)
     if person.pk == request.user.pk:
         messages.error(request, "Change your own password from your account page")
     elif not person.email:
         messages.error(request, "This account has no email address to send a set-up link to")
     else:
-        user_setup_link_send(user=person, by=_actor(request), base_url=request.build_absolute_uri("/"))
+        user_setup_link_send(user=person, by=request.actor, base_url=request.build_absolute_uri("/"))
         messages.success(
             request, f"Set-up link emailed to {person.email}. Their old password no longer works."
         )
@@ -197,9 +179,9 @@ def user_send_setup_link(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required(Permission.MANAGE_USERS)
-def user_reset_second_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_reset_second_factor(request: AgencyRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id)
-    user_second_factor_reset(user=person, by=_actor(request))
+    user_second_factor_reset(user=person, by=request.actor)
     messages.success(
         request, "Second factor reset: they will set up a new authenticator at their next sign-in"
     )
@@ -208,20 +190,20 @@ def user_reset_second_factor(request: HttpRequest, user_id: int) -> HttpResponse
 
 @require_GET
 @permission_required(Permission.MANAGE_AGENCIES)
-def agencies(request: HttpRequest) -> HttpResponse:
+def agencies(request: AgencyRequest) -> HttpResponse:
     rows = Agency.objects.prefetch_related("teams").order_by("name")
     return render(request, "agencies/agencies.html", {"agencies": rows})
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.MANAGE_AGENCIES)
-def agency_new(request: HttpRequest) -> HttpResponse:
+def agency_new(request: AgencyRequest) -> HttpResponse:
     form = AgencyCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            agency_create(by=_actor(request), **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            agency_create(by=request.actor, **form.cleaned_data)
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             messages.success(request, f"Agency {form.cleaned_data['name']} added")
             return redirect("agencies:agencies")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,36 +13,12 @@ from goldenthread.audit.chain import details_check, event_hash
 from goldenthread.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from goldenthread.audit.signing import SignedHead, head_sign, key_id, signed_at_text, signing_key_parse
 from goldenthread.audit.verify import ChainReport, audit_chain_verify
+from goldenthread.core.actor import Actor
 
 # Any 64-bit key works; this one is "GT-AUDIT" in ASCII so it is recognisable in pg_locks.
 _PG_ADVISORY_LOCK_KEY = 0x47542D4155444954
 
 _MAX_DETAIL_LENGTH = 2000
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who did something, reduced to the text the log keeps."""
-
-    user_id: str = ""
-    username: str = ""
-    agency: str = ""
-
-    @classmethod
-    def system(cls) -> Actor:
-        return cls(username="system")
-
-    @classmethod
-    def of(cls, user: Any, agency: Any = None) -> Actor:
-        if user is None or not getattr(user, "is_authenticated", False):
-            return cls(username=getattr(user, "username", "") or "anonymous")
-        return cls(user_id=str(user.pk), username=str(user.get_username()), agency=_agency_code(agency))
-
-
-def _agency_code(agency: Any) -> str:
-    if agency is None:
-        return ""
-    return str(getattr(agency, "code", agency))
 
 
 def _lock_chain() -> None:
@@ -57,7 +32,7 @@ def _lock_chain() -> None:
 @transaction.atomic
 def audit_record(
     *,
-    actor: Actor,
+    by: Actor,
     action: str,
     object_type: str = "",
     object_id: str | int = "",
@@ -78,9 +53,9 @@ def audit_record(
     fields: dict[str, Any] = {
         "seq": seq,
         "occurred_at": occurred_at,
-        "actor_id": actor.user_id,
-        "actor_username": actor.username,
-        "actor_agency": actor.agency,
+        "actor_id": by.user_id,
+        "actor_username": by.username,
+        "actor_agency": by.agency_code,
         "action": action,
         "object_type": object_type,
         "object_id": str(object_id),
@@ -89,6 +64,32 @@ def audit_record(
         "prev_hash": prev_hash,
     }
     return AuditEvent.objects.create(**fields, hash=event_hash(**fields))
+
+
+@transaction.atomic
+def audit_log_viewed(*, by: Actor, action_prefix: str, wanted_object: str, username: str, rows: int) -> None:
+    """Reading the log is itself logged, with the filter used and how many events were shown."""
+    audit_record(
+        by=by,
+        action="audit.viewed",
+        details={"filter": action_prefix, "object": wanted_object, "who": username, "rows": rows},
+    )
+
+
+@transaction.atomic
+def audit_chain_check(*, by: Actor) -> ChainReport:
+    """Check the whole chain and record that it was checked, with the result."""
+    report = audit_chain_verify()
+    audit_record(
+        by=by,
+        action="audit.verified",
+        details={
+            "intact": report.intact,
+            "checked": report.events_checked,
+            "broken_at": report.first_broken_seq,
+        },
+    )
+    return report
 
 
 class AuditChainBrokenError(RuntimeError):
@@ -120,7 +121,7 @@ def _head_sign(*, by: Actor, verified: tuple[int, str]) -> AuditHead:
     private_key = signing_key_parse(settings.AUDIT_SIGNING_KEY)
     # The head covers its own publication event, so the trail shows every head that was handed out.
     event = audit_record(
-        actor=by,
+        by=by,
         action="audit.head_published",
         object_type="audit_head",
         details={"key_id": key_id(private_key.public_key())},

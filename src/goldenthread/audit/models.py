@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from goldenthread.immutable import ImmutableModel, ImmutableQuerySet, ImmutableRecordError
+from goldenthread.core.immutable import ImmutableModel, ImmutableQuerySet, ImmutableRecordError
 
 GENESIS_HASH = "0" * 64
 

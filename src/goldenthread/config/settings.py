@@ -190,7 +190,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "goldenthread.accounts.middleware.SessionPolicyMiddleware",
+    "goldenthread.web.session_middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -245,11 +245,11 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Sign-in throttling: five failures lock the account, and separately the address, for 15 minutes, for a
 # password alone: the account's holder passes the lock with the password and a current security code
-# together (accounts.views.unlock), so guessers cannot lock anyone out who has set up the second factor.
+# together (web.account_views.unlock), so guessers cannot lock anyone out who has set up the second factor.
 AXES_FAILURE_LIMIT = _env_int("GOLDENTHREAD_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# Counters are reset for the username only after the second factor (accounts.views); axes' own reset at the
+# Counters are reset for the username only after the second factor (web.account_views); axes' own reset at the
 # password step would also clear the address's counter and let one known password unlock guessing.
 AXES_RESET_ON_SUCCESS = False
 # A failure during a lockout must not restart it, or one request every 15 minutes keeps a user locked out.
@@ -257,7 +257,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "goldenthread.accounts.client_ip.client_ip"
 # Behind N trusted proxies the client is the Nth address from the right of X-Forwarded-For.
 GOLDENTHREAD_TRUSTED_PROXY_COUNT = _env_int("GOLDENTHREAD_TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_LOCKOUT_CALLABLE = "goldenthread.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "goldenthread.web.account_views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 

@@ -2,9 +2,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("goldenthread.web.urls")),
-    path("accounts/", include("goldenthread.accounts.urls")),
+    path("accounts/", include("goldenthread.web.account_urls")),
     path("admin-area/", include("goldenthread.agencies.urls")),
-    path("audit/", include("goldenthread.audit.urls")),
+    path("audit/", include("goldenthread.web.audit_urls")),
     path("children/", include("goldenthread.people.urls")),
     path("sharing/", include("goldenthread.sharing.urls")),
 ]

@@ -498,4 +498,4 @@ def _spark_database() -> tuple[Any, Callable[[], None]]:
         spark.stop()
         workdir.cleanup()
 
-    return SparkAPI(spark_session=spark), cleanup  # type: ignore[no-untyped-call]
+    return SparkAPI(spark_session=spark), cleanup  # type: ignore[no-untyped-call]  # Splink leaves it unannotated

@@ -94,7 +94,7 @@ class Generator:
     # --- the truth ---------------------------------------------------------------------------------
 
     def _pick(self, community: str, which: int) -> str:
-        names: list[str] = pools.COMMUNITIES[community][which + 1]  # type: ignore[assignment]
+        names: list[str] = pools.COMMUNITIES[community][which + 1]  # type: ignore[assignment]  # a row is (share, lists...): a list index
         tail = pools.FAMILY_TAIL.get(community) if which == 2 else None
         if tail and self.rng.random() >= pools.FAMILY_HEAD_SHARE[community]:
             return self.rng.choice(tail)

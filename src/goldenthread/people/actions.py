@@ -18,9 +18,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
+from goldenthread.core.errors import ActionError
 from goldenthread.linkage import scoring
 from goldenthread.people.candidates import person_matches
 from goldenthread.people.derive import derived_rows_replace, person_refresh, record_fields, row_keys
@@ -55,7 +56,7 @@ CREATED_AUTO, CREATED_REVIEW, CREATED_NEW = "auto", "review", "new"
 UPDATED, UNCHANGED = "updated", "unchanged"
 
 
-class LinkError(ValueError):
+class LinkError(ActionError):
     """A link, merge or unmerge that would leave the index inconsistent."""
 
 
@@ -102,7 +103,6 @@ def records_import(
     filename: str,
     content: bytes,
     by: Actor,
-    by_user: User | None = None,
     progress: Progress | None = None,
 ) -> ImportBatch:
     """Import an agency's file in one go; raises ImportFileError when the file as a whole cannot be read.
@@ -111,14 +111,12 @@ def records_import(
     loses its good rows to one bad one. Re-importing a file changes no record (same agency, local id and
     content hash); only a new batch entry and audit event record that it was tried.
     """
-    batch = records_import_start(agency=agency, filename=filename, content=content, by=by, by_user=by_user)
-    return records_import_continue(batch=batch, by=by, by_user=by_user, progress=progress)
+    batch = records_import_start(agency=agency, filename=filename, content=content, by=by)
+    return records_import_continue(batch=batch, by=by, progress=progress)
 
 
 @transaction.atomic
-def records_import_start(
-    *, agency: Agency, filename: str, content: bytes, by: Actor, by_user: User | None = None
-) -> ImportBatch:
+def records_import_start(*, agency: Agency, filename: str, content: bytes, by: Actor) -> ImportBatch:
     """Read and check a whole file and open its batch; ``records_import_continue`` then applies the rows.
 
     Raises ImportFileError, saving nothing, when the file as a whole cannot be read. Which rows are
@@ -132,7 +130,7 @@ def records_import_start(
         filename=filename[:255],
         file_sha256=parsed.sha256,
         file_format=parsed.file_format,
-        by_user=by_user,
+        by_user=by.user,
         by_username=by.username,
         started_at=timezone.now(),
         rows_total=len(parsed.rows),
@@ -140,7 +138,7 @@ def records_import_start(
         content=content,
     )
     audit_record(
-        actor=by,
+        by=by,
         action="records.import_started",
         object_type="import_batch",
         object_id=batch.pk,
@@ -150,9 +148,7 @@ def records_import_start(
 
 
 @transaction.atomic
-def records_import_open(
-    *, agency: Agency, filename: str, content: bytes, by: Actor, by_user: User | None = None
-) -> ImportBatch:
+def records_import_open(*, agency: Agency, filename: str, content: bytes, by: Actor) -> ImportBatch:
     """Read a file's records and open its batch, leaving each row's check to ``records_import_continue``.
 
     What an upload can afford for the largest file: reading 200,000 rows takes seconds, checking each of
@@ -165,7 +161,7 @@ def records_import_open(
         filename=filename[:255],
         file_sha256=hashlib.sha256(content).hexdigest(),
         file_format=file_format,
-        by_user=by_user,
+        by_user=by.user,
         by_username=by.username,
         started_at=timezone.now(),
         rows_total=len(records),
@@ -188,7 +184,7 @@ def _check_record(batch: ImportBatch, token: str, errors: list[dict[str, Any]], 
     ImportBatch.objects.filter(pk=batch.pk).update(errors=errors, checked=True)
     batch.errors, batch.checked = errors, True
     audit_record(
-        actor=by,
+        by=by,
         action="records.import_started",
         object_type="import_batch",
         object_id=batch.pk,
@@ -200,7 +196,7 @@ def _check_record(batch: ImportBatch, token: str, errors: list[dict[str, Any]], 
     )
 
 
-class ImportBusyError(RuntimeError):
+class ImportBusyError(ActionError):
     """Another request is already working on this import."""
 
 
@@ -246,7 +242,6 @@ def records_import_continue(
     *,
     batch: ImportBatch,
     by: Actor,
-    by_user: User | None = None,
     max_seconds: float | None = None,
     max_rows: int | None = None,
     progress: Progress | None = None,
@@ -293,9 +288,7 @@ def records_import_continue(
             row = Row(number=number, raw=records[number - 1])
             if number not in rejected:
                 row = validate_row(number, records[number - 1])
-            _row_apply_counted(
-                row=row, rejected=number in rejected, batch=batch, token=token, by=by, by_user=by_user
-            )
+            _row_apply_counted(row=row, rejected=number in rejected, batch=batch, token=token, by=by)
             done_now += 1
             if progress is not None:
                 progress(batch.rows_done, len(records))
@@ -352,15 +345,10 @@ _COUNTERS = {
 
 
 @transaction.atomic
-def _row_apply_counted(
-    *, row: Row, rejected: bool, batch: ImportBatch, token: str, by: Actor, by_user: User | None
-) -> None:
+def _row_apply_counted(*, row: Row, rejected: bool, batch: ImportBatch, token: str, by: Actor) -> None:
     """One row, the batch's count of it and a renewed hold, in one transaction."""
     _locked(batch, token, rows_done=batch.rows_done)
-    if rejected:
-        outcome = "rejected"
-    else:
-        outcome = _row_apply(row=row, agency=batch.agency, batch=batch, by=by, by_user=by_user)
+    outcome = "rejected" if rejected else _row_apply(row=row, agency=batch.agency, batch=batch, by=by)
     counters = _COUNTERS[outcome]
     ImportBatch.objects.filter(pk=batch.pk).update(
         rows_done=F("rows_done") + 1,
@@ -407,7 +395,7 @@ def records_import_fail(*, batch: ImportBatch, reason: str, by: Actor) -> Import
     current.failure = reason[:500]
     _batch_close(current)
     audit_record(
-        actor=by,
+        by=by,
         action="records.import_failed",
         object_type="import_batch",
         object_id=current.pk,
@@ -435,7 +423,7 @@ def records_import_stop(*, batch: ImportBatch, by: Actor) -> ImportBatch:
     ]
     _batch_close(current)
     audit_record(
-        actor=by,
+        by=by,
         action="records.import_stopped",
         object_type="import_batch",
         object_id=current.pk,
@@ -445,7 +433,7 @@ def records_import_stop(*, batch: ImportBatch, by: Actor) -> ImportBatch:
 
 
 @transaction.atomic
-def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor, by_user: User | None) -> str:
+def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor) -> str:
     fields = record_fields(row)
     existing = SourceRecord.objects.select_for_update().filter(agency=agency, local_id=row.local_id).first()
     if existing is not None:
@@ -488,7 +476,7 @@ def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor, by_us
         method=method,
         reason=LinkReason.IMPORT,
         match_weight=weight,
-        by_user=by_user,
+        by_user=by.user,
         by_username=by.username,
         at=now,
     )
@@ -563,7 +551,7 @@ def _batch_finish(*, batch: ImportBatch, token: str, by: Actor) -> ImportBatch:
     current = _locked(batch, token)
     _batch_close(current)
     audit_record(
-        actor=by,
+        by=by,
         action="records.imported",
         object_type="import_batch",
         object_id=current.pk,
@@ -591,7 +579,6 @@ def _relink(
     method: str,
     reason: str,
     by: Actor,
-    by_user: User | None,
     now: datetime,
 ) -> Person:
     """Move a record, and everything derived from it, to another person. Returns the person it left."""
@@ -605,7 +592,7 @@ def _relink(
         )
     record.person = to_person
     record.link_method = method
-    record.reviewed_by = by_user if method == LinkMethod.REVIEWED else None
+    record.reviewed_by = by.user if method == LinkMethod.REVIEWED else None
     record.linked_at = now
     record.save(update_fields=["person", "link_method", "reviewed_by", "linked_at", "updated_at"])
     for model in (PersonName, Address, Identifier, Involvement):
@@ -619,7 +606,7 @@ def _relink(
         method=method,
         reason=reason,
         match_weight=record.match_weight,
-        by_user=by_user,
+        by_user=by.user,
         by_username=by.username,
         at=now,
     )
@@ -635,7 +622,7 @@ def _retire_if_empty(person: Person, into: Person, now: datetime) -> None:
 
 
 @transaction.atomic
-def person_merge(*, keep: Person, absorb: Person, by: Actor, by_user: User) -> Person:
+def person_merge(*, keep: Person, absorb: Person, by: Actor) -> Person:
     """Move every record of ``absorb`` onto ``keep``; ``absorb`` remains, pointing at ``keep``."""
     keep, absorb = person_current(keep), person_current(absorb)
     if keep.pk == absorb.pk:
@@ -649,14 +636,13 @@ def person_merge(*, keep: Person, absorb: Person, by: Actor, by_user: User) -> P
             method=LinkMethod.REVIEWED,
             reason=LinkReason.MERGE,
             by=by,
-            by_user=by_user,
             now=now,
         )
     absorb.refresh_from_db()
     absorb.merged_into, absorb.merged_at = keep, now
     absorb.save(update_fields=["merged_into", "merged_at", "updated_at"])
     audit_record(
-        actor=by,
+        by=by,
         action="person.merged",
         object_type="person",
         object_id=keep.pk,
@@ -666,7 +652,7 @@ def person_merge(*, keep: Person, absorb: Person, by: Actor, by_user: User) -> P
 
 
 @transaction.atomic
-def person_unmerge(*, record: SourceRecord, by: Actor, by_user: User) -> Person:
+def person_unmerge(*, record: SourceRecord, by: Actor) -> Person:
     """Take one record off its person: back onto the person it came from if that still can be, else new."""
     record = SourceRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
     current = record.person
@@ -699,11 +685,10 @@ def person_unmerge(*, record: SourceRecord, by: Actor, by_user: User) -> Person:
         method=LinkMethod.REVIEWED,
         reason=LinkReason.UNMERGE,
         by=by,
-        by_user=by_user,
         now=now,
     )
     audit_record(
-        actor=by,
+        by=by,
         action="person.unmerged",
         object_type="person",
         object_id=current.pk,
@@ -720,7 +705,7 @@ def _review_locked(review: MatchReview) -> MatchReview:
 
 
 @transaction.atomic
-def match_review_link(*, review: MatchReview, by: Actor, by_user: User) -> MatchReview:
+def match_review_link(*, review: MatchReview, by: Actor) -> MatchReview:
     """The data officer says: same person. The imported record joins the candidate."""
     review = _review_locked(review)
     record = review.source_record
@@ -733,14 +718,13 @@ def match_review_link(*, review: MatchReview, by: Actor, by_user: User) -> Match
             method=LinkMethod.REVIEWED,
             reason=LinkReason.REVIEW,
             by=by,
-            by_user=by_user,
             now=now,
         )
         _retire_if_empty(left, candidate, now)
-    review.status, review.decided_by, review.decided_at = ReviewStatus.LINKED, by_user, now
+    review.status, review.decided_by, review.decided_at = ReviewStatus.LINKED, by.user, now
     review.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        actor=by,
+        by=by,
         action="match_review.linked",
         object_type="match_review",
         object_id=review.pk,
@@ -750,7 +734,7 @@ def match_review_link(*, review: MatchReview, by: Actor, by_user: User) -> Match
 
 
 @transaction.atomic
-def match_review_separate(*, review: MatchReview, by: Actor, by_user: User) -> MatchReview:
+def match_review_separate(*, review: MatchReview, by: Actor) -> MatchReview:
     """The data officer says: different people. The record stays on its own person, marked as reviewed."""
     review = _review_locked(review)
     record = review.source_record
@@ -763,13 +747,12 @@ def match_review_separate(*, review: MatchReview, by: Actor, by_user: User) -> M
         method=LinkMethod.REVIEWED,
         reason=LinkReason.REVIEW,
         by=by,
-        by_user=by_user,
         now=now,
     )
-    review.status, review.decided_by, review.decided_at = ReviewStatus.SEPARATED, by_user, now
+    review.status, review.decided_by, review.decided_at = ReviewStatus.SEPARATED, by.user, now
     review.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        actor=by,
+        by=by,
         action="match_review.separated",
         object_type="match_review",
         object_id=review.pk,
@@ -785,20 +768,20 @@ def match_review_separate(*, review: MatchReview, by: Actor, by_user: User) -> M
 # --- unusual access -----------------------------------------------------------------------------------
 
 
-class AlertError(ValueError):
+class AlertError(ActionError):
     """An alert that cannot be closed as asked."""
 
 
 @transaction.atomic
 def access_alert_raise(
-    *, kind: str, user: User, agency: Agency, by: Actor, person: Person | None = None, details: dict[str, Any]
+    *, kind: str, user: Any, agency: Agency, by: Actor, person: Person | None = None, details: dict[str, Any]
 ) -> AccessAlert:
     """Put an unusual access before the agency's IG officers (their home page lists it until closed)."""
     alert = AccessAlert.objects.create(
         kind=kind, user=user, agency=agency, person=person, raised_at=timezone.now(), details=details
     )
     audit_record(
-        actor=by,
+        by=by,
         action="access_alert.raised",
         object_type="access_alert",
         object_id=alert.pk,
@@ -808,18 +791,19 @@ def access_alert_raise(
 
 
 @transaction.atomic
-def access_alert_close(*, alert: AccessAlert, note: str, by: Actor, by_user: User) -> AccessAlert:
+def access_alert_close(*, alert: AccessAlert, note: str, by: Actor) -> AccessAlert:
     """An IG officer has looked into it: closed with what they found."""
+    by_user = by.signed_in_user()
     note = note.strip()
     if not note:
-        raise AlertError("Say what you found, or what was done, before closing the alert")
+        raise AlertError("Say what you found, or what was done, before closing the alert", field="note")
     locked = AccessAlert.objects.select_for_update().get(pk=alert.pk)
     if locked.reviewed_at is not None:
         raise AlertError("This alert has already been closed")
     locked.reviewed_at, locked.reviewed_by, locked.review_note = timezone.now(), by_user, note[:2000]
     locked.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
     audit_record(
-        actor=by,
+        by=by,
         action="access_alert.closed",
         object_type="access_alert",
         object_id=locked.pk,

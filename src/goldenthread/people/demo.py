@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from goldenthread.agencies.models import Agency
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 from goldenthread.linkage import normalise as nm
 from goldenthread.linkage import synthetic_names as pools
 from goldenthread.linkage.keys import parse_birth_date, postcode_keys
@@ -216,7 +216,7 @@ def demo_children_load(*, households: int = HOUSEHOLDS, say: Callable[[str], Non
             agency=agency,
             filename=f"demo-{code}.csv",
             content=content,
-            by=Actor(username="demo-data", agency=code),
+            by=Actor(username="demo-data", agency_code=code),
         )
         created += batch.rows_created
         say(

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from goldenthread.core.errors import ActionError
 from goldenthread.linkage import normalise as nm
 from goldenthread.linkage.keys import BirthDate, normalise_sex, parse_birth_date, postcode_keys
 
@@ -75,8 +76,11 @@ _LIMITS = {
 }
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; no row is imported."""
+class ImportFileError(ActionError):
+    """The file as a whole cannot be read; no row is imported. Shown on the form's file field."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="file")
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency, AgencyKind
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
 from goldenthread.audit.models import AuditEvent
+from goldenthread.core.actor import Actor
 from goldenthread.people.actions import access_alert_raise
 from goldenthread.people.models import (
     AccessAlert,
@@ -58,7 +59,7 @@ def person_search_for_user(
         raise ValueError("A search needs a purpose")
     hits = [_shielded_hit(hit) if hit.person.is_shielded else hit for hit in people_search(query)]
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="person.searched",
         object_type="person",
         purpose=purpose,
@@ -114,7 +115,7 @@ def person_named_for_user(*, user: Any, agency: Agency | None, person_id: int, p
         return None
     person = Person.objects.get(pk=current)
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="person.named",
         object_type="person",
         object_id=person.pk,
@@ -254,7 +255,7 @@ def _person_card_read(*, user: Any, agency: Agency, person_id: int, purpose: str
     if person is None:
         raise Http404
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="person.viewed",
         object_type="person",
         object_id=person.pk,
@@ -341,7 +342,7 @@ def match_review_get_for_user(
     if review is None:
         raise Http404
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="match_review.viewed",
         object_type="match_review",
         object_id=review.pk,
@@ -473,7 +474,7 @@ def person_access_for_user(
     ids = _with_merged(person)
     events = AuditEvent.objects.filter(object_type="person", object_id__in=ids).order_by("-seq")
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="person.access_exported" if export else "person.access_viewed",
         object_type="person",
         object_id=person.pk,

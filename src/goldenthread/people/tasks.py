@@ -17,10 +17,9 @@ from django.utils import timezone
 from django_tasks import TaskContext, TaskResult, TaskResultStatus, task
 from django_tasks.signals import task_finished
 
-from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency
-from goldenthread.audit.actions import Actor
 from goldenthread.background.queue import PermanentError, Postpone, enqueue_once, pending, worker_stopping
+from goldenthread.core.actor import Actor
 from goldenthread.people.actions import (
     ImportBusyError,
     records_import_continue,
@@ -33,7 +32,12 @@ from goldenthread.people.models import ImportBatch
 
 def _importer(batch: ImportBatch) -> Actor:
     """The person who uploaded the file: the import's audit events name them, as a browser import did."""
-    return Actor(user_id=str(batch.by_user_id or ""), username=batch.by_username, agency=batch.agency.code)
+    return Actor(
+        user_id=str(batch.by_user_id or ""),
+        username=batch.by_username,
+        agency_code=batch.agency.code,
+        user=batch.by_user,
+    )
 
 
 @task(takes_context=True)
@@ -46,7 +50,6 @@ def records_import_run(context: TaskContext, *, batch_id: int) -> dict[str, int]
         batch = records_import_continue(
             batch=batch,
             by=_importer(batch),
-            by_user=batch.by_user,
             lease=context.task_result.id.replace("-", ""),
             stop=worker_stopping,
         )
@@ -62,15 +65,13 @@ def records_import_run(context: TaskContext, *, batch_id: int) -> dict[str, int]
 
 
 @transaction.atomic
-def records_import_queue(
-    *, agency: Agency, filename: str, content: bytes, by: Actor, by_user: User | None = None
-) -> ImportBatch:
+def records_import_queue(*, agency: Agency, filename: str, content: bytes, by: Actor) -> ImportBatch:
     """Read a file and open its batch (``records_import_open``), and queue the worker's task for it.
 
     One transaction: the task is queued if and only if the batch is saved. Raises ImportFileError,
     saving nothing, when the file as a whole cannot be read; the worker checks each row.
     """
-    batch = records_import_open(agency=agency, filename=filename, content=content, by=by, by_user=by_user)
+    batch = records_import_open(agency=agency, filename=filename, content=content, by=by)
     records_import_resume(batch=batch)
     return batch
 

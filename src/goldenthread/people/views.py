@@ -6,19 +6,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
-from goldenthread.audit.actions import Actor
+from goldenthread.core.errors import ActionError, form_add_problems
+from goldenthread.core.permissions import permission_required
+from goldenthread.core.request import AgencyRequest
 from goldenthread.linkage import scoring
 from goldenthread.people.access_csv import access_csv_rows
 from goldenthread.people.actions import (
-    AlertError,
-    LinkError,
     access_alert_close,
     match_review_link,
     match_review_separate,
@@ -35,7 +35,6 @@ from goldenthread.people.forms import (
     ReviewDecisionForm,
     SearchForm,
 )
-from goldenthread.people.importing import ImportFileError
 from goldenthread.people.models import ImportBatch, ReviewStatus
 from goldenthread.people.search import SearchQuery
 from goldenthread.people.selectors import (
@@ -53,15 +52,10 @@ from goldenthread.people.selectors import (
     source_record_get_for_user,
 )
 from goldenthread.people.tasks import records_import_queue, records_import_resume, records_import_waiting
-from goldenthread.web.permissions import permission_required
 
 # Session keys: the purpose given for each child opened, and the last search's purpose and results.
 PURPOSES_KEY = "people.purposes"
 SEARCH_KEY = "people.search"
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor.of(request.user, request.agency)  # type: ignore[attr-defined]
 
 
 def _query(data: dict[str, Any]) -> SearchQuery:
@@ -79,7 +73,7 @@ def _query(data: dict[str, Any]) -> SearchQuery:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.SEARCH_CHILD_INDEX)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AgencyRequest) -> HttpResponse:
     last = request.session.get(SEARCH_KEY, {})
     form = SearchForm(request.POST or None, initial={"purpose": last.get("purpose_code", "")})
     hits = None
@@ -87,7 +81,7 @@ def search(request: HttpRequest) -> HttpResponse:
         purpose_code = form.cleaned_data["purpose"]
         hits = person_search_for_user(
             user=request.user,
-            agency=request.agency,  # type: ignore[attr-defined]
+            agency=request.agency,
             query=_query(form.cleaned_data),
             purpose=PURPOSE_LABELS[purpose_code],
         )
@@ -98,7 +92,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "people/search.html", {"form": form, "hits": hits})
 
 
-def _purpose_for(request: HttpRequest, person_id: int) -> str:
+def _purpose_for(request: AgencyRequest, person_id: int) -> str:
     purposes = request.session.get(PURPOSES_KEY, {})
     if str(person_id) in purposes:
         return PURPOSE_LABELS.get(purposes[str(person_id)], "")
@@ -110,7 +104,7 @@ def _purpose_for(request: HttpRequest, person_id: int) -> str:
     return ""
 
 
-def _remember_purpose(request: HttpRequest, person_id: int, code: str) -> None:
+def _remember_purpose(request: AgencyRequest, person_id: int, code: str) -> None:
     purposes = dict(request.session.get(PURPOSES_KEY, {}))
     purposes[str(person_id)] = code
     request.session[PURPOSES_KEY] = purposes
@@ -118,8 +112,8 @@ def _remember_purpose(request: HttpRequest, person_id: int, code: str) -> None:
 
 @require_GET
 @permission_required(Permission.VIEW_CHILD_DATA)
-def card(request: HttpRequest, person_id: int) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def card(request: AgencyRequest, person_id: int) -> HttpResponse:
+    agency = request.agency
     current = person_current_id_for_user(user=request.user, agency=agency, person_id=person_id)
     if current != person_id:
         return redirect("people:card", person_id=current)
@@ -137,8 +131,8 @@ def card(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.VIEW_CHILD_DATA)
-def purpose(request: HttpRequest, person_id: int) -> HttpResponse:
-    current = person_current_id_for_user(user=request.user, agency=request.agency, person_id=person_id)  # type: ignore[attr-defined]
+def purpose(request: AgencyRequest, person_id: int) -> HttpResponse:
+    current = person_current_id_for_user(user=request.user, agency=request.agency, person_id=person_id)
     last = request.session.get(SEARCH_KEY, {})
     form = PurposeForm(request.POST or None, initial={"purpose": last.get("purpose_code", "")})
     if request.method == "POST" and form.is_valid():
@@ -152,12 +146,12 @@ ACCESS_PAGE_SIZE = 50
 
 @require_GET
 @permission_required(Permission.VIEW_AUDIT_LOG)
-def access(request: HttpRequest, person_id: int) -> HttpResponse:
+def access(request: AgencyRequest, person_id: int) -> HttpResponse:
     """Who has seen or changed this person's record, across every agency: paged, or all of it as CSV."""
     export = request.GET.get("format") == "csv"
     person, events, entries = person_access_for_user(
         user=request.user,
-        agency=request.agency,  # type: ignore[attr-defined]
+        agency=request.agency,
         person_id=person_id,
         export=export,
     )
@@ -179,8 +173,8 @@ def access(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.IMPORT_RECORDS)
-def import_records(request: HttpRequest) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def import_records(request: AgencyRequest) -> HttpResponse:
+    agency = request.agency
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -190,11 +184,10 @@ def import_records(request: HttpRequest) -> HttpResponse:
                 agency=agency,
                 filename=upload.name,
                 content=upload.read(),
-                by=_actor(request),
-                by_user=request.user,  # type: ignore[arg-type]
+                by=request.actor,
             )
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             return redirect("people:import-detail", batch_id=batch.pk)
     batches = import_batches_for(user=request.user, agency=agency)[:20]
@@ -216,10 +209,10 @@ def _progress(batch: ImportBatch) -> dict[str, Any]:
 
 @require_POST
 @permission_required(Permission.IMPORT_RECORDS)
-def import_continue(request: HttpRequest, batch_id: int) -> HttpResponse:
+def import_continue(request: AgencyRequest, batch_id: int) -> HttpResponse:
     """ "Check progress": puts the import's task back on the queue if it is neither waiting nor running,
     then answers with the progress (JSON for a script, the progress page for the plain form)."""
-    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
+    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)
     records_import_resume(batch=batch)
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(_progress(batch))
@@ -228,19 +221,19 @@ def import_continue(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required(Permission.IMPORT_RECORDS)
-def import_stop(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
+def import_stop(request: AgencyRequest, batch_id: int) -> HttpResponse:
+    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)
     if not batch.is_finished:
-        batch = records_import_stop(batch=batch, by=_actor(request))
+        batch = records_import_stop(batch=batch, by=request.actor)
         messages.info(request, f"Import of {batch.filename} stopped after {batch.rows_done} rows")
     return redirect("people:import-detail", batch_id=batch.pk)
 
 
 @require_GET
 @permission_required(Permission.IMPORT_RECORDS)
-def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+def import_detail(request: AgencyRequest, batch_id: int) -> HttpResponse:
     """The import's progress page; as JSON for the page's script, which polls it while the worker runs."""
-    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)  # type: ignore[attr-defined]
+    batch = import_batch_get_for_user(user=request.user, agency=request.agency, batch_id=batch_id)
     progress = _progress(batch)
     if "application/json" in request.headers.get("Accept", ""):
         response: HttpResponse = JsonResponse(progress)
@@ -253,15 +246,15 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required(Permission.REVIEW_MATCHES)
-def reviews(request: HttpRequest) -> HttpResponse:
-    queue = match_reviews_open_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+def reviews(request: AgencyRequest) -> HttpResponse:
+    queue = match_reviews_open_for(user=request.user, agency=request.agency)
     return render(request, "people/reviews.html", {"reviews": queue[:200], "count": queue.count()})
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.REVIEW_MATCHES)
-def review(request: HttpRequest, review_id: int) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def review(request: AgencyRequest, review_id: int) -> HttpResponse:
+    agency = request.agency
     the_review, rows, shielded = match_review_get_for_user(
         user=request.user, agency=agency, review_id=review_id
     )
@@ -269,9 +262,9 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         decide = match_review_link if form.cleaned_data["decision"] == "link" else match_review_separate
         try:
-            decide(review=the_review, by=_actor(request), by_user=request.user)  # type: ignore[arg-type]
-        except LinkError as exc:
-            form.add_error(None, str(exc))
+            decide(review=the_review, by=request.actor)
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             done = (
                 "Linked: one person"
@@ -296,11 +289,11 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required(Permission.REVIEW_MATCHES)
-def record_unlink(request: HttpRequest, record_id: int) -> HttpResponse:
-    record = source_record_get_for_user(user=request.user, agency=request.agency, record_id=record_id)  # type: ignore[attr-defined]
+def record_unlink(request: AgencyRequest, record_id: int) -> HttpResponse:
+    record = source_record_get_for_user(user=request.user, agency=request.agency, record_id=record_id)
     try:
-        person_unmerge(record=record, by=_actor(request), by_user=request.user)  # type: ignore[arg-type]
-    except LinkError as exc:
+        person_unmerge(record=record, by=request.actor)
+    except ActionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Record {record.local_id} was separated onto a person of its own")
@@ -309,27 +302,26 @@ def record_unlink(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @require_GET
 @permission_required(Permission.VIEW_AUDIT_LOG)
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: AgencyRequest) -> HttpResponse:
     """Unusual access by this agency's people, for its IG officers to look into and close."""
-    waiting = access_alerts_open_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+    waiting = access_alerts_open_for(user=request.user, agency=request.agency)
     return render(request, "people/alerts.html", {"alerts": waiting[:200], "count": waiting.count()})
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.VIEW_AUDIT_LOG)
-def alert_close(request: HttpRequest, alert_id: int) -> HttpResponse:
-    alert = access_alert_get_for_user(user=request.user, agency=request.agency, alert_id=alert_id)  # type: ignore[attr-defined]
+def alert_close(request: AgencyRequest, alert_id: int) -> HttpResponse:
+    alert = access_alert_get_for_user(user=request.user, agency=request.agency, alert_id=alert_id)
     form = AlertCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             access_alert_close(
                 alert=alert,
                 note=form.cleaned_data["note"],
-                by=_actor(request),
-                by_user=request.user,  # type: ignore[arg-type]
+                by=request.actor,
             )
-        except AlertError as exc:
-            form.add_error("note", str(exc))
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             messages.success(request, "Alert closed with your note")
             return redirect("people:alerts")

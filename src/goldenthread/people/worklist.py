@@ -1,4 +1,4 @@
-"""Work items this app puts on the home page worklist (see goldenthread.web.worklist)."""
+"""Work items this app puts on the home page worklist (see goldenthread.core.worklist)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
+from goldenthread.core.worklist import WorkItem, worklist_provider
 from goldenthread.people.selectors import access_alerts_open_count, match_reviews_open_count
-from goldenthread.web.worklist import WorkItem, worklist_provider
 
 
 @worklist_provider

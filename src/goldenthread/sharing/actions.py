@@ -12,11 +12,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
+from goldenthread.core.errors import NON_FIELD, ActionError
 from goldenthread.people.models import Person
 from goldenthread.policy import FactsError, PackError, Recommendation, decide, load_pack, parse_facts
 from goldenthread.sharing.models import (
@@ -30,12 +31,8 @@ from goldenthread.sharing.rules import ItemInput, decision_problems, shares_with
 from goldenthread.sharing.workdays import one_working_day_after
 
 
-class SharingError(ValueError):
-    """The request breaks a rule; ``problems`` maps a form field ("__all__" for none) to messages."""
-
-    def __init__(self, problems: Mapping[str, list[str]]) -> None:
-        self.problems = {field: list(messages) for field, messages in problems.items()}
-        super().__init__("; ".join(m for messages in self.problems.values() for m in messages))
+class SharingError(ActionError):
+    """The request breaks a sharing rule; ``problems`` maps a form field ("__all__" for none) to messages."""
 
 
 def _outcome_title(recommendation: Recommendation) -> str:
@@ -43,16 +40,15 @@ def _outcome_title(recommendation: Recommendation) -> str:
     return outcome.title[:200] if outcome else ""
 
 
-def _refuse(message: str, field: str = "__all__") -> SharingError:
-    return SharingError({field: [message]})
+def _refuse(message: str, field: str = NON_FIELD) -> SharingError:
+    return SharingError(message, field=field)
 
 
 @transaction.atomic
 def advice_request_create(
     *,
     agency: Agency,
-    requested_by: User,
-    actor: Actor,
+    by: Actor,
     adviser_role: str,
     question: str,
     anonymised: bool,
@@ -61,6 +57,7 @@ def advice_request_create(
     pack_name: str = "",
     pack_version: str = "",
 ) -> AdviceRequest:
+    requested_by = by.signed_in_user()
     if not user_has_permission(user=requested_by, permission=Permission.RECORD_DECISION, agency=agency):
         raise _refuse("Only practitioners who record decisions in this agency can seek advice here")
     problems: dict[str, list[str]] = {}
@@ -85,7 +82,7 @@ def advice_request_create(
         pack_version=pack_version,
     )
     audit_record(
-        actor=actor,
+        by=by,
         action="advice.requested",
         object_type="advice_request",
         object_id=advice.pk,
@@ -95,9 +92,8 @@ def advice_request_create(
 
 
 @transaction.atomic
-def advice_request_answer(
-    *, advice: AdviceRequest, answered_by: User, actor: Actor, answer: str
-) -> AdviceRequest:
+def advice_request_answer(*, advice: AdviceRequest, by: Actor, answer: str) -> AdviceRequest:
+    answered_by = by.signed_in_user()
     if not user_has_permission(user=answered_by, permission=Permission.GIVE_ADVICE, agency=advice.agency):
         raise _refuse("Only an adviser in the agency asked can answer this request")
     if answered_by.pk == advice.requested_by_id:
@@ -112,7 +108,7 @@ def advice_request_answer(
     locked.answered_at = timezone.now()
     locked.save(update_fields=["answer", "answered_by", "answered_at"])
     audit_record(
-        actor=actor,
+        by=by,
         action="advice.answered",
         object_type="advice_request",
         object_id=locked.pk,
@@ -125,8 +121,7 @@ def advice_request_answer(
 def decision_record(
     *,
     agency: Agency,
-    decided_by: User,
-    actor: Actor,
+    by: Actor,
     facts: Mapping[str, Any],
     pack_name: str | None,
     decision: str,
@@ -144,6 +139,7 @@ def decision_record(
     supersedes: Decision | None = None,
 ) -> Decision:
     """Record a practitioner's decision, with the engine's recommendation worked out afresh here."""
+    decided_by = by.signed_in_user()
     if not user_has_permission(user=decided_by, permission=Permission.RECORD_DECISION, agency=agency):
         raise _refuse("You cannot record decisions for this agency")
     try:
@@ -173,9 +169,9 @@ def decision_record(
         problems.setdefault("advice", []).append("Attach only answered advice that you asked for here")
     if supersedes is not None:
         if supersedes.agency_id != agency.pk:
-            problems.setdefault("__all__", []).append("You can only correct a decision of your own agency")
+            problems.setdefault(NON_FIELD, []).append("You can only correct a decision of your own agency")
         elif Decision.objects.filter(supersedes=supersedes).exists():
-            problems.setdefault("__all__", []).append("That decision has already been corrected")
+            problems.setdefault(NON_FIELD, []).append("That decision has already been corrected")
     if problems:
         raise SharingError(problems)
 
@@ -213,7 +209,7 @@ def decision_record(
         for n, item in enumerate(items, start=1)
     )
     audit_record(
-        actor=actor,
+        by=by,
         action="decision.recorded",
         object_type="decision",
         object_id=record.pk,
@@ -234,10 +230,10 @@ def decision_record(
 
 
 @transaction.atomic
-def decision_viewed(*, decision: Decision, actor: Actor, page: str = "detail") -> None:
+def decision_viewed(*, decision: Decision, by: Actor, page: str = "detail") -> None:
     """Reading a decision is recorded like any change to it."""
     audit_record(
-        actor=actor,
+        by=by,
         action="decision.viewed",
         object_type="decision",
         object_id=decision.pk,
@@ -246,9 +242,8 @@ def decision_viewed(*, decision: Decision, actor: Actor, page: str = "detail") -
 
 
 @transaction.atomic
-def endorsement_record(
-    *, decision: Decision, endorsed_by: User, actor: Actor, comment: str = ""
-) -> Endorsement:
+def endorsement_record(*, decision: Decision, by: Actor, comment: str = "") -> Endorsement:
+    endorsed_by = by.signed_in_user()
     if not user_has_permission(
         user=endorsed_by, permission=Permission.ENDORSE_DECISION, agency=decision.agency
     ):
@@ -267,7 +262,7 @@ def endorsement_record(
     )
     due = decision.endorsement_due_at
     audit_record(
-        actor=actor,
+        by=by,
         action="decision.endorsed",
         object_type="decision",
         object_id=decision.pk,
@@ -278,3 +273,21 @@ def endorsement_record(
         },
     )
     return endorsement
+
+
+@transaction.atomic
+def decisions_listed(*, by: Actor, rows: int) -> None:
+    """Reading the list of decisions is recorded, with how many were shown."""
+    audit_record(by=by, action="decision.listed", details={"rows": rows})
+
+
+@transaction.atomic
+def advice_requests_listed(*, by: Actor, rows: int) -> None:
+    """Reading the lists of advice requests is recorded, with how many were shown."""
+    audit_record(by=by, action="advice.listed", details={"rows": rows})
+
+
+@transaction.atomic
+def advice_request_viewed(*, advice: AdviceRequest, by: Actor) -> None:
+    """Reading an advice request is recorded like any change to it."""
+    audit_record(by=by, action="advice.viewed", object_type="advice_request", object_id=advice.pk)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 
+from goldenthread.core.errors import ActionError, form_add_problems
 from goldenthread.policy.facts import MAX_AGE, MIN_AGE
 from goldenthread.sharing.guide import CHECKBOXES, NONE_OF_THESE, NUMBER, Step
 from goldenthread.sharing.models import AdviceRequest, AdviserRole, ConsentPosition, ItemKind, Outcome
@@ -77,7 +78,22 @@ class GuideStartForm(forms.Form):
         return int(child.removeprefix("person-")) if child else None
 
 
+if TYPE_CHECKING:  # Django's form fields take type arguments only in the stubs, not at run time
+    _AdviceChoiceBase = forms.ModelChoiceField[AdviceRequest]
+else:
+    _AdviceChoiceBase = forms.ModelChoiceField
+
+
+class _AdviceChoiceField(_AdviceChoiceBase):
+    def label_from_instance(self, obj: AdviceRequest) -> str:
+        role = AdviserRole(obj.adviser_role).label
+        return f"Request {obj.pk} to the {role}, answered {obj.answered_at:%d %b %Y}"
+
+
 class DecisionForm(forms.Form):
+    # The action's problems with the items show on the first item's description (core.errors).
+    problem_fields = {"items": "item_1_description"}
+
     decision = forms.ChoiceField(
         label="What have you decided?",
         choices=Outcome.choices,
@@ -123,7 +139,7 @@ class DecisionForm(forms.Form):
         required=False,
         widget=_textarea(3),
     )
-    advice = forms.ModelChoiceField(
+    advice = _AdviceChoiceField(
         label="Attach advice you asked for (optional)",
         queryset=AdviceRequest.objects.none(),
         required=False,
@@ -147,13 +163,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.facts = facts
         self.recommended = recommended
-        self.fields["advice"].queryset = advice_choices  # type: ignore[attr-defined]
-        self.fields["advice"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda a: (
-                f"Request {a.pk} to the {AdviserRole(a.adviser_role).label}, "
-                f"answered {a.answered_at:%d %b %Y}"
-            )
-        )
+        cast(_AdviceChoiceField, self.fields["advice"]).queryset = advice_choices
         for n in range(1, ITEM_ROWS + 1):
             self.fields[f"item_{n}_description"] = forms.CharField(
                 label=f"Item {n}", required=False, widget=_textarea(2)
@@ -194,14 +204,8 @@ class DecisionForm(forms.Form):
             risks=data.get("risks", ""),
             emergency=bool(data.get("emergency")),
         )
-        self.add_problems(problems)
+        form_add_problems(self, ActionError(problems))
         return data
-
-    def add_problems(self, problems: Mapping[str, list[str]]) -> None:
-        for field, messages in problems.items():
-            target = "item_1_description" if field == "items" else field
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
 
 
 class AdviceRequestForm(forms.Form):

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 
 from goldenthread.agencies.models import Agency
 from goldenthread.agencies.permissions import Role
-from goldenthread.immutable import ImmutableModel
+from goldenthread.core.immutable import ImmutableModel
 
 
 class Outcome(models.TextChoices):

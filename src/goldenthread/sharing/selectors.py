@@ -15,7 +15,8 @@ from django.http import Http404
 from goldenthread.agencies.models import Agency
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
 from goldenthread.people.models import Person
 from goldenthread.people.selectors import person_ids_merged_into
 from goldenthread.sharing.models import AdviceRequest, Decision, Endorsement
@@ -50,7 +51,7 @@ def decisions_about_person_for_user(*, user: Any, agency: Agency | None, person:
         .select_related("decided_by", "endorsement")
     )
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="decision.listed",
         object_type="person",
         object_id=person.pk,
@@ -69,7 +70,7 @@ def advice_about_person_for_user(*, user: Any, agency: Agency | None, person: Pe
         ).select_related("requested_by")
     )
     audit_record(
-        actor=Actor.of(user, agency),
+        by=Actor.of(user, agency),
         action="advice.listed",
         object_type="person",
         object_id=person.pk,

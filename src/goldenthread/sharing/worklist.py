@@ -1,4 +1,4 @@
-"""Work items this app puts on a practitioner's home page worklist (see goldenthread.web.worklist)."""
+"""Work items this app puts on a practitioner's home page worklist (see goldenthread.core.worklist)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from goldenthread.core.worklist import WorkItem, worklist_provider
 from goldenthread.sharing.models import AdviserRole
 from goldenthread.sharing.selectors import advice_requests_for_adviser, endorsements_owed
-from goldenthread.web.worklist import WorkItem, worklist_provider
 
 
 @worklist_provider

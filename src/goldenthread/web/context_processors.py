@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from goldenthread.accounts.session_policy import user_is_verified
 from goldenthread.agencies.permissions import Permission
-from goldenthread.agencies.selectors import permissions_for
 
 # Navigation by role: an item shows when the user holds its permission in the agency they act for.
 _NAVIGATION: list[tuple[str, str, Permission]] = [
@@ -31,7 +30,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
     agency = getattr(request, "agency", None)
     user = getattr(request, "user", None)
     verified = user_is_verified(user)
-    granted = permissions_for(user=user, agency=agency) if verified else frozenset()
+    # Read once by the request middleware; absent only on a request it never saw (an early error page).
+    granted: frozenset[Permission] = getattr(request, "permissions", frozenset()) if verified else frozenset()
     navigation = [
         {"label": label, "href": reverse(name), "current": request.path == reverse(name)}
         for label, name, permission in _NAVIGATION

@@ -10,22 +10,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from goldenthread.accounts.session_policy import AGENCY_ID
 from goldenthread.agencies.permissions import Permission
-from goldenthread.web.permissions import forbidden, permission_required
-from goldenthread.web.worklist import worklist_for
+from goldenthread.core.permissions import forbidden, permission_required
+from goldenthread.core.request import AgencyRequest
+from goldenthread.core.worklist import worklist_for
 
 
 @require_GET
 @permission_required(Permission.USE_SERVICE)
-def home(request: HttpRequest) -> HttpResponse:
-    items = worklist_for(user=request.user, agency=request.agency)  # type: ignore[attr-defined]
+def home(request: AgencyRequest) -> HttpResponse:
+    items = worklist_for(user=request.user, agency=request.agency)
     return render(request, "web/home.html", {"worklist": items})
 
 
 @require_POST
 @permission_required(Permission.USE_SERVICE)
-def switch_agency(request: HttpRequest) -> HttpResponse:
+def switch_agency(request: AgencyRequest) -> HttpResponse:
     wanted = request.POST.get("agency", "")
-    memberships = request.memberships  # type: ignore[attr-defined]
+    memberships = request.memberships
     match = next((m for m in memberships if str(m.agency_id) == wanted), None)
     if match is None:
         return forbidden(request, "You are not a member of that agency.")

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from goldenthread.agencies.models import Agency
-from goldenthread.immutable import ImmutableModel
+from goldenthread.core.immutable import ImmutableModel
 from goldenthread.people.models.person import DobPrecision, Person, Sex
 
 

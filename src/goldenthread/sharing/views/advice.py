@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
-from goldenthread.audit.actions import audit_record
+from goldenthread.core.errors import ActionError, form_add_problems
+from goldenthread.core.permissions import forbidden, permission_required
+from goldenthread.core.request import AgencyRequest
 from goldenthread.people.selectors import person_for_record
-from goldenthread.sharing.actions import SharingError, advice_request_answer, advice_request_create
+from goldenthread.sharing.actions import (
+    advice_request_answer,
+    advice_request_create,
+    advice_request_viewed,
+    advice_requests_listed,
+)
 from goldenthread.sharing.forms import AdviceAnswerForm, AdviceRequestForm
 from goldenthread.sharing.selectors import (
     advice_get_for_user,
     advice_requests_by,
     advice_requests_for_adviser,
 )
-from goldenthread.sharing.views.state import actor, guide_result, state_get
-from goldenthread.web.permissions import forbidden, permission_required
+from goldenthread.sharing.views.state import guide_result, state_get
 
 
 @require_GET
 @permission_required(Permission.VIEW_CHILD_DATA)
-def advice_list(request: HttpRequest) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def advice_list(request: AgencyRequest) -> HttpResponse:
+    agency = request.agency
     waiting = list(advice_requests_for_adviser(user=request.user, agency=agency)[:200])
     mine = list(advice_requests_by(user=request.user, agency=agency)[:200])
-    audit_record(actor=actor(request), action="advice.listed", details={"rows": len(waiting) + len(mine)})
+    advice_requests_listed(by=request.actor, rows=len(waiting) + len(mine))
     return render(
         request,
         "sharing/advice_list.html",
@@ -44,7 +50,7 @@ def advice_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.RECORD_DECISION)
-def advice_new(request: HttpRequest) -> HttpResponse:
+def advice_new(request: AgencyRequest) -> HttpResponse:
     state = state_get(request)
     result = guide_result(state)
     # The guide's facts are codes and an age: they go with the question when the guide is complete.
@@ -54,9 +60,8 @@ def advice_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             advice = advice_request_create(
-                agency=request.agency,  # type: ignore[attr-defined]
-                requested_by=request.user,  # type: ignore[arg-type]
-                actor=actor(request),
+                agency=request.agency,
+                by=request.actor,
                 adviser_role=data["adviser_role"],
                 question=data["question"],
                 anonymised=data["anonymised"],
@@ -65,10 +70,8 @@ def advice_new(request: HttpRequest) -> HttpResponse:
                 pack_name=result.pack.name if facts is not None else "",
                 pack_version=result.pack.version if facts is not None else "",
             )
-        except SharingError as exc:
-            for field, problems in exc.problems.items():
-                for message in problems:
-                    form.add_error(field if field in form.fields else None, message)
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             messages.success(request, f"Advice requested: request {advice.pk}")
             return redirect("sharing:advice", advice_id=advice.pk)
@@ -81,8 +84,8 @@ def advice_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.VIEW_CHILD_DATA)
-def advice_detail(request: HttpRequest, advice_id: int) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def advice_detail(request: AgencyRequest, advice_id: int) -> HttpResponse:
+    agency = request.agency
     advice = advice_get_for_user(user=request.user, agency=agency, advice_id=advice_id)
     can_answer = (
         not advice.is_answered
@@ -96,19 +99,16 @@ def advice_detail(request: HttpRequest, advice_id: int) -> HttpResponse:
         try:
             advice_request_answer(
                 advice=advice,
-                answered_by=request.user,  # type: ignore[arg-type]
-                actor=actor(request),
+                by=request.actor,
                 answer=form.cleaned_data["answer"],
             )
-        except SharingError as exc:
-            form.add_error(None, str(exc))
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             messages.success(request, "Your advice has been recorded")
             return redirect("sharing:advice", advice_id=advice.pk)
     elif request.method == "GET":
-        audit_record(
-            actor=actor(request), action="advice.viewed", object_type="advice_request", object_id=advice.pk
-        )
+        advice_request_viewed(advice=advice, by=request.actor)
     return render(
         request, "sharing/advice_detail.html", {"advice": advice, "form": form, "can_answer": can_answer}
     )

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
-from goldenthread.audit.actions import audit_record
+from goldenthread.core.errors import ActionError, form_add_problems
+from goldenthread.core.permissions import permission_required
+from goldenthread.core.request import AgencyRequest
 from goldenthread.people.selectors import person_for_record
-from goldenthread.sharing.actions import SharingError, decision_record, decision_viewed, endorsement_record
+from goldenthread.sharing.actions import (
+    decision_record,
+    decision_viewed,
+    decisions_listed,
+    endorsement_record,
+)
 from goldenthread.sharing.forms import DecisionForm, EndorsementForm
 from goldenthread.sharing.guide import answers_from_facts
 from goldenthread.sharing.models import Decision
@@ -24,33 +31,31 @@ from goldenthread.sharing.selectors import (
 )
 from goldenthread.sharing.views.state import (
     GuideState,
-    actor,
     guide_result,
     state_clear,
     state_get,
     state_put,
 )
-from goldenthread.web.permissions import permission_required
 
 
 @require_GET
 @permission_required(Permission.VIEW_CHILD_DATA)
-def decision_list(request: HttpRequest) -> HttpResponse:
-    rows = list(decisions_for_agency(user=request.user, agency=request.agency)[:200])  # type: ignore[attr-defined]
-    audit_record(actor=actor(request), action="decision.listed", details={"rows": len(rows)})
+def decision_list(request: AgencyRequest) -> HttpResponse:
+    rows = list(decisions_for_agency(user=request.user, agency=request.agency)[:200])
+    decisions_listed(by=request.actor, rows=len(rows))
     return render(request, "sharing/decision_list.html", {"decisions": rows})
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.RECORD_DECISION)
-def decision_new(request: HttpRequest) -> HttpResponse:
+def decision_new(request: AgencyRequest) -> HttpResponse:
     state = state_get(request)
     result = guide_result(state)
     if result.recommendation is None:
         messages.info(request, "Answer the guide's questions before you record a decision")
         return redirect("sharing:guide-check")
     recommendation = result.recommendation
-    agency = request.agency  # type: ignore[attr-defined]
+    agency = request.agency
     supersedes = (
         decision_get_for_user(user=request.user, agency=agency, decision_id=state.supersedes)
         if state.supersedes is not None
@@ -68,8 +73,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
         try:
             decision = decision_record(
                 agency=agency,
-                decided_by=request.user,  # type: ignore[arg-type]
-                actor=actor(request),
+                by=request.actor,
                 facts=result.facts,
                 pack_name=result.pack.name,
                 decision=data["decision"],
@@ -86,8 +90,8 @@ def decision_new(request: HttpRequest) -> HttpResponse:
                 person=person_for_record(state.person_id),
                 supersedes=supersedes,
             )
-        except SharingError as exc:
-            form.add_problems(exc.problems)
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             state_clear(request)
             messages.success(request, f"Decision {decision.pk} recorded")
@@ -117,10 +121,10 @@ def _detail_context(decision: Decision) -> dict[str, object]:
 
 @require_GET
 @permission_required(Permission.VIEW_CHILD_DATA)
-def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
-    agency = request.agency  # type: ignore[attr-defined]
+def decision_detail(request: AgencyRequest, decision_id: int) -> HttpResponse:
+    agency = request.agency
     decision = decision_get_for_user(user=request.user, agency=agency, decision_id=decision_id)
-    decision_viewed(decision=decision, actor=actor(request))
+    decision_viewed(decision=decision, by=request.actor)
     context = _detail_context(decision)
     context["can_endorse"] = (
         decision.needs_endorsement
@@ -136,32 +140,31 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.ENDORSE_DECISION)
-def decision_endorse(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)  # type: ignore[attr-defined]
+def decision_endorse(request: AgencyRequest, decision_id: int) -> HttpResponse:
+    decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             endorsement_record(
                 decision=decision,
-                endorsed_by=request.user,  # type: ignore[arg-type]
-                actor=actor(request),
+                by=request.actor,
                 comment=form.cleaned_data["comment"],
             )
-        except SharingError as exc:
-            form.add_error(None, str(exc))
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             messages.success(request, f"Decision {decision.pk} endorsed")
             return redirect("sharing:decision", decision_id=decision.pk)
     else:
-        decision_viewed(decision=decision, actor=actor(request), page="endorse")
+        decision_viewed(decision=decision, by=request.actor, page="endorse")
     return render(request, "sharing/decision_endorse.html", {**_detail_context(decision), "form": form})
 
 
 @require_POST
 @permission_required(Permission.RECORD_DECISION)
-def decision_correct(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_correct(request: AgencyRequest, decision_id: int) -> HttpResponse:
     """Start a correction: the guide reopens with the old decision's answers, to record a new decision."""
-    decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)  # type: ignore[attr-defined]
+    decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)
     state = GuideState(
         pack=decision.pack_name,
         answers=answers_from_facts(decision.facts),

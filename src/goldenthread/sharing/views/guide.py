@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
+from goldenthread.core.permissions import permission_required
+from goldenthread.core.request import AgencyRequest
 from goldenthread.people.models import Person
 from goldenthread.people.selectors import person_named_for_user
 from goldenthread.policy import flowchart_svg
@@ -15,17 +17,16 @@ from goldenthread.sharing.forms import GuideStartForm, GuideStepForm
 from goldenthread.sharing.guide import NUMBER
 from goldenthread.sharing.presenting import recommendation_display
 from goldenthread.sharing.views.state import GuideState, guide_result, pack_for, state_get, state_put
-from goldenthread.web.permissions import permission_required
 
 # Named on the guide's pages so a practitioner sees whom the decision is about; each naming is audited.
 NAMING_PURPOSE = "Deciding whether to share information"
 
 
-def _person_from(request: HttpRequest, form: GuideStartForm) -> Person | None:
+def _person_from(request: AgencyRequest, form: GuideStartForm) -> Person | None:
     person_id = form.person_id()
     if person_id is None:
         return None
-    agency = request.agency  # type: ignore[attr-defined]
+    agency = request.agency
     return person_named_for_user(
         user=request.user, agency=agency, person_id=person_id, purpose=NAMING_PURPOSE
     )
@@ -33,7 +34,7 @@ def _person_from(request: HttpRequest, form: GuideStartForm) -> Person | None:
 
 @require_GET
 @permission_required(Permission.RECORD_DECISION)
-def guide_start(request: HttpRequest) -> HttpResponse:
+def guide_start(request: AgencyRequest) -> HttpResponse:
     # The child's card links here as ?child=person-<id>; a malformed or unknown one is dropped.
     person = _person_from(request, GuideStartForm({"child": request.GET.get("child", "")}))
     state = state_get(request)
@@ -46,7 +47,7 @@ def guide_start(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required(Permission.RECORD_DECISION)
-def guide_begin(request: HttpRequest) -> HttpResponse:
+def guide_begin(request: AgencyRequest) -> HttpResponse:
     person = _person_from(request, GuideStartForm(request.POST))
     state = GuideState(
         person_id=person.pk if person else None, person_name=person.full_name if person else ""
@@ -58,7 +59,7 @@ def guide_begin(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.RECORD_DECISION)
-def guide_question(request: HttpRequest, step_id: str) -> HttpResponse:
+def guide_question(request: AgencyRequest, step_id: str) -> HttpResponse:
     state = state_get(request)
     steps = guide_result(state).steps
     index = next((n for n, s in enumerate(steps) if s.id == step_id), None)
@@ -102,7 +103,7 @@ def guide_question(request: HttpRequest, step_id: str) -> HttpResponse:
 
 @require_GET
 @permission_required(Permission.RECORD_DECISION)
-def guide_check(request: HttpRequest) -> HttpResponse:
+def guide_check(request: AgencyRequest) -> HttpResponse:
     state = state_get(request)
     result = guide_result(state)
     rows = [
@@ -128,7 +129,7 @@ def guide_check(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(Permission.RECORD_DECISION)
-def guide_recommendation(request: HttpRequest) -> HttpResponse:
+def guide_recommendation(request: AgencyRequest) -> HttpResponse:
     state = state_get(request)
     result = guide_result(state)
     if result.recommendation is None:
@@ -149,7 +150,7 @@ def guide_recommendation(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(Permission.RECORD_DECISION)
-def guide_flowchart(request: HttpRequest) -> HttpResponse:
+def guide_flowchart(request: AgencyRequest) -> HttpResponse:
     """The flowchart as an SVG image, drawn from the pack the guide is using."""
     pack = pack_for(state_get(request))
     return HttpResponse(flowchart_svg(pack), content_type="image/svg+xml; charset=utf-8")

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from goldenthread.audit.actions import Actor
 from goldenthread.policy import DEFAULT_PACK, FactsError, Pack, PackError, Recommendation, decide, load_pack
 from goldenthread.sharing.guide import Step, facts_from_answers, guide_steps, step_for_path
 
@@ -31,10 +30,6 @@ class GuideResult:
     facts: dict[str, Any]
     problems: list[tuple[Step | None, str]]
     recommendation: Recommendation | None
-
-
-def actor(request: HttpRequest) -> Actor:
-    return Actor.of(request.user, request.agency)  # type: ignore[attr-defined]
 
 
 def state_get(request: HttpRequest) -> GuideState:

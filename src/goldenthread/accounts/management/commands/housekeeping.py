@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from goldenthread.accounts.actions import sign_in_records_expire
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 
 MAX_KEEP_DAYS = 3650
 

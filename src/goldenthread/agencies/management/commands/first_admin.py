@@ -17,7 +17,6 @@ import getpass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
@@ -27,19 +26,21 @@ from goldenthread.accounts.setup_tokens import setup_link_path
 from goldenthread.agencies.actions import agency_create, membership_create
 from goldenthread.agencies.models import Agency, Membership
 from goldenthread.agencies.permissions import Role
-from goldenthread.audit.actions import Actor, audit_record
+from goldenthread.audit.actions import audit_record
+from goldenthread.core.actor import Actor
+from goldenthread.core.errors import NON_FIELD, ActionError
 
 _LABELS = {"code": "agency code", "name": "agency name", "kind": "agency kind"}
 # Any number will do, so long as nothing else takes the same PostgreSQL advisory lock.
 _LOCK_KEY = 0x67746664
 
 
-def _problems(error: ValidationError, *, prefix: dict[str, str]) -> str:
-    if not hasattr(error, "error_dict"):
-        return "; ".join(error.messages)
+def _problems(error: ActionError, *, prefix: dict[str, str]) -> str:
     return "; ".join(
-        f"{prefix.get(field, field.replace('_', ' '))}: {' '.join(ValidationError(errors).messages)}"
-        for field, errors in error.error_dict.items()
+        " ".join(messages)
+        if field == NON_FIELD
+        else f"{prefix.get(field, field.replace('_', ' '))}: {' '.join(messages)}"
+        for field, messages in error.problems.items()
     )
 
 
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         actor = Actor(username=f"cli:{getpass.getuser()}")
         try:
             user = self._reissue(options, actor) if options["reissue"] else self._create(options, actor)
-        except ValidationError as error:
+        except ActionError as error:
             raise CommandError(_problems(error, prefix={})) from None
         hours = settings.PASSWORD_RESET_TIMEOUT // 3600
         self.stdout.write(
@@ -107,7 +108,7 @@ class Command(BaseCommand):
                 f"{user.username} has already chosen a password: another administrator sends a new link "
                 "from the Users page"
             )
-        audit_record(actor=actor, action="user.setup_link_reissued", object_type="user", object_id=user.pk)
+        audit_record(by=actor, action="user.setup_link_reissued", object_type="user", object_id=user.pk)
         return user
 
     @transaction.atomic
@@ -138,7 +139,7 @@ class Command(BaseCommand):
         membership_create(user=user, agency=agency, role=Role.SYSTEM_ADMINISTRATOR, by=actor)
         if reason:
             audit_record(
-                actor=actor,
+                by=actor,
                 action="user.administrator_recovered",
                 object_type="user",
                 object_id=user.pk,
@@ -157,7 +158,7 @@ class Command(BaseCommand):
                 )
             try:
                 return agency_create(code=code, name=name, kind=kind, by=actor)
-            except ValidationError as error:
+            except ActionError as error:
                 raise CommandError(_problems(error, prefix=_LABELS)) from None
         if not agency.is_active:
             raise CommandError(f"The agency {code!r} is closed: an administrator there could not sign in")

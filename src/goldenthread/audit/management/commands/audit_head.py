@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from goldenthread.audit.actions import Actor, AuditChainBrokenError, audit_head_publish, audit_head_signed
+from goldenthread.audit.actions import AuditChainBrokenError, audit_head_publish, audit_head_signed
+from goldenthread.core.actor import Actor
 
 
 class Command(BaseCommand):

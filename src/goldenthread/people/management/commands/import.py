@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from goldenthread.agencies.models import Agency
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 from goldenthread.people.actions import records_import
 from goldenthread.people.importing import ImportFileError
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 agency=agency,
                 filename=path.name,
                 content=content,
-                by=Actor(username=f"cli:{getpass.getuser()}", agency=agency.code),
+                by=Actor(username=f"cli:{getpass.getuser()}", agency_code=agency.code),
                 progress=self._progress if show else None,
             )
         except ImportFileError as exc:

@@ -1,26 +1,28 @@
+"""The audit log's pages: an agency's events for its governance officers, and the check of the chain."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from goldenthread.agencies.audit_selectors import audit_events_recent
 from goldenthread.agencies.permissions import Permission
-from goldenthread.audit.actions import Actor, audit_record
-from goldenthread.audit.selectors import audit_events_recent
-from goldenthread.audit.verify import audit_chain_verify
-from goldenthread.web.permissions import permission_required
+from goldenthread.audit.actions import audit_chain_check, audit_log_viewed
+from goldenthread.core.permissions import permission_required
+from goldenthread.core.request import AgencyRequest
 
 
 @require_GET
 @permission_required(Permission.VIEW_AUDIT_LOG)
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: AgencyRequest) -> HttpResponse:
     # Action names are dotted identifiers; anything else (a NUL byte, markup) simply matches nothing.
     prefix = "".join(c for c in request.GET.get("action", "")[:64] if c.isalnum() or c in "._-")
     # "person:42" asks who looked at or changed that record: an access report for one child.
     wanted_object = _printable(request.GET.get("object", ""), 130)
     object_type, _, object_id = wanted_object.partition(":")
     username = _printable(request.GET.get("who", ""), 150)
-    agency = request.agency  # type: ignore[attr-defined]
+    agency = request.agency
     rows = []
     if not wanted_object or _is_object_key(object_type, object_id):
         rows = list(
@@ -32,10 +34,8 @@ def events(request: HttpRequest) -> HttpResponse:
                 username=username,
             )
         )
-    audit_record(
-        actor=Actor.of(request.user, agency),
-        action="audit.viewed",
-        details={"filter": prefix, "object": wanted_object, "who": username, "rows": len(rows)},
+    audit_log_viewed(
+        by=request.actor, action_prefix=prefix, wanted_object=wanted_object, username=username, rows=len(rows)
     )
     context = {"events": rows, "action": prefix, "object": wanted_object, "who": username, "agency": agency}
     return render(request, "audit/events.html", context)
@@ -55,15 +55,6 @@ def _is_object_key(object_type: str, object_id: str) -> bool:
 
 @require_POST
 @permission_required(Permission.VERIFY_AUDIT_LOG)
-def verify(request: HttpRequest) -> HttpResponse:
-    report = audit_chain_verify()
-    audit_record(
-        actor=Actor.of(request.user, request.agency),  # type: ignore[attr-defined]
-        action="audit.verified",
-        details={
-            "intact": report.intact,
-            "checked": report.events_checked,
-            "broken_at": report.first_broken_seq,
-        },
-    )
+def verify(request: AgencyRequest) -> HttpResponse:
+    report = audit_chain_check(by=request.actor)
     return render(request, "audit/verify.html", {"report": report}, status=200)

@@ -8,7 +8,6 @@ from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,17 +16,23 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from goldenthread.accounts.actions import sign_in_event_record, totp_device_confirm, user_password_set
+from goldenthread.accounts.actions import (
+    sign_in_event_record,
+    totp_device_confirm,
+    totp_device_pending,
+    user_password_set,
+)
 from goldenthread.accounts.forms import NewPasswordForm, PasswordChangeForm, SignInForm, TokenForm, UnlockForm
 from goldenthread.accounts.models import User
 from goldenthread.accounts.session_policy import session_start, user_is_verified
 from goldenthread.accounts.setup_tokens import setup_token_generator
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import memberships_active_for
-from goldenthread.audit.actions import Actor
-from goldenthread.web.permissions import permission_required
+from goldenthread.core.actor import Actor
+from goldenthread.core.errors import ActionError, form_add_problems
+from goldenthread.core.permissions import permission_required
+from goldenthread.core.request import AgencyRequest
 
 NEXT = "gt_next"
 
@@ -67,7 +72,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             locked = getattr(request, "axes_locked_out", False)
             # Only a real account's name is logged: a password typed into the username box stays out of it.
             sign_in_event_record(
-                actor=Actor(username=username if known else "unknown"),
+                by=Actor(username=username if known else "unknown"),
                 action="auth.sign_in_failed",
                 user_id=known.pk if known else "",
                 reason="locked_out" if locked else "bad_credentials" if known else "unknown_user",
@@ -77,7 +82,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             error = "The username or password is not right"
         elif not (memberships := memberships_active_for(user=user)):
             sign_in_event_record(
-                actor=Actor.of(user), action="auth.sign_in_refused", user_id=user.pk, reason="no_membership"
+                by=Actor.of(user), action="auth.sign_in_refused", user_id=user.pk, reason="no_membership"
             )
             error = "Your account is not a member of any agency. Ask your system administrator to add you."
         else:
@@ -87,7 +92,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if next_url:
                 request.session[NEXT] = next_url
             sign_in_event_record(
-                actor=Actor.of(user, memberships[0].agency), action="auth.password_accepted", user_id=user.pk
+                by=Actor.of(user, memberships[0].agency), action="auth.password_accepted", user_id=user.pk
             )
             if user_has_device(user):
                 return redirect("accounts:two-factor-verify")
@@ -129,7 +134,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
         if user is None or device is None or not memberships:
             known = User.objects.filter(username=data["username"]).only("pk").first()
             sign_in_event_record(
-                actor=Actor(username=data["username"] if known else "unknown"),
+                by=Actor(username=data["username"] if known else "unknown"),
                 action="auth.sign_in_failed",
                 user_id=known.pk if known else "",
                 reason="unlock_refused",
@@ -140,7 +145,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
             session_start(request.session, agency_id=memberships[0].agency_id)
             otp_login(request, device)
             sign_in_event_record(
-                actor=Actor.of(user, memberships[0].agency),
+                by=Actor.of(user, memberships[0].agency),
                 action="auth.signed_in",
                 user_id=user.pk,
                 reason="unlocked_with_second_factor",
@@ -150,25 +155,23 @@ def unlock(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor_set_up(request: HttpRequest) -> HttpResponse:
+def two_factor_set_up(request: AgencyRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("accounts:sign-in")
     if user_has_device(user):
         return redirect("accounts:two-factor-verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").last()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    actor = request.actor
+    device = totp_device_pending(by=actor)
     form = TokenForm(request.POST if request.method == "POST" else None)
-    actor = Actor.of(user, getattr(request, "agency", None))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             totp_device_confirm(device=device, by=actor)
             otp_login(request, device)
-            sign_in_event_record(actor=actor, action="auth.signed_in", user_id=user.pk)
+            sign_in_event_record(by=actor, action="auth.signed_in", user_id=user.pk)
             return _finish(request, user)
         sign_in_event_record(
-            actor=actor, action="auth.sign_in_failed", user_id=user.pk, reason="bad_enrolment_code"
+            by=actor, action="auth.sign_in_failed", user_id=user.pk, reason="bad_enrolment_code"
         )
         form.add_error(
             "token", "That code is not right. Check the time on your phone and enter the newest code"
@@ -189,7 +192,7 @@ def _base32(key: bytes) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AgencyRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("accounts:sign-in")
@@ -198,15 +201,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if not user_has_device(user):
         return redirect("accounts:two-factor-set-up")
     form = TokenForm(request.POST if request.method == "POST" else None)
-    actor = Actor.of(user, getattr(request, "agency", None))
+    actor = request.actor
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            sign_in_event_record(actor=actor, action="auth.signed_in", user_id=user.pk)
+            sign_in_event_record(by=actor, action="auth.signed_in", user_id=user.pk)
             return _finish(request, user)
         sign_in_event_record(
-            actor=actor, action="auth.sign_in_failed", user_id=user.pk, reason="bad_second_factor"
+            by=actor, action="auth.sign_in_failed", user_id=user.pk, reason="bad_second_factor"
         )
         form.add_error(
             "token",
@@ -216,15 +219,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def sign_out(request: HttpRequest) -> HttpResponse:
+def sign_out(request: AgencyRequest) -> HttpResponse:
     if request.method == "GET":
         if not request.user.is_authenticated:
             return redirect("accounts:sign-in")
         return render(request, "accounts/sign_out.html")
     if request.user.is_authenticated:
-        actor = Actor.of(request.user, getattr(request, "agency", None))
+        actor = request.actor
         logout(request)
-        sign_in_event_record(actor=actor, action="auth.signed_out", user_id=actor.user_id)
+        sign_in_event_record(by=actor, action="auth.signed_out", user_id=actor.user_id)
         messages.success(request, "You have signed out")
     return redirect("accounts:sign-in")
 
@@ -244,9 +247,8 @@ def set_up(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
             user_password_set(
                 user=user, password=form.cleaned_data["password"], by=Actor.of(user), reason="set_up_link"
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("password", message)
+        except ActionError as exc:
+            form_add_problems(form, exc)
         else:
             messages.success(request, "Your password is set. Sign in, then set up your authenticator app.")
             return redirect("accounts:sign-in")
@@ -255,7 +257,7 @@ def set_up(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.USE_SERVICE)
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AgencyRequest) -> HttpResponse:
     user = request.user
     form = PasswordChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -264,17 +266,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 user_password_set(
-                    user=user,  # type: ignore[arg-type]
+                    user=user,
                     password=form.cleaned_data["password"],
-                    by=Actor.of(user, request.agency),  # type: ignore[attr-defined]
+                    by=request.actor,
                     reason="changed_by_user",
                 )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error("password", message)
+            except ActionError as exc:
+                form_add_problems(form, exc)
             else:
                 # Other sessions of this account end; this one carries on.
-                update_session_auth_hash(request, user)  # type: ignore[arg-type]
+                update_session_auth_hash(request, user)
                 messages.success(request, "Your password has been changed")
                 return redirect("web:home")
     return render(request, "accounts/password_change.html", {"form": form})

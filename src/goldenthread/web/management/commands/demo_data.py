@@ -12,7 +12,7 @@ from goldenthread.agencies.actions import agency_create, membership_create, team
 from goldenthread.agencies.demo import AGENCIES, DEMO_PASSWORD, USERS
 from goldenthread.agencies.models import Agency, Membership, Team
 from goldenthread.agencies.permissions import Role
-from goldenthread.audit.actions import Actor
+from goldenthread.core.actor import Actor
 
 
 class Command(BaseCommand):

@@ -1,9 +1,11 @@
-"""Enforces, on every request: session time limits, live membership, and the second factor."""
+"""Enforces, on every request: session time limits, live membership, and the second factor; and fills the
+request's agency, membership, actor and permissions once (``core.request.AgencyRequest``)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,8 +21,9 @@ from goldenthread.accounts.session_policy import (
     session_expiry_reason,
     user_is_verified,
 )
-from goldenthread.agencies.selectors import memberships_active_for
-from goldenthread.audit.actions import Actor
+from goldenthread.agencies.selectors import memberships_active_for, permissions_for
+from goldenthread.core.actor import Actor
+from goldenthread.core.request import AgencyRequest
 
 # Reachable before the second factor is verified: nothing that shows or changes data.
 _PRE_VERIFICATION_VIEWS = {
@@ -57,9 +60,16 @@ class SessionPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.agency = None  # type: ignore[attr-defined]
-        request.memberships = []  # type: ignore[attr-defined]
+    def __call__(self, plain: HttpRequest) -> HttpResponse:
+        # The one place the request's own attributes are set; every view reads them as AgencyRequest's.
+        # Until a signed-in user's agency is known they hold "nobody": AgencyRequest types what a view
+        # behind permission_required sees, so these two Nones are set through Any.
+        cast(Any, plain).agency = None
+        cast(Any, plain).membership = None
+        request = cast(AgencyRequest, plain)
+        request.memberships = []
+        request.permissions = frozenset()
+        request.actor = Actor(username="anonymous")
         user = request.user
         if request.path_info.startswith("/static/") or request.path_info == "/healthz":
             # Health checks and assets neither need nor touch a session.
@@ -74,17 +84,17 @@ class SessionPolicyMiddleware:
             request.session[LAST_SEEN_AT] = time.time()
         return self.get_response(request)
 
-    def _end_if_needed(self, request: HttpRequest) -> HttpResponse | None:
+    def _end_if_needed(self, request: AgencyRequest) -> HttpResponse | None:
         reason = session_expiry_reason(request.session)
         memberships = memberships_active_for(user=request.user)
         if reason is None and not memberships:
             reason = "no_membership"
         if reason is None:
-            request.memberships = memberships  # type: ignore[attr-defined]
+            request.memberships = memberships
             return None
         actor = Actor.of(request.user)
         logout(request)
-        sign_in_event_record(actor=actor, action="auth.session_ended", user_id=actor.user_id, reason=reason)
+        sign_in_event_record(by=actor, action="auth.session_ended", user_id=actor.user_id, reason=reason)
         messages.info(
             request,
             _MESSAGES[reason].format(
@@ -94,11 +104,15 @@ class SessionPolicyMiddleware:
         )
         return redirect("accounts:sign-in")
 
-    def _attach_agency(self, request: HttpRequest) -> None:
-        memberships = request.memberships  # type: ignore[attr-defined]
+    def _attach_agency(self, request: AgencyRequest) -> None:
+        memberships = request.memberships
         chosen = request.session.get(AGENCY_ID)
-        agency = next((m.agency for m in memberships if m.agency_id == chosen), None)
-        if agency is None:
-            agency = memberships[0].agency
-            request.session[AGENCY_ID] = agency.pk
-        request.agency = agency  # type: ignore[attr-defined]
+        membership = next((m for m in memberships if m.agency_id == chosen), None)
+        if membership is None:
+            membership = memberships[0]
+            request.session[AGENCY_ID] = membership.agency_id
+        agency = membership.agency
+        request.agency = agency
+        request.membership = membership
+        request.actor = Actor.of(request.user, agency, membership)
+        request.permissions = permissions_for(user=request.user, agency=agency)

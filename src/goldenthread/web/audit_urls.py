@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goldenthread.audit import views
+from goldenthread.web import audit_views as views
 
 app_name = "audit"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from goldenthread.accounts import views
+from goldenthread.web import account_views as views
 
 app_name = "accounts"
 urlpatterns = [

@@ -64,6 +64,14 @@ MATRIX: dict[str, Case] = {
         setup=_index,
         kwargs=lambda m: {"person_id": m["person_id"]},
     ),
+    # Break-glass: roles that allow it (manager, DSL, MASH officer) see the form; others are refused.
+    "people:break-glass": Case(
+        "get",
+        only(["manager", "school_dsl"], 200),
+        others=403,
+        setup=_index,
+        kwargs=lambda m: {"person_id": m["person_id"]},
+    ),
     "people:purpose": Case(
         "get", only(CHILD_DATA, 200), others=403, setup=_index, kwargs=lambda m: {"person_id": m["person_id"]}
     ),

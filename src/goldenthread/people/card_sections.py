@@ -25,11 +25,16 @@ _providers: list[CardSectionProvider] = []
 
 
 def card_section_provider(provider: CardSectionProvider) -> CardSectionProvider:
-    """Register ``provider(*, user, agency, person) -> CardSection | None``."""
+    """Register ``provider(*, user, agency, person, break_glass) -> CardSection | None``; ``break_glass`` is
+    true while the user has broken the glass on this person in this session (people.break_glass)."""
     _providers.append(provider)
     return provider
 
 
-def card_sections_for(*, user: Any, agency: Any, person: Person) -> list[CardSection]:
-    sections = (provider(user=user, agency=agency, person=person) for provider in _providers)
+def card_sections_for(
+    *, user: Any, agency: Any, person: Person, break_glass: bool = False
+) -> list[CardSection]:
+    sections = (
+        provider(user=user, agency=agency, person=person, break_glass=break_glass) for provider in _providers
+    )
     return [section for section in sections if section is not None]

@@ -145,3 +145,26 @@ class AlertCloseForm(forms.Form):
         error_messages={"required": "Say what you found, or what was done, before closing the alert"},
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
     )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need every agency's records about this child now?",
+        help_text="Your information governance officers and those of every agency involved see this at once",
+        max_length=2000,
+        error_messages={"required": "Say why you need this now, in a sentence the IG officer can check"},
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
+    )
+    token = forms.CharField(
+        label="Security code",
+        help_text="The current 6-digit code from your authenticator app, to confirm it is you",
+        max_length=20,
+        error_messages={"required": "Enter the current code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-5",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+            }
+        ),
+    )

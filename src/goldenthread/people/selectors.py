@@ -412,6 +412,10 @@ ACCESS_ACTIONS = {
     "person.unmerged": "Separated a record",
     "person.access_viewed": "Viewed who has seen this record",
     "person.access_exported": "Downloaded who has seen this record",
+    "person.break_glass": "Break-glass: opened every agency's decisions",
+    "person.named": "Named in the decision guide",
+    "decision.listed": "Listed decisions about them",
+    "advice.listed": "Listed advice requests about them",
 }
 
 
@@ -488,7 +492,7 @@ def access_alerts_open_for(*, user: Any, agency: Agency | None) -> QuerySet[Acce
     _require(user, agency, Permission.VIEW_AUDIT_LOG)
     return (
         AccessAlert.objects.filter(agency=agency, reviewed_at__isnull=True)
-        .select_related("user", "person")
+        .select_related("user", "person", "break_glass__agency")
         .order_by("-raised_at", "-pk")
     )
 

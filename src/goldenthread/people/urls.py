@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:person_id>/", views.card, name="card"),
     path("<int:person_id>/purpose/", views.purpose, name="purpose"),
     path("<int:person_id>/access/", views.access, name="access"),
+    path("<int:person_id>/break-glass/", views.break_glass, name="break-glass"),
     path("import/", views.import_records, name="import"),
     path("import/<int:batch_id>/", views.import_detail, name="import-detail"),
     path("import/<int:batch_id>/continue/", views.import_continue, name="import-continue"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from goldenthread.accounts.second_factor import step_up_verify
 from goldenthread.agencies.permissions import Permission
 from goldenthread.core.errors import ActionError, form_add_problems
 from goldenthread.core.permissions import permission_required
@@ -25,11 +26,13 @@ from goldenthread.people.actions import (
     person_unmerge,
     records_import_stop,
 )
+from goldenthread.people.break_glass import break_glass_active, break_glass_open, break_glass_person_for_user
 from goldenthread.people.card_sections import card_sections_for
 from goldenthread.people.chart import weight_chart
 from goldenthread.people.forms import (
     PURPOSE_LABELS,
     AlertCloseForm,
+    BreakGlassForm,
     ImportForm,
     PurposeForm,
     ReviewDecisionForm,
@@ -48,6 +51,7 @@ from goldenthread.people.selectors import (
     person_access_for_user,
     person_current_id_for_user,
     person_get_for_user,
+    person_ids_merged_into,
     person_search_for_user,
     source_record_get_for_user,
 )
@@ -124,9 +128,50 @@ def card(request: AgencyRequest, person_id: int) -> HttpResponse:
         the_card = person_get_for_user(user=request.user, agency=agency, person_id=person_id, purpose=purpose)
     except CardViewLimitError as exc:
         return render(request, "people/card_limit.html", {"limit": exc.limit}, status=429)
-    sections = card_sections_for(user=request.user, agency=agency, person=the_card.person)
-    context = {"card": the_card, "person": the_card.person, "purpose": purpose, "sections": sections}
+    glass = break_glass_active(
+        user=request.user, agency=agency, person=the_card.person, session_key=request.session.session_key
+    )
+    sections = card_sections_for(
+        user=request.user, agency=agency, person=the_card.person, break_glass=glass is not None
+    )
+    context = {
+        "card": the_card,
+        "person": the_card.person,
+        "purpose": purpose,
+        "sections": sections,
+        "break_glass": glass,
+    }
     return render(request, "people/card.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.BREAK_GLASS)
+def break_glass(request: AgencyRequest, person_id: int) -> HttpResponse:
+    """Open every agency's decisions about one person for this session: a reason and the second factor."""
+    person = break_glass_person_for_user(user=request.user, agency=request.agency, person_id=person_id)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.session.session_key is None:
+            request.session.save()
+        try:
+            break_glass_open(
+                person=person,
+                reason=form.cleaned_data["reason"],
+                session_key=str(request.session.session_key),
+                stepped_up=step_up_verify(request.user, form.cleaned_data["token"]),
+                merged=person_ids_merged_into(person.pk),
+                by=request.actor,
+            )
+        except ActionError as exc:
+            form_add_problems(form, exc)
+        else:
+            messages.warning(
+                request,
+                "Break-glass: every agency's decisions about this person are open to you "
+                "for this session. The information governance officers have been told.",
+            )
+            return redirect("people:card", person_id=person.pk)
+    return render(request, "people/break_glass.html", {"person": person, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

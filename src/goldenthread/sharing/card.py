@@ -12,14 +12,20 @@ from goldenthread.sharing.selectors import advice_about_person_for_user, decisio
 
 
 @card_section_provider
-def sharing_section(*, user: Any, agency: Any, person: Person) -> CardSection | None:
-    """The decisions and advice about the child that the viewer's agency recorded, with links to them."""
+def sharing_section(
+    *, user: Any, agency: Any, person: Person, break_glass: bool = False
+) -> CardSection | None:
+    """The decisions and advice about the child that the viewer's agency recorded, with links to them;
+    under break-glass, every agency's decisions about the child."""
     if not user_has_permission(user=user, permission=Permission.VIEW_CHILD_DATA, agency=agency):
         return None
     return CardSection(
         "sharing/_card_section.html",
         {
-            "decisions": decisions_about_person_for_user(user=user, agency=agency, person=person),
+            "decisions": decisions_about_person_for_user(
+                user=user, agency=agency, person=person, every_agency=break_glass
+            ),
+            "break_glass": break_glass,
             "advice": advice_about_person_for_user(user=user, agency=agency, person=person),
             "agency": agency,
         },

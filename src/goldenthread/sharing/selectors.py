@@ -40,22 +40,28 @@ def decisions_for_agency(*, user: Any, agency: Agency | None) -> QuerySet[Decisi
 
 
 @transaction.atomic
-def decisions_about_person_for_user(*, user: Any, agency: Agency | None, person: Person) -> list[Decision]:
+def decisions_about_person_for_user(
+    *, user: Any, agency: Agency | None, person: Person, every_agency: bool = False
+) -> list[Decision]:
     """The decisions the user's agency recorded about this person or anyone since merged into them.
 
-    Other agencies' decisions are not listed: seeing them is the exchange's to decide. Audited as a list.
+    Other agencies' decisions are listed only under break-glass (``every_agency``, which the caller has
+    checked: people.break_glass); otherwise seeing them is the exchange's to decide. Audited as a list.
     """
+    mine = decisions_for_agency(user=user, agency=agency)
+    if every_agency and agency is not None and _can_read_decisions(user, agency):
+        mine = Decision.objects.select_related("agency")
     rows = list(
-        decisions_for_agency(user=user, agency=agency)
-        .filter(person__in=person_ids_merged_into(person.pk))
+        mine.filter(person__in=person_ids_merged_into(person.pk))
         .select_related("decided_by", "endorsement")
+        .order_by("-decided_at", "-pk")
     )
     audit_record(
         by=Actor.of(user, agency),
         action="decision.listed",
         object_type="person",
         object_id=person.pk,
-        details={"rows": len(rows)},
+        details={"rows": len(rows), **({"break_glass": True} if every_agency else {})},
     )
     return rows
 

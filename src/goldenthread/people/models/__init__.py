@@ -1,6 +1,6 @@
 """The child index: people, what is known about them, and the agency records it was built from."""
 
-from goldenthread.people.models.alerts import AccessAlert, AlertKind
+from goldenthread.people.models.alerts import AccessAlert, AlertKind, BreakGlass
 from goldenthread.people.models.person import (
     Address,
     DobPrecision,
@@ -32,6 +32,7 @@ __all__ = [
     "AccessAlert",
     "Address",
     "AlertKind",
+    "BreakGlass",
     "DobPrecision",
     "Identifier",
     "IdentifierKind",

@@ -167,7 +167,9 @@ def test_worker_import_stopped_from_its_page_applies_no_more_rows(
     signed_in: Any, worker_process: Any
 ) -> None:
     client = signed_in("ig_officer")
-    batch = _upload(client, 150)
+    # Long enough that a quiet machine's worker is still going when the stop arrives (150 rows once
+    # finished first on a fast run).
+    batch = _upload(client, 1500)
     worker_process()
     wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).rows_done >= 10, what="rows to be applied")
     client.post(reverse("people:import-stop", args=[batch.pk]))
@@ -175,7 +177,7 @@ def test_worker_import_stopped_from_its_page_applies_no_more_rows(
         lambda: DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL, what="the task to notice"
     )
     stopped = ImportBatch.objects.get(pk=batch.pk)
-    assert stopped.status == "Stopped" and stopped.rows_done < 150
+    assert stopped.status == "Stopped" and stopped.rows_done < 1500
     assert SourceRecord.objects.count() == stopped.rows_done
 
 

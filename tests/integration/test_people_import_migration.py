@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -14,6 +16,14 @@ BEFORE = [
     ("django_tasks_database", "0021_conditional_partial_index_ordering"),
 ]
 AFTER = [("people", "0011_import_failure")]
+
+
+@pytest.fixture(autouse=True)
+def _back_to_latest() -> Iterator[None]:
+    """Whatever the test leaves, the next test finds every migration applied."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_migration_0011_queues_each_unfinished_import_once() -> None:

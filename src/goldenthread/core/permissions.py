@@ -7,7 +7,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from goldenthread.core.request import AgencyRequest
@@ -23,7 +23,9 @@ def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
 
 
 def permission_required(permission: Permission) -> Callable[[View], View]:
-    """Signed out: to the sign-in page. Signed in without ``permission`` for the acting agency: 403.
+    """Signed out: to the sign-in page. Signed in without ``permission`` for the acting agency: 403 for a
+    page, and 404 for an object's page (its URL names it), as for an object the user may not see: the
+    answer never depends on whether the object exists or what it is.
 
     The permissions are those the request middleware read once for this request's user and agency.
     """
@@ -34,6 +36,8 @@ def permission_required(permission: Permission) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not request.user.is_active or permission not in request.permissions:
+                if kwargs:
+                    raise Http404
                 return forbidden(request)
             return view(request, *args, **kwargs)
 

@@ -118,3 +118,16 @@ def test_access_timeline_card_links_to_it_only_for_involved_officers(child: int,
     worker = signed_in("social_worker")
     page = worker.post(reverse("people:purpose", args=[child]), {"purpose": "mash_screening"}, follow=True)
     assert reverse("people:access", args=[child]) not in page.content.decode()
+
+
+def test_access_timeline_includes_decisions_and_advice_about_the_person(
+    child: int, signed_in: Any, persona: Any
+) -> None:
+    from goldenthread.people.models import Person
+    from tests.support.sharing import decision_make
+
+    decision_make(persona("police_officer"), person=Person.objects.get(pk=child))
+    decision_make(persona("police_officer"))  # about nobody in the index: not in her trail
+    response = signed_in("ig_officer").get(reverse("people:access", args=[child]))
+    recorded = [e for e in response.context["entries"] if e.action == "Recorded a decision about sharing"]
+    assert [(e.agency, e.who) for e in recorded] == [("Test test-police", "Police Officer Tester")]

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -416,7 +416,23 @@ ACCESS_ACTIONS = {
     "person.named": "Named in the decision guide",
     "decision.listed": "Listed decisions about them",
     "advice.listed": "Listed advice requests about them",
+    "decision.recorded": "Recorded a decision about sharing",
+    "decision.viewed": "Read a decision about them",
+    "decision.endorsed": "Endorsed a decision about them",
+    "advice.requested": "Asked for advice about them",
+    "advice.answered": "Answered advice about them",
+    "advice.viewed": "Read advice about them",
 }
+# Events about a record that names the person in its details (a decision, an advice request): they are in
+# the person's trail too. Filtered by action first (indexed), then by the detail.
+_NAMING_ACTIONS = [
+    "decision.recorded",
+    "decision.viewed",
+    "decision.endorsed",
+    "advice.requested",
+    "advice.answered",
+    "advice.viewed",
+]
 
 
 def _involved(agency: Agency | None, person: Person) -> bool:
@@ -476,7 +492,10 @@ def person_access_for_user(
     if person is None or not _involved(agency, person):
         raise Http404
     ids = _with_merged(person)
-    events = AuditEvent.objects.filter(object_type="person", object_id__in=ids).order_by("-seq")
+    events = AuditEvent.objects.filter(
+        Q(object_type="person", object_id__in=ids)
+        | Q(action__in=_NAMING_ACTIONS, details__person__in=[int(i) for i in ids])
+    ).order_by("-seq")
     audit_record(
         by=Actor.of(user, agency),
         action="person.access_exported" if export else "person.access_viewed",

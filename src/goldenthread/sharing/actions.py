@@ -112,7 +112,7 @@ def advice_request_answer(*, advice: AdviceRequest, by: Actor, answer: str) -> A
         action="advice.answered",
         object_type="advice_request",
         object_id=locked.pk,
-        details={"adviser_role": locked.adviser_role},
+        details={"adviser_role": locked.adviser_role, "person": locked.person_id},
     )
     return locked
 
@@ -268,6 +268,7 @@ def endorsement_record(*, decision: Decision, by: Actor, comment: str = "") -> E
         object_id=decision.pk,
         details={
             "endorsement": endorsement.pk,
+            "person": decision.person_id,
             "emergency": decision.emergency,
             "late": bool(due and now > due),
         },
@@ -290,4 +291,10 @@ def advice_requests_listed(*, by: Actor, rows: int) -> None:
 @transaction.atomic
 def advice_request_viewed(*, advice: AdviceRequest, by: Actor) -> None:
     """Reading an advice request is recorded like any change to it."""
-    audit_record(by=by, action="advice.viewed", object_type="advice_request", object_id=advice.pk)
+    audit_record(
+        by=by,
+        action="advice.viewed",
+        object_type="advice_request",
+        object_id=advice.pk,
+        details={"person": advice.person_id},
+    )

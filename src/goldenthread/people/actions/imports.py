@@ -1,7 +1,5 @@
-"""Every write to the child index: imports, links, merges, unmerges and review decisions.
-
-Source records are never deleted or rewritten by a link change: moving a record between people updates
-its ``person`` and every row derived from it, and appends to its link history, so any merge can be undone.
+"""Imports of agencies' files into the child index: started whole or opened for the worker, continued in
+chunks under a lease, failed or stopped; each row is applied by ``people.actions.import_rows``.
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -22,9 +19,15 @@ from goldenthread.agencies.models import Agency
 from goldenthread.audit.actions import audit_record
 from goldenthread.core.actor import Actor
 from goldenthread.core.errors import ActionError
-from goldenthread.linkage import scoring
-from goldenthread.people.candidates import person_matches
-from goldenthread.people.derive import derived_rows_replace, person_refresh, record_fields, row_keys
+from goldenthread.people.actions.import_rows import (
+    CREATED_AUTO,
+    CREATED_NEW,
+    CREATED_REVIEW,
+    UNCHANGED,
+    UPDATED,
+    _relationship_apply,
+    _row_apply,
+)
 from goldenthread.people.importing import (
     ImportFileError,
     ParsedFile,
@@ -33,47 +36,9 @@ from goldenthread.people.importing import (
     read_records,
     validate_row,
 )
-from goldenthread.people.models import (
-    AccessAlert,
-    Address,
-    Identifier,
-    ImportBatch,
-    Involvement,
-    LinkMethod,
-    LinkReason,
-    MatchReview,
-    Person,
-    PersonName,
-    Relationship,
-    ReviewStatus,
-    SourceRecord,
-    SourceRecordLink,
-)
+from goldenthread.people.models import ImportBatch, Relationship, SourceRecord
 
 Progress = Callable[[int, int], None]
-
-CREATED_AUTO, CREATED_REVIEW, CREATED_NEW = "auto", "review", "new"
-UPDATED, UNCHANGED = "updated", "unchanged"
-
-
-class LinkError(ActionError):
-    """A link, merge or unmerge that would leave the index inconsistent."""
-
-
-def person_current(person: Person) -> Person:
-    """The person a (possibly merged) person now lives on as."""
-    seen = {person.pk}
-    while person.merged_into_id is not None:
-        person = Person.objects.get(pk=person.merged_into_id)
-        if (
-            person.pk in seen
-        ):  # pragma: no cover - the constraint forbids self-merge; cycles need two bad writes
-            raise LinkError("Merge cycle")
-        seen.add(person.pk)
-    return person
-
-
-# --- import -----------------------------------------------------------------------------------------
 
 
 def _check_references(parsed: ParsedFile, agency: Agency) -> None:
@@ -432,112 +397,6 @@ def records_import_stop(*, batch: ImportBatch, by: Actor) -> ImportBatch:
     return current
 
 
-@transaction.atomic
-def _row_apply(*, row: Row, agency: Agency, batch: ImportBatch, by: Actor) -> str:
-    fields = record_fields(row)
-    existing = SourceRecord.objects.select_for_update().filter(agency=agency, local_id=row.local_id).first()
-    if existing is not None:
-        if existing.content_hash == fields["content_hash"]:
-            return UNCHANGED
-        # The agency's own reference says it is the same record: keep its link, refresh what it says.
-        for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.batch = batch
-        existing.save()
-        derived_rows_replace(existing, row)
-        person_refresh(existing.person)
-        return UPDATED
-
-    matches = person_matches(row_keys(row))
-    top = matches[0] if matches else None
-    decision = scoring.band(top.weights) if top else scoring.NEW
-    if decision == scoring.AUTO and len(matches) > 1 and scoring.band(matches[1].weights) == scoring.AUTO:
-        decision = scoring.REVIEW  # two people both look certain: a person must choose
-    now = timezone.now()
-    person = (
-        Person.objects.get(pk=top.person_id) if top and decision == scoring.AUTO else Person.objects.create()
-    )
-    method = LinkMethod.AUTOMATIC if decision == scoring.AUTO else LinkMethod.NEW
-    # A new person's record keeps no weight: the best score was against someone else.
-    weight = round(top.weight, 2) if top and decision != scoring.NEW else None
-    record = SourceRecord.objects.create(
-        agency=agency,
-        local_id=row.local_id,
-        batch=batch,
-        person=person,
-        match_weight=weight,
-        link_method=method,
-        linked_at=now,
-        **fields,
-    )
-    SourceRecordLink.objects.create(
-        source_record=record,
-        person=person,
-        method=method,
-        reason=LinkReason.IMPORT,
-        match_weight=weight,
-        by_user=by.user,
-        by_username=by.username,
-        at=now,
-    )
-    derived_rows_replace(record, row, fresh=True)
-    person_refresh(person)
-    if top is not None and decision == scoring.REVIEW:
-        MatchReview.objects.create(
-            source_record=record,
-            candidate_id=top.person_id,
-            candidate_record=top.record,
-            weight=round(top.weight, 2),
-            fields=[w.as_dict() for w in top.weights],
-            created_at=now,
-        )
-    return {scoring.AUTO: CREATED_AUTO, scoring.REVIEW: CREATED_REVIEW}.get(decision, CREATED_NEW)
-
-
-def _relationship_apply(*, row: Row, batch: ImportBatch) -> list[dict[str, object]]:
-    """The row's relationships, once every row of the file has a record; rows this import left unchanged
-    keep theirs. Returns warnings for relationships that could not be recorded."""
-    agency = batch.agency
-    record = SourceRecord.objects.get(agency=agency, local_id=row.local_id)
-    if record.batch_id != batch.pk:
-        return []
-    stated = row.clean.get("relationships", [])
-    related = {
-        r.local_id: r for r in SourceRecord.objects.filter(agency=agency, local_id__in=[i for i, _ in stated])
-    }
-    warnings: list[dict[str, object]] = []
-    kept: list[int] = []
-    for related_id, kind in stated:
-        other = related.get(related_id)
-        if other is None:  # checked when the import started; a record is never deleted, so unexpected
-            warnings.append(
-                {
-                    "row": row.number,
-                    "field": "related_local_id",
-                    "message": f"No record {related_id} was found",
-                }
-            )
-            continue
-        if other.person_id == record.person_id:
-            warnings.append(
-                {
-                    "row": row.number,
-                    "field": "related_local_id",
-                    "message": f"This record and {related_id} were linked to one person, so that relationship"
-                    " was not recorded",
-                }
-            )
-            continue
-        Relationship.objects.update_or_create(
-            source_record=record,
-            related_record=other,
-            defaults={"from_person_id": record.person_id, "to_person_id": other.person_id, "kind": kind},
-        )
-        kept.append(other.pk)
-    Relationship.objects.filter(source_record=record).exclude(related_record__in=kept).delete()
-    return warnings
-
-
 def _batch_close(batch: ImportBatch) -> None:
     """Finished or stopped: the source records hold what the file said, so the file itself goes."""
     batch.finished_at = timezone.now()
@@ -570,243 +429,3 @@ def _batch_finish(*, batch: ImportBatch, token: str, by: Actor) -> ImportBatch:
 
 
 # --- links, merges and reviews ----------------------------------------------------------------------
-
-
-def _relink(
-    *,
-    record: SourceRecord,
-    to_person: Person,
-    method: str,
-    reason: str,
-    by: Actor,
-    now: datetime,
-) -> Person:
-    """Move a record, and everything derived from it, to another person. Returns the person it left."""
-    previous = record.person
-    clash = Relationship.objects.filter(
-        Q(source_record=record, to_person=to_person) | Q(related_record=record, from_person=to_person)
-    )
-    if clash.exists():
-        raise LinkError(
-            "These records say the two people are related to each other, so they cannot be one person"
-        )
-    record.person = to_person
-    record.link_method = method
-    record.reviewed_by = by.user if method == LinkMethod.REVIEWED else None
-    record.linked_at = now
-    record.save(update_fields=["person", "link_method", "reviewed_by", "linked_at", "updated_at"])
-    for model in (PersonName, Address, Identifier, Involvement):
-        model.objects.filter(source_record=record).update(person=to_person)
-    Relationship.objects.filter(source_record=record).update(from_person=to_person)
-    Relationship.objects.filter(related_record=record).update(to_person=to_person)
-    SourceRecordLink.objects.create(
-        source_record=record,
-        person=to_person,
-        previous_person=previous if previous.pk != to_person.pk else None,
-        method=method,
-        reason=reason,
-        match_weight=record.match_weight,
-        by_user=by.user,
-        by_username=by.username,
-        at=now,
-    )
-    person_refresh(to_person)
-    person_refresh(previous)
-    return previous
-
-
-def _retire_if_empty(person: Person, into: Person, now: datetime) -> None:
-    if person.pk != into.pk and person.merged_into_id is None and not person.source_records.exists():
-        person.merged_into, person.merged_at = into, now
-        person.save(update_fields=["merged_into", "merged_at", "updated_at"])
-
-
-@transaction.atomic
-def person_merge(*, keep: Person, absorb: Person, by: Actor) -> Person:
-    """Move every record of ``absorb`` onto ``keep``; ``absorb`` remains, pointing at ``keep``."""
-    keep, absorb = person_current(keep), person_current(absorb)
-    if keep.pk == absorb.pk:
-        raise LinkError("These are already the same person")
-    now = timezone.now()
-    records = list(absorb.source_records.select_for_update().order_by("pk"))
-    for record in records:
-        _relink(
-            record=record,
-            to_person=keep,
-            method=LinkMethod.REVIEWED,
-            reason=LinkReason.MERGE,
-            by=by,
-            now=now,
-        )
-    absorb.refresh_from_db()
-    absorb.merged_into, absorb.merged_at = keep, now
-    absorb.save(update_fields=["merged_into", "merged_at", "updated_at"])
-    audit_record(
-        by=by,
-        action="person.merged",
-        object_type="person",
-        object_id=keep.pk,
-        details={"absorbed": absorb.pk, "records": [r.pk for r in records]},
-    )
-    return keep
-
-
-@transaction.atomic
-def person_unmerge(*, record: SourceRecord, by: Actor) -> Person:
-    """Take one record off its person: back onto the person it came from if that still can be, else new."""
-    record = SourceRecord.objects.select_for_update().select_related("person").get(pk=record.pk)
-    current = record.person
-    if not current.source_records.exclude(pk=record.pk).exists():
-        raise LinkError("This is the person's only record: there is nothing to separate it from")
-    if current.is_shielded:
-        # The record would leave the shield: a new, unshielded person holding the child's details.
-        raise LinkError(
-            f"This person is shielded: records are separated only through {current.brokered_contact}"
-        )
-    target: Person | None = None
-    for link in record.link_history.filter(previous_person__isnull=False).order_by("-at", "-pk"):
-        candidate = link.previous_person
-        if (
-            candidate is not None
-            and candidate.pk != current.pk
-            and candidate.merged_into_id in (None, current.pk)
-        ):
-            target = candidate
-            break
-    now = timezone.now()
-    if target is None:
-        target = Person.objects.create()
-    elif target.merged_into_id is not None:
-        target.merged_into, target.merged_at = None, None
-        target.save(update_fields=["merged_into", "merged_at", "updated_at"])
-    _relink(
-        record=record,
-        to_person=target,
-        method=LinkMethod.REVIEWED,
-        reason=LinkReason.UNMERGE,
-        by=by,
-        now=now,
-    )
-    audit_record(
-        by=by,
-        action="person.unmerged",
-        object_type="person",
-        object_id=current.pk,
-        details={"source_record": record.pk, "to_person": target.pk},
-    )
-    return target
-
-
-def _review_locked(review: MatchReview) -> MatchReview:
-    locked = MatchReview.objects.select_for_update().select_related("source_record").get(pk=review.pk)
-    if locked.status != ReviewStatus.OPEN:
-        raise LinkError("This match has already been decided")
-    return locked
-
-
-@transaction.atomic
-def match_review_link(*, review: MatchReview, by: Actor) -> MatchReview:
-    """The data officer says: same person. The imported record joins the candidate."""
-    review = _review_locked(review)
-    record = review.source_record
-    candidate = person_current(review.candidate)
-    now = timezone.now()
-    if record.person_id != candidate.pk:
-        left = _relink(
-            record=record,
-            to_person=candidate,
-            method=LinkMethod.REVIEWED,
-            reason=LinkReason.REVIEW,
-            by=by,
-            now=now,
-        )
-        _retire_if_empty(left, candidate, now)
-    review.status, review.decided_by, review.decided_at = ReviewStatus.LINKED, by.user, now
-    review.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        by=by,
-        action="match_review.linked",
-        object_type="match_review",
-        object_id=review.pk,
-        details={"source_record": record.pk, "person": candidate.pk, "weight": f"{review.weight:.1f}"},
-    )
-    return review
-
-
-@transaction.atomic
-def match_review_separate(*, review: MatchReview, by: Actor) -> MatchReview:
-    """The data officer says: different people. The record stays on its own person, marked as reviewed."""
-    review = _review_locked(review)
-    record = review.source_record
-    now = timezone.now()
-    if record.person_id == person_current(review.candidate).pk:
-        raise LinkError("The record is already linked to this person; unmerge it from the card instead")
-    _relink(
-        record=record,
-        to_person=record.person,
-        method=LinkMethod.REVIEWED,
-        reason=LinkReason.REVIEW,
-        by=by,
-        now=now,
-    )
-    review.status, review.decided_by, review.decided_at = ReviewStatus.SEPARATED, by.user, now
-    review.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        by=by,
-        action="match_review.separated",
-        object_type="match_review",
-        object_id=review.pk,
-        details={
-            "source_record": record.pk,
-            "candidate": review.candidate_id,
-            "weight": f"{review.weight:.1f}",
-        },
-    )
-    return review
-
-
-# --- unusual access -----------------------------------------------------------------------------------
-
-
-class AlertError(ActionError):
-    """An alert that cannot be closed as asked."""
-
-
-@transaction.atomic
-def access_alert_raise(
-    *, kind: str, user: Any, agency: Agency, by: Actor, person: Person | None = None, details: dict[str, Any]
-) -> AccessAlert:
-    """Put an unusual access before the agency's IG officers (their home page lists it until closed)."""
-    alert = AccessAlert.objects.create(
-        kind=kind, user=user, agency=agency, person=person, raised_at=timezone.now(), details=details
-    )
-    audit_record(
-        by=by,
-        action="access_alert.raised",
-        object_type="access_alert",
-        object_id=alert.pk,
-        details={"kind": kind, "user_id": user.pk, "agency": agency.code, **details},
-    )
-    return alert
-
-
-@transaction.atomic
-def access_alert_close(*, alert: AccessAlert, note: str, by: Actor) -> AccessAlert:
-    """An IG officer has looked into it: closed with what they found."""
-    by_user = by.signed_in_user()
-    note = note.strip()
-    if not note:
-        raise AlertError("Say what you found, or what was done, before closing the alert", field="note")
-    locked = AccessAlert.objects.select_for_update().get(pk=alert.pk)
-    if locked.reviewed_at is not None:
-        raise AlertError("This alert has already been closed")
-    locked.reviewed_at, locked.reviewed_by, locked.review_note = timezone.now(), by_user, note[:2000]
-    locked.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
-    audit_record(
-        by=by,
-        action="access_alert.closed",
-        object_type="access_alert",
-        object_id=locked.pk,
-        details={"kind": locked.kind, "user_id": locked.user_id},
-    )
-    return locked

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -237,47 +238,11 @@ def records_import_continue(
         else:
             records = _check(batch, bytes(batch.content), token, by)
         rejected = _rejected_rows(batch)
-        done_now = 0
-
-        def more() -> bool:
-            if not done_now:
-                return True
-            if max_rows is not None and done_now >= max_rows:
-                return False
-            if stop is not None and stop():
-                return False
-            return max_seconds is None or time.monotonic() - started < max_seconds
-
-        while batch.rows_done < len(records) and more():
-            number = batch.rows_done + 1
-            row = Row(number=number, raw=records[number - 1])
-            if number not in rejected:
-                row = validate_row(number, records[number - 1])
-            _row_apply_counted(row=row, rejected=number in rejected, batch=batch, token=token, by=by)
-            done_now += 1
-            if progress is not None:
-                progress(batch.rows_done, len(records))
+        budget = _Budget(started=started, max_seconds=max_seconds, max_rows=max_rows, stop=stop)
+        _rows_apply(batch, records, rejected, token=token, by=by, budget=budget, progress=progress)
         if batch.rows_done < len(records):
             return batch
-        stated = _with_relationships(batch)
-        while batch.links_done < len(records) and more():
-            # Most rows state no relationship: they are passed over in one step, not one each.
-            number = next(
-                (
-                    n
-                    for n in range(batch.links_done + 1, len(records) + 1)
-                    if n not in rejected
-                    and (records[n - 1]["related_local_id"] or records[n - 1]["local_id"] in stated)
-                ),
-                len(records) + 1,
-            )
-            if number > batch.links_done + 1:
-                _links_advance(batch=batch, token=token, to=number - 1)
-            if number <= len(records):
-                _relationships_apply_counted(
-                    row=validate_row(number, records[number - 1]), batch=batch, token=token
-                )
-                done_now += 1
+        _links_apply(batch, records, rejected, token=token, budget=budget)
         if batch.links_done < len(records):
             return batch
         return _batch_finish(batch=batch, token=token, by=by)
@@ -287,6 +252,73 @@ def records_import_continue(
     finally:
         ImportBatch.objects.filter(pk=batch.pk, lease_token=token).update(lease_until=None, lease_token="")
         batch.lease_until, batch.lease_token = None, ""
+
+
+@dataclass
+class _Budget:
+    """How much one call of ``records_import_continue`` may do: rows and relationships count alike."""
+
+    started: float
+    max_seconds: float | None
+    max_rows: int | None
+    stop: Callable[[], bool] | None
+    done: int = 0
+
+    def more(self) -> bool:
+        if not self.done:
+            return True  # at least one row a call, so every call moves the import on
+        if self.max_rows is not None and self.done >= self.max_rows:
+            return False
+        if self.stop is not None and self.stop():
+            return False
+        return self.max_seconds is None or time.monotonic() - self.started < self.max_seconds
+
+
+def _rows_apply(
+    batch: ImportBatch,
+    records: list[dict[str, str]],
+    rejected: set[int],
+    *,
+    token: str,
+    by: Actor,
+    budget: _Budget,
+    progress: Progress | None,
+) -> None:
+    """The file's next rows, each committed with its count, while the budget lasts."""
+    while batch.rows_done < len(records) and budget.more():
+        number = batch.rows_done + 1
+        row = Row(number=number, raw=records[number - 1])
+        if number not in rejected:
+            row = validate_row(number, records[number - 1])
+        _row_apply_counted(row=row, rejected=number in rejected, batch=batch, token=token, by=by)
+        budget.done += 1
+        if progress is not None:
+            progress(batch.rows_done, len(records))
+
+
+def _links_apply(
+    batch: ImportBatch, records: list[dict[str, str]], rejected: set[int], *, token: str, budget: _Budget
+) -> None:
+    """The relationships of the file's rows, once every row has a record, while the budget lasts."""
+    stated = _with_relationships(batch)
+    while batch.links_done < len(records) and budget.more():
+        # Most rows state no relationship: they are passed over in one step, not one each.
+        number = next(
+            (
+                n
+                for n in range(batch.links_done + 1, len(records) + 1)
+                if n not in rejected
+                and (records[n - 1]["related_local_id"] or records[n - 1]["local_id"] in stated)
+            ),
+            len(records) + 1,
+        )
+        if number > batch.links_done + 1:
+            _links_advance(batch=batch, token=token, to=number - 1)
+        if number <= len(records):
+            _relationships_apply_counted(
+                row=validate_row(number, records[number - 1]), batch=batch, token=token
+            )
+            budget.done += 1
 
 
 def _with_relationships(batch: ImportBatch) -> set[str]:

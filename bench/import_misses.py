@@ -52,6 +52,7 @@ def main() -> int:
     from goldenthread.core.actor import Actor
     from goldenthread.linkage import scoring
     from goldenthread.people import actions
+    from goldenthread.people.actions import import_rows, imports
     from goldenthread.people.models import SourceRecord
 
     call_command("migrate", verbosity=0)
@@ -65,7 +66,7 @@ def main() -> int:
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
     examples: dict[str, list[str]] = defaultdict(list)
     last: dict[str, Any] = {}
-    original_matches, original_apply = actions.person_matches, actions._row_apply
+    original_matches, original_apply = import_rows.person_matches, imports._row_apply
 
     def matches_spy(keys: Any, **kwargs: Any) -> Any:
         found = original_matches(keys, **kwargs)
@@ -90,8 +91,9 @@ def main() -> int:
         earlier.setdefault(child, row)
         return result
 
-    actions.person_matches = matches_spy
-    actions._row_apply = apply_spy
+    # Each patched where it is called: the row's matcher in import_rows, the row itself in imports.
+    import_rows.person_matches = matches_spy
+    imports._row_apply = apply_spy
     for source, content in sorted(files.items()):
         agency, _ = Agency.objects.get_or_create(
             code=source, defaults={"name": source, "kind": AgencyKind.OTHER}

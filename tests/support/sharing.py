@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import fields
 from typing import Any
 
 from goldenthread.core.actor import Actor
 from goldenthread.sharing.actions import decision_record
 from goldenthread.sharing.models import Decision
-from goldenthread.sharing.rules import ItemInput
+from goldenthread.sharing.rules import DecisionDraft, ItemInput
 from tests.support.personas import Persona
 
 # A 7-year-old with unexplained bruising; asking the parent would increase the risk.
@@ -52,8 +53,12 @@ def bruising_facts() -> dict[str, Any]:
     return copy.deepcopy(BRUISING_FACTS)
 
 
+_DRAFT_FIELDS = [field.name for field in fields(DecisionDraft)]
+
+
 def share_without_consent(**overrides: Any) -> dict[str, Any]:
-    """decision_record arguments for sharing the bruising case without consent."""
+    """decision_record arguments for sharing the bruising case without consent; overrides may name any
+    argument or any field of its draft."""
     arguments: dict[str, Any] = {
         "facts": bruising_facts(),
         "pack_name": None,
@@ -72,7 +77,9 @@ def share_without_consent(**overrides: Any) -> dict[str, Any]:
         "emergency": False,
     }
     arguments.update(overrides)
-    return arguments
+    # What the practitioner entered goes into the draft; the rest are decision_record's own arguments.
+    entered = {name: arguments.pop(name) for name in _DRAFT_FIELDS if name in arguments}
+    return {**arguments, "draft": DecisionDraft(**entered)}
 
 
 def decision_make(persona: Persona, **overrides: Any) -> Decision:

@@ -430,6 +430,8 @@ def _guarded_kruskal(
     allowed: Callable[[_Group, _Group], bool] = merge_allowed,
 ) -> np.ndarray:
     """Merge strongest pairs first, refusing merges the groups contradict; ``roots`` updated for them."""
+    # Over 60 lines on purpose: find and group_of close over parent, rows and groups for the hot loop
+    # (one pass per scored pair, millions at national scale) rather than passing them at every call.
     order = (
         pd.DataFrame(
             {

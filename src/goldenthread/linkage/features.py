@@ -287,6 +287,8 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     Empty strings become nulls so that Splink's null levels see "not recorded" rather than a match on
     an empty value.
     """
+    # Over 60 lines on purpose: the per-distinct-value tables are built, spread and reused for the
+    # blocking keys in one sequence; split, every part would take and return them all.
     out = pd.DataFrame(index=records.index)
     out["unique_id"] = records["record_id"].astype(str)
     out["source_dataset"] = records["source"].fillna("").astype(str)

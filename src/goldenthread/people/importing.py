@@ -225,8 +225,9 @@ def _iso_date(row: Row, name: str) -> dt.date | None:
         return None
 
 
-def _validate(row: Row) -> Row:
-    raw, clean = row.raw, row.clean
+def _validate_reference(row: Row) -> None:
+    """Field lengths, the agency's reference, a name and the service."""
+    raw = row.raw
     for name, limit in _LIMITS.items():
         if len(raw[name]) > limit:
             row.error(name, f"Must be {limit} characters or fewer")
@@ -239,6 +240,10 @@ def _validate(row: Row) -> Row:
     if not raw["service"]:
         row.error("service", "Enter the service working with the person")
 
+
+def _validate_birth_and_sex(row: Row) -> BirthDate | None:
+    """The date of birth (None when missing or unreadable) and sex."""
+    raw, clean = row.raw, row.clean
     birth: BirthDate | None = None
     if raw["date_of_birth"]:
         birth = parse_birth_date(raw["date_of_birth"])
@@ -252,7 +257,12 @@ def _validate(row: Row) -> Row:
     if sex is None:
         row.error("sex", "Use female, male, other or unknown")
     clean["sex"] = sex or "unknown"
+    return birth
 
+
+def _validate_identifiers(row: Row) -> None:
+    """NHS number, unique pupil number and postcode, normalised."""
+    raw, clean = row.raw, row.clean
     clean["nhs_number"] = ""
     if raw["nhs_number"]:
         nhs = nm.normalise_nhs_number(raw["nhs_number"])
@@ -270,6 +280,11 @@ def _validate(row: Row) -> Row:
             row.error("postcode", "Not a UK postcode")
         else:
             clean["postcode"], clean["postcode_sector"] = keys
+
+
+def _validate_dates_and_flags(row: Row, birth: BirthDate | None) -> None:
+    """Address and death dates, and the yes/no columns."""
+    raw, clean = row.raw, row.clean
     clean["address_from"] = _iso_date(row, "address_from")
     clean["date_of_death"] = _iso_date(row, "date_of_death")
     if clean["date_of_death"] and birth and clean["date_of_death"] < birth.date:
@@ -279,6 +294,10 @@ def _validate(row: Row) -> Row:
     clean["lead_professional"] = _flag(row, "lead_professional")
     clean["is_child"] = None if not raw["is_child"] else _flag(row, "is_child")
 
+
+def _validate_involvement(row: Row) -> None:
+    """The practitioner's contact, the involvement's dates and what a shielded or sensitive record needs."""
+    raw, clean = row.raw, row.clean
     if raw["practitioner_email"]:
         try:
             validate_email(raw["practitioner_email"])
@@ -296,6 +315,15 @@ def _validate(row: Row) -> Row:
     if (clean["shielded"] or raw["sensitive_category"]) and not raw["brokered_contact"]:
         row.error("brokered_contact", "Enter who to contact instead (needed when shielded or sensitive)")
 
+
+def _validate(row: Row) -> Row:
+    # Each part records its errors on the row; this order is the order a row's errors are listed in.
+    _validate_reference(row)
+    birth = _validate_birth_and_sex(row)
+    _validate_identifiers(row)
+    _validate_dates_and_flags(row, birth)
+    _validate_involvement(row)
+    raw, clean = row.raw, row.clean
     clean["relationships"] = _relationships(row)
     clean["other_names"] = _other_names(raw["other_names"])
     return row

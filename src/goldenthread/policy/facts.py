@@ -186,18 +186,8 @@ class _Checker:
         return value
 
 
-def parse_facts(raw: object) -> Facts:
-    """Validate facts parsed from JSON and return them normalised, or raise FactsError."""
-    check = _Checker()
-    if not isinstance(raw, Mapping):
-        raise FactsError([f"facts: must be a JSON object (got {_describe(raw)})"])
-    check.unknown(raw, TOP_LEVEL_FIELDS, "")
-
-    purpose = raw.get("purpose", _MISSING)
-    purpose_value = check.enum(purpose, "purpose", PURPOSES) if purpose is not _MISSING else None
-    if purpose is _MISSING:
-        check.fail("purpose", "required")
-
+def _subject(check: _Checker, raw: Mapping[str, Any]) -> tuple[int | None, bool | None]:
+    """The child's age and whether they can decide for themselves; None where an error was recorded."""
     age: int | None = None
     competent: bool | None = None
     subject = check.obj(raw.get("subject", _MISSING), "subject", required=True)
@@ -221,7 +211,11 @@ def parse_facts(raw: object) -> Facts:
                 "subject.competent_to_consent",
                 f"must be true, false or null (got {_describe(raw_competent)})",
             )
+    return age, competent
 
+
+def _information(check: _Checker, raw: Mapping[str, Any]) -> tuple[bool | None, bool | str | None]:
+    """Whether the information identifies anyone and is confidential; None where an error was recorded."""
     identifies: bool | None = None
     confidential: bool | str | None = None
     information = check.obj(raw.get("information", _MISSING), "information", required=True)
@@ -247,14 +241,11 @@ def parse_facts(raw: object) -> Facts:
                 "information.confidential",
                 f"must be true, false or 'unsure' (got {_describe(raw_confidential)})",
             )
+    return identifies, confidential
 
-    concern = raw.get("concern", _MISSING)
-    concern_value = check.enum(concern, "concern", CONCERNS) if concern is not _MISSING else None
-    if concern is _MISSING:
-        check.fail("concern", "required")
 
-    indicators = check.enum_list(raw.get("indicators", _MISSING), "indicators", INDICATORS)
-
+def _consent(check: _Checker, raw: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The child's and the parent's consent, "not_sought" unless given; None where an error was recorded."""
     consent_subject: str | None = "not_sought"
     consent_parent: str | None = "not_sought"
     consent = check.obj(raw.get("consent", _MISSING), "consent", required=False)
@@ -264,6 +255,33 @@ def parse_facts(raw: object) -> Facts:
             consent_subject = check.enum(consent["subject"], "consent.subject", CONSENT_STATUSES)
         if "parent" in consent:
             consent_parent = check.enum(consent["parent"], "consent.parent", CONSENT_STATUSES)
+    return consent_subject, consent_parent
+
+
+def parse_facts(raw: object) -> Facts:
+    """Validate facts parsed from JSON and return them normalised, or raise FactsError."""
+    check = _Checker()
+    if not isinstance(raw, Mapping):
+        raise FactsError([f"facts: must be a JSON object (got {_describe(raw)})"])
+    check.unknown(raw, TOP_LEVEL_FIELDS, "")
+
+    purpose = raw.get("purpose", _MISSING)
+    purpose_value = check.enum(purpose, "purpose", PURPOSES) if purpose is not _MISSING else None
+    if purpose is _MISSING:
+        check.fail("purpose", "required")
+
+    age, competent = _subject(check, raw)
+
+    identifies, confidential = _information(check, raw)
+
+    concern = raw.get("concern", _MISSING)
+    concern_value = check.enum(concern, "concern", CONCERNS) if concern is not _MISSING else None
+    if concern is _MISSING:
+        check.fail("concern", "required")
+
+    indicators = check.enum_list(raw.get("indicators", _MISSING), "indicators", INDICATORS)
+
+    consent_subject, consent_parent = _consent(check, raw)
 
     risks = check.enum_list(raw.get("risks_of_seeking_consent", _MISSING), "risks_of_seeking_consent", RISKS)
 

@@ -189,6 +189,11 @@ def flowchart_svg(pack: Pack) -> str:
     body.append(_text(footer, "record-note", "#f3f2f1", "#0b0c0c"))
     height = footer.y + footer.h + MARGIN
 
+    return _document(pack, order, number, body, height)
+
+
+def _document(pack: Pack, order: list[Question], number: dict[str, int], body: list[str], height: int) -> str:
+    """The drawing wrapped as an SVG document, with a title and a text description for screen readers."""
     title = f"Flowchart: {pack.title} (rule pack {pack.name}, version {pack.version})"
     desc = (
         f"{len(order)} questions asked in order, each leading to the next question or to an outcome: "

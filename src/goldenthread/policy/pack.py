@@ -193,87 +193,19 @@ def _conditionals(
 
 def parse_pack(data: Mapping[str, Any], where: str = "pack") -> Pack:
     """Build a Pack from parsed TOML, checking it thoroughly."""
-    derived_names: list[str] = []
     named: dict[str, Condition] = {}
-    names: tuple[str, ...] = FACT_NAMES
-
-    derived: list[Derived] = []
-    for index, raw in enumerate(_list(data, "derived", where)):
-        at = f"{where}.derived[{index}]"
-        dname = _str(raw, "name", at)
-        rules = []
-        for rindex, rule in enumerate(_list(raw, "rules", at)):
-            rat = f"{at}.rules[{rindex}]"
-            value, value_from = rule.get("value"), rule.get("value_from")
-            if (value is None) == (value_from is None):
-                raise PackError(f"{rat}: needs exactly one of value or value_from")
-            if value_from is not None and value_from not in names:
-                raise PackError(f"{rat}: unknown fact {value_from!r}")
-            rules.append(DerivedRule(parse_optional(rule, rat, names, named), value, value_from))
-        if not rules or "when" in _list(raw, "rules", at)[-1]:
-            raise PackError(f"{at}: the last rule must have no `when`, so the value is always defined")
-        derived.append(Derived(dname, tuple(rules)))
-        derived_names.append(dname)
-        names = (*names, dname)
+    derived, names = _parse_derived(data, where, named)
 
     # Named conditions may refer to derived facts and to each other, in file order.
     result_names = (*names, *RESULT_NAMES)
     for cname, raw in _table(data, "conditions", where).items():
         named[cname] = parse_condition(raw, f"{where}.conditions.{cname}", result_names, named)
 
-    questions: dict[str, Question] = {}
-    for index, raw in enumerate(_list(data, "questions", where)):
-        at = f"{where}.questions[{index}]"
-        qid = _str(raw, "id", at)
-        if qid in questions:
-            raise PackError(f"{at}: duplicate question id {qid!r}")
-        answers = []
-        for aindex, answer in enumerate(_list(raw, "answers", at)):
-            aat = f"{at}.answers[{aindex}]"
-            answers.append(
-                Answer(
-                    value=_str(answer, "value", aat),
-                    label=_str(answer, "label", aat),
-                    when=parse_optional(answer, aat, names, named),
-                    next=_str(answer, "next", aat),
-                )
-            )
-        if not answers or "when" in _list(raw, "answers", at)[-1]:
-            raise PackError(f"{at}: the last answer must have no `when`, so every case has an answer")
-        facts = tuple(_list(raw, "facts", at))
-        questions[qid] = Question(qid, _str(raw, "text", at), _str(raw, "hint", at), facts, tuple(answers))
-
-    outcomes: dict[str, Outcome] = {}
-    for oid, raw in _table(data, "outcomes", where).items():
-        at = f"{where}.outcomes.{oid}"
-        kind = _str(raw, "outcome", at)
-        if kind not in OUTCOMES:
-            raise PackError(f"{at}.outcome: {kind!r} is not one of {', '.join(OUTCOMES)}")
-        relies = raw.get("relies_on_consent")
-        if not isinstance(relies, bool):
-            raise PackError(f"{at}.relies_on_consent: must be true or false")
-        raw_seek = raw.get("seek_consent")
-        if isinstance(raw_seek, bool):
-            seek: Condition = ALWAYS if raw_seek else Not(ALWAYS)
-        else:
-            seek = parse_condition(raw_seek, f"{at}.seek_consent", names, named)
-        outcomes[oid] = Outcome(
-            id=oid,
-            outcome=kind,
-            title=_str(raw, "title", at),
-            relies_on_consent=relies,
-            seek_consent=seek,
-            lawful_basis=_conditionals(
-                _list(raw, "lawful_basis", at), f"{at}.lawful_basis", "id", result_names, named
-            ),
-            actions=_conditionals(_list(raw, "actions", at), f"{at}.actions", "id", result_names, named),
-            citations=_conditionals(
-                _list(raw, "citations", at), f"{at}.citations", "id", result_names, named
-            ),
-            explanation=_conditionals(
-                _list(raw, "explanation", at), f"{at}.explanation", "text", result_names, named
-            ),
-        )
+    questions = _parse_questions(data, where, names, named)
+    outcomes = {
+        oid: _parse_outcome(oid, raw, f"{where}.outcomes.{oid}", names, result_names, named)
+        for oid, raw in _table(data, "outcomes", where).items()
+    }
 
     citations = {
         cid: Citation(
@@ -284,6 +216,7 @@ def parse_pack(data: Mapping[str, Any], where: str = "pack") -> Pack:
         )
         for cid, c in _table(data, "citations", where).items()
     }
+    # Kept whole past 60 lines: what is left is the Pack's one constructor, a field a line.
     pack = Pack(
         name=_str(data, "name", where),
         version=_str(data, "version", where),
@@ -325,6 +258,95 @@ def parse_pack(data: Mapping[str, Any], where: str = "pack") -> Pack:
     )
     _check_references(pack, where)
     return pack
+
+
+def _parse_derived(
+    data: Mapping[str, Any], where: str, named: dict[str, Condition]
+) -> tuple[list[Derived], tuple[str, ...]]:
+    """The derived facts, in file order, and every fact name a later part may use (each derived one
+    may use those before it)."""
+    names: tuple[str, ...] = FACT_NAMES
+    derived: list[Derived] = []
+    for index, raw in enumerate(_list(data, "derived", where)):
+        at = f"{where}.derived[{index}]"
+        dname = _str(raw, "name", at)
+        rules = []
+        for rindex, rule in enumerate(_list(raw, "rules", at)):
+            rat = f"{at}.rules[{rindex}]"
+            value, value_from = rule.get("value"), rule.get("value_from")
+            if (value is None) == (value_from is None):
+                raise PackError(f"{rat}: needs exactly one of value or value_from")
+            if value_from is not None and value_from not in names:
+                raise PackError(f"{rat}: unknown fact {value_from!r}")
+            rules.append(DerivedRule(parse_optional(rule, rat, names, named), value, value_from))
+        if not rules or "when" in _list(raw, "rules", at)[-1]:
+            raise PackError(f"{at}: the last rule must have no `when`, so the value is always defined")
+        derived.append(Derived(dname, tuple(rules)))
+        names = (*names, dname)
+    return derived, names
+
+
+def _parse_questions(
+    data: Mapping[str, Any], where: str, names: tuple[str, ...], named: dict[str, Condition]
+) -> dict[str, Question]:
+    questions: dict[str, Question] = {}
+    for index, raw in enumerate(_list(data, "questions", where)):
+        at = f"{where}.questions[{index}]"
+        qid = _str(raw, "id", at)
+        if qid in questions:
+            raise PackError(f"{at}: duplicate question id {qid!r}")
+        answers = []
+        for aindex, answer in enumerate(_list(raw, "answers", at)):
+            aat = f"{at}.answers[{aindex}]"
+            answers.append(
+                Answer(
+                    value=_str(answer, "value", aat),
+                    label=_str(answer, "label", aat),
+                    when=parse_optional(answer, aat, names, named),
+                    next=_str(answer, "next", aat),
+                )
+            )
+        if not answers or "when" in _list(raw, "answers", at)[-1]:
+            raise PackError(f"{at}: the last answer must have no `when`, so every case has an answer")
+        facts = tuple(_list(raw, "facts", at))
+        questions[qid] = Question(qid, _str(raw, "text", at), _str(raw, "hint", at), facts, tuple(answers))
+    return questions
+
+
+def _parse_outcome(
+    oid: str,
+    raw: Mapping[str, Any],
+    at: str,
+    names: tuple[str, ...],
+    result_names: tuple[str, ...],
+    named: dict[str, Condition],
+) -> Outcome:
+    kind = _str(raw, "outcome", at)
+    if kind not in OUTCOMES:
+        raise PackError(f"{at}.outcome: {kind!r} is not one of {', '.join(OUTCOMES)}")
+    relies = raw.get("relies_on_consent")
+    if not isinstance(relies, bool):
+        raise PackError(f"{at}.relies_on_consent: must be true or false")
+    raw_seek = raw.get("seek_consent")
+    if isinstance(raw_seek, bool):
+        seek: Condition = ALWAYS if raw_seek else Not(ALWAYS)
+    else:
+        seek = parse_condition(raw_seek, f"{at}.seek_consent", names, named)
+    return Outcome(
+        id=oid,
+        outcome=kind,
+        title=_str(raw, "title", at),
+        relies_on_consent=relies,
+        seek_consent=seek,
+        lawful_basis=_conditionals(
+            _list(raw, "lawful_basis", at), f"{at}.lawful_basis", "id", result_names, named
+        ),
+        actions=_conditionals(_list(raw, "actions", at), f"{at}.actions", "id", result_names, named),
+        citations=_conditionals(_list(raw, "citations", at), f"{at}.citations", "id", result_names, named),
+        explanation=_conditionals(
+            _list(raw, "explanation", at), f"{at}.explanation", "text", result_names, named
+        ),
+    )
 
 
 def _check_references(pack: Pack, where: str) -> None:

@@ -6,7 +6,7 @@ event in the same transaction, so a decision that cannot be audited is not recor
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +27,7 @@ from goldenthread.sharing.models import (
     DecisionItem,
     Endorsement,
 )
-from goldenthread.sharing.rules import ItemInput, decision_problems, shares_without_consent
+from goldenthread.sharing.rules import DecisionDraft, decision_problems, shares_without_consent
 from goldenthread.sharing.workdays import one_working_day_after
 
 
@@ -124,17 +124,8 @@ def decision_record(
     by: Actor,
     facts: Mapping[str, Any],
     pack_name: str | None,
-    decision: str,
-    departure_reason: str,
-    purpose: str,
-    recipients: str,
-    items: Sequence[ItemInput],
-    consent_position: str,
-    consent_reasons: str,
-    risks: str,
-    consulted: str = "",
+    draft: DecisionDraft,
     advice: AdviceRequest | None = None,
-    emergency: bool = False,
     person: Person | None = None,
     supersedes: Decision | None = None,
 ) -> Decision:
@@ -150,19 +141,50 @@ def decision_record(
     except PackError as exc:
         raise _refuse(f"The rule pack cannot be used: {exc}", "facts") from exc
     normalised = checked.to_dict()
-    problems = decision_problems(
+    problems = decision_problems(facts=normalised, recommended=recommendation.outcome, draft=draft)
+    _links_check(problems, agency=agency, decided_by=decided_by, advice=advice, supersedes=supersedes)
+    if problems:
+        raise SharingError(problems)
+    record = _decision_save(
+        agency=agency,
+        decided_by=decided_by,
         facts=normalised,
-        recommended=recommendation.outcome,
-        decision=decision,
-        departure_reason=departure_reason,
-        purpose=purpose,
-        recipients=recipients,
-        items=items,
-        consent_position=consent_position,
-        consent_reasons=consent_reasons,
-        risks=risks,
-        emergency=emergency,
+        recommendation=recommendation,
+        draft=draft,
+        advice=advice,
+        person=person,
+        supersedes=supersedes,
     )
+    audit_record(
+        by=by,
+        action="decision.recorded",
+        object_type="decision",
+        object_id=record.pk,
+        details={
+            "decision": draft.decision,
+            "recommended": recommendation.outcome,
+            "departs": draft.decision != recommendation.outcome,
+            "pack": f"{recommendation.pack_name}@{recommendation.pack_version}",
+            "needs_endorsement": record.needs_endorsement,
+            "emergency": draft.emergency,
+            "items": len(draft.items),
+            "advice": advice.pk if advice is not None else None,
+            "supersedes": supersedes.pk if supersedes is not None else None,
+            "person": record.person_id,
+        },
+    )
+    return record
+
+
+def _links_check(
+    problems: dict[str, list[str]],
+    *,
+    agency: Agency,
+    decided_by: Any,
+    advice: AdviceRequest | None,
+    supersedes: Decision | None,
+) -> None:
+    """Adds to ``problems`` what is wrong with the advice attached and the decision corrected."""
     if advice is not None and (
         advice.agency_id != agency.pk or advice.requested_by_id != decided_by.pk or not advice.is_answered
     ):
@@ -172,33 +194,44 @@ def decision_record(
             problems.setdefault(NON_FIELD, []).append("You can only correct a decision of your own agency")
         elif Decision.objects.filter(supersedes=supersedes).exists():
             problems.setdefault(NON_FIELD, []).append("That decision has already been corrected")
-    if problems:
-        raise SharingError(problems)
 
+
+def _decision_save(
+    *,
+    agency: Agency,
+    decided_by: Any,
+    facts: dict[str, Any],
+    recommendation: Recommendation,
+    draft: DecisionDraft,
+    advice: AdviceRequest | None,
+    person: Person | None,
+    supersedes: Decision | None,
+) -> Decision:
+    """The decision and its items, saved once the draft has no problem."""
     now = timezone.now()
-    needs_endorsement = shares_without_consent(decision, consent_position)
+    emergency = draft.emergency
     record = Decision(
         agency=agency,
         decided_by=decided_by,
         decided_at=now,
         person=person,
         supersedes=supersedes,
-        facts=normalised,
+        facts=facts,
         pack_name=recommendation.pack_name,
         pack_version=recommendation.pack_version,
         recommendation=recommendation.to_dict(),
         recommended_outcome=recommendation.outcome,
         recommendation_title=_outcome_title(recommendation),
-        decision=decision,
-        departure_reason=departure_reason.strip() if decision != recommendation.outcome else "",
-        purpose=purpose.strip(),
-        recipients=recipients.strip(),
-        consent_position=consent_position,
-        consent_reasons=consent_reasons.strip(),
-        risks=risks.strip(),
-        consulted=consulted.strip(),
+        decision=draft.decision,
+        departure_reason=draft.departure_reason.strip() if draft.decision != recommendation.outcome else "",
+        purpose=draft.purpose.strip(),
+        recipients=draft.recipients.strip(),
+        consent_position=draft.consent_position,
+        consent_reasons=draft.consent_reasons.strip(),
+        risks=draft.risks.strip(),
+        consulted=draft.consulted.strip(),
         advice=advice,
-        needs_endorsement=needs_endorsement,
+        needs_endorsement=shares_without_consent(draft.decision, draft.consent_position),
         emergency=emergency,
         endorsement_due_at=one_working_day_after(now) if emergency else None,
     )
@@ -206,25 +239,7 @@ def decision_record(
     record.save()
     DecisionItem.objects.bulk_create(
         DecisionItem(decision=record, position=n, description=item.description.strip(), kind=item.kind)
-        for n, item in enumerate(items, start=1)
-    )
-    audit_record(
-        by=by,
-        action="decision.recorded",
-        object_type="decision",
-        object_id=record.pk,
-        details={
-            "decision": decision,
-            "recommended": recommendation.outcome,
-            "departs": decision != recommendation.outcome,
-            "pack": f"{recommendation.pack_name}@{recommendation.pack_version}",
-            "needs_endorsement": needs_endorsement,
-            "emergency": emergency,
-            "items": len(items),
-            "advice": advice.pk if advice is not None else None,
-            "supersedes": supersedes.pk if supersedes is not None else None,
-            "person": record.person_id,
-        },
+        for n, item in enumerate(draft.items, start=1)
     )
     return record
 

@@ -10,7 +10,7 @@ from goldenthread.core.errors import ActionError, form_add_problems
 from goldenthread.policy.facts import MAX_AGE, MIN_AGE
 from goldenthread.sharing.guide import CHECKBOXES, NONE_OF_THESE, NUMBER, Step
 from goldenthread.sharing.models import AdviceRequest, AdviserRole, ConsentPosition, ItemKind, Outcome
-from goldenthread.sharing.rules import ItemInput, decision_problems
+from goldenthread.sharing.rules import DecisionDraft, ItemInput, decision_problems
 
 ITEM_ROWS = 5
 CHILD_PATTERN = r"^person-[0-9]{1,18}$"
@@ -187,13 +187,10 @@ class DecisionForm(forms.Form):
                 rows.append(ItemInput(description=text, kind=kind))
         return rows
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.errors:
-            return data
-        problems = decision_problems(
-            facts=self.facts,
-            recommended=self.recommended,
+    def draft(self) -> DecisionDraft:
+        """The decision as entered, for ``decision_problems`` here and for ``decision_record``."""
+        data = self.cleaned_data
+        return DecisionDraft(
             decision=data.get("decision", ""),
             departure_reason=data.get("departure_reason", ""),
             purpose=data.get("purpose", ""),
@@ -202,8 +199,15 @@ class DecisionForm(forms.Form):
             consent_position=data.get("consent_position", ""),
             consent_reasons=data.get("consent_reasons", ""),
             risks=data.get("risks", ""),
+            consulted=data.get("consulted", ""),
             emergency=bool(data.get("emergency")),
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        problems = decision_problems(facts=self.facts, recommended=self.recommended, draft=self.draft())
         form_add_problems(self, ActionError(problems))
         return data
 

@@ -85,29 +85,36 @@ def _with_none(choices: list[Choice]) -> tuple[Choice, ...]:
     return (*choices, Choice(NONE_OF_THESE, "None of these", exclusive=True))
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The pack's own words for the answers yes, no and not sure."""
+
+    yes: str
+    no: str
+    not_sure: str
+
+
 def guide_steps(pack: Pack) -> list[Step]:
     """The guide's question pages, in the order a practitioner meets them."""
-    yes = _answer_label(pack, "purpose", "yes", "Yes")
-    no = _answer_label(pack, "purpose", "no", "No")
-    not_sure = _answer_label(pack, "purpose", "not_sure", "Not sure")
+    words = _Words(
+        yes=_answer_label(pack, "purpose", "yes", "Yes"),
+        no=_answer_label(pack, "purpose", "no", "No"),
+        not_sure=_answer_label(pack, "purpose", "not_sure", "Not sure"),
+    )
+    return [
+        *_purpose_steps(pack, words),
+        *_child_steps(pack),
+        *_information_steps(pack, words),
+        *_consent_steps(pack),
+    ]
 
+
+def _purpose_steps(pack: Pack, words: _Words) -> list[Step]:
+    """Why share, and the child's age."""
+    yes, no, not_sure = words.yes, words.no, words.not_sure
     purpose_text, purpose_hint = _question(pack, "purpose", "Why do you want to share the information?")
     purposes = [Choice(p, f"{yes}: {_label(pack, 'purpose', p).lower()}") for p in PURPOSES[:-2]]
     purposes += [Choice("none", no, exclusive=True), Choice("unsure", not_sure)]
-
-    competence_text, competence_hint = _question(
-        pack, "competence", "Can the child or young person decide for themselves?"
-    )
-    harm_text, harm_hint = _question(pack, "child_protection", "What is your concern about the child?")
-    legal_text, legal_hint = _question(pack, "legal_requirement", "Does the law require you to share?")
-    identifies_text, identifies_hint = _question(pack, "identifies", "Does the information identify anyone?")
-    confidential_text, confidential_hint = _question(pack, "confidential", "Is the information confidential?")
-    _, consent_hint = _question(pack, "consent", "")
-    _, public_hint = _question(pack, "public_interest", "")
-
-    def consent_choices() -> tuple[Choice, ...]:
-        return tuple(Choice(s, _label(pack, "consent_status", s)) for s in CONSENT_STATUSES)
-
     return [
         Step(
             "purpose",
@@ -129,6 +136,16 @@ def guide_steps(pack: Pack) -> list[Step]:
             fact_paths=("subject.age",),
             error=f"Enter the age in whole years, from {MIN_AGE} to {MAX_AGE}",
         ),
+    ]
+
+
+def _child_steps(pack: Pack) -> list[Step]:
+    """Whether the child can decide, and the concern about them."""
+    competence_text, competence_hint = _question(
+        pack, "competence", "Can the child or young person decide for themselves?"
+    )
+    harm_text, harm_hint = _question(pack, "child_protection", "What is your concern about the child?")
+    return [
         Step(
             "competence",
             RADIOS,
@@ -172,6 +189,16 @@ def guide_steps(pack: Pack) -> list[Step]:
             ("indicators",),
             "Select which of these apply, or None of these",
         ),
+    ]
+
+
+def _information_steps(pack: Pack, words: _Words) -> list[Step]:
+    """Whether the law requires sharing, and what kind of information it is."""
+    yes, no, not_sure = words.yes, words.no, words.not_sure
+    legal_text, legal_hint = _question(pack, "legal_requirement", "Does the law require you to share?")
+    identifies_text, identifies_hint = _question(pack, "identifies", "Does the information identify anyone?")
+    confidential_text, confidential_hint = _question(pack, "confidential", "Is the information confidential?")
+    return [
         Step(
             "legal-requirement",
             RADIOS,
@@ -208,6 +235,18 @@ def guide_steps(pack: Pack) -> list[Step]:
             ("information.confidential",),
             "Select whether the information is confidential",
         ),
+    ]
+
+
+def _consent_steps(pack: Pack) -> list[Step]:
+    """The child's and the parent's answers about consent, and the risks of asking."""
+    _, consent_hint = _question(pack, "consent", "")
+    _, public_hint = _question(pack, "public_interest", "")
+
+    def consent_choices() -> tuple[Choice, ...]:
+        return tuple(Choice(s, _label(pack, "consent_status", s)) for s in CONSENT_STATUSES)
+
+    return [
         Step(
             "consent-child",
             RADIOS,

@@ -19,6 +19,22 @@ class ItemInput:
     kind: str
 
 
+@dataclass(frozen=True)
+class DecisionDraft:
+    """What a practitioner proposes to record: the form checks it, the action checks it again and saves it."""
+
+    decision: str
+    departure_reason: str
+    purpose: str
+    recipients: str
+    items: Sequence[ItemInput]
+    consent_position: str
+    consent_reasons: str
+    risks: str
+    consulted: str = ""
+    emergency: bool = False
+
+
 def shares_without_consent(decision: str, consent_position: str) -> bool:
     return decision == Outcome.SHARE and consent_position in WITHOUT_CONSENT
 
@@ -33,18 +49,7 @@ def consent_not_needed_applies(facts: Mapping[str, Any]) -> bool:
 
 
 def decision_problems(
-    *,
-    facts: Mapping[str, Any],
-    recommended: str,
-    decision: str,
-    departure_reason: str,
-    purpose: str,
-    recipients: str,
-    items: Sequence[ItemInput],
-    consent_position: str,
-    consent_reasons: str,
-    risks: str,
-    emergency: bool,
+    *, facts: Mapping[str, Any], recommended: str, draft: DecisionDraft
 ) -> dict[str, list[str]]:
     """Every problem with a proposed decision, keyed by form field ("__all__" for the whole)."""
     problems: dict[str, list[str]] = {}
@@ -52,39 +57,43 @@ def decision_problems(
     def add(field: str, message: str) -> None:
         problems.setdefault(field, []).append(message)
 
-    if decision not in Outcome.values:
+    if draft.decision not in Outcome.values:
         add("decision", "Select what you have decided")
-    if consent_position not in ConsentPosition.values:
+    if draft.consent_position not in ConsentPosition.values:
         add("consent_position", "Select the consent position")
-    if decision in Outcome.values and decision != recommended and not departure_reason.strip():
+    if (
+        draft.decision in Outcome.values
+        and draft.decision != recommended
+        and not draft.departure_reason.strip()
+    ):
         add(
             "departure_reason",
             "Explain why your decision differs from the recommendation",
         )
-    if not purpose.strip():
+    if not draft.purpose.strip():
         add("purpose", "Enter the purpose of sharing, or of the decision not to share")
-    if decision == Outcome.SHARE:
-        if not recipients.strip():
+    if draft.decision == Outcome.SHARE:
+        if not draft.recipients.strip():
             add("recipients", "Enter who will receive the information: the agency and the person or role")
-        if not items:
+        if not draft.items:
             add("items", "Add at least one item of information to be shared, marked as fact or opinion")
-    for item in items:
+    for item in draft.items:
         if not item.description.strip() or item.kind not in ItemKind.values:
             add("items", "Describe each item and mark it as fact or opinion")
             break
-    if decision in (Outcome.SHARE, Outcome.DO_NOT_SHARE) and not risks.strip():
+    if draft.decision in (Outcome.SHARE, Outcome.DO_NOT_SHARE) and not draft.risks.strip():
         add("risks", "Weigh the risks of sharing against the risks of not sharing")
-    if decision == Outcome.DO_NOT_SHARE and not consent_reasons.strip():
+    if draft.decision == Outcome.DO_NOT_SHARE and not draft.consent_reasons.strip():
         add("consent_reasons", "Enter your reasons for not sharing")
-    without_consent = shares_without_consent(decision, consent_position)
-    if without_consent and not consent_reasons.strip():
+    without_consent = shares_without_consent(draft.decision, draft.consent_position)
+    if without_consent and not draft.consent_reasons.strip():
         add("consent_reasons", "Enter your reasons for sharing without consent")
-    if consent_position == ConsentPosition.NOT_NEEDED and not consent_not_needed_applies(facts):
+    if draft.consent_position == ConsentPosition.NOT_NEEDED and not consent_not_needed_applies(facts):
         add(
             "consent_position",
             "Consent is needed unless the information identifies no one, is not confidential, or the "
             "law requires sharing: choose another consent position",
         )
-    if emergency and not without_consent:
+    if draft.emergency and not without_consent:
         add("emergency", "Only a decision to share without consent can be marked as an emergency")
     return problems

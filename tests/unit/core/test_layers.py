@@ -36,7 +36,7 @@ def test_layers_contract_broken_by_a_wrong_way_import(tmp_path: Path) -> None:
         tmp_path / "src" / "goldenthread",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
-    selectors = tmp_path / "src" / "goldenthread" / "people" / "selectors.py"
+    selectors = tmp_path / "src" / "goldenthread" / "people" / "selectors" / "__init__.py"
     # people sits below sharing: the child index must not know about decisions.
     selectors.write_text(selectors.read_text() + "\nfrom goldenthread.sharing.models import Decision\n")
     result = _lint_imports(tmp_path)

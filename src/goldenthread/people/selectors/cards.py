@@ -1,4 +1,4 @@
-"""Every read of the child index. Visibility lives here: what a user may not see is a 404.
+"""Reads of a person: search, the card, a name for the guide. What a user may not see is a 404.
 
 Reads of a person's details or a search are audited here, with the purpose the user gave, in the same
 transaction as the read, so no view can show a card without the audit event.
@@ -6,7 +6,6 @@ transaction as the read, so no view can show a card without the audit event.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -14,11 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency, AgencyKind
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
@@ -31,14 +28,11 @@ from goldenthread.people.models import (
     AlertKind,
     Identifier,
     IdentifierKind,
-    ImportBatch,
     Involvement,
-    MatchReview,
     NameKind,
     Person,
     PersonName,
     RelationshipKind,
-    ReviewStatus,
     SourceRecord,
 )
 from goldenthread.people.search import SearchHit, SearchQuery, people_search
@@ -269,172 +263,6 @@ def _person_card_read(*, user: Any, agency: Agency, person_id: int, purpose: str
     return card
 
 
-# --- the review queue and imports ---------------------------------------------------------------------
-
-
-def match_reviews_open_for(*, user: Any, agency: Agency | None) -> QuerySet[MatchReview]:
-    """Open reviews of records this agency sent: its data officers resolve its matches."""
-    _require(user, agency, Permission.REVIEW_MATCHES)
-    return (
-        MatchReview.objects.filter(status=ReviewStatus.OPEN, source_record__agency=agency)
-        .select_related("source_record", "candidate_record__agency", "candidate_record__person")
-        .order_by("-weight", "created_at", "pk")
-    )
-
-
-def match_reviews_open_count(*, agency: Agency | None) -> int:
-    return MatchReview.objects.filter(status=ReviewStatus.OPEN, source_record__agency=agency).count()
-
-
-@dataclass(frozen=True)
-class ComparedField:
-    label: str
-    incoming: str
-    candidate: str
-    weight: float | None = None
-    outcome: str = ""
-    # The candidate is shielded: their value and how it compared are not shown (an agreeing postcode
-    # would tell the reviewer where a child in a refuge is as surely as the postcode itself).
-    withheld: bool = False
-
-
-_SHOWN = (
-    ("given_name", "Given name"),
-    ("family_name", "Family name"),
-    ("other_names", "Other names"),
-    ("date_of_birth", "Date of birth"),
-    ("sex", "Sex"),
-    ("nhs_number", "NHS number"),
-    ("address_line", "Address"),
-    ("postcode", "Postcode"),
-    ("service", "Service"),
-)
-
-
-# What a reviewer sees of a shielded candidate: what the shielded card shows, the name.
-_SHIELDED_SHOWN = frozenset({"given_name", "family_name"})
-
-
-def match_review_shielded_contact(review: MatchReview) -> str:
-    """The brokered contact when the candidate is shielded, else "".
-
-    Read from the person the candidate record belongs to now: the review's own ``candidate`` may since
-    have been merged into a shielded person, and a merged-away person is never refreshed.
-    """
-    person = review.candidate_record.person
-    return person.brokered_contact if person.is_shielded else ""
-
-
-@transaction.atomic
-def match_review_get_for_user(
-    *, user: Any, agency: Agency | None, review_id: int
-) -> tuple[MatchReview, list[ComparedField], str]:
-    """A review and its two records side by side, as the agencies wrote them, with each field's weight,
-    and the brokered contact when the candidate is shielded (then only their name is shown)."""
-    _require(user, agency, Permission.REVIEW_MATCHES)
-    review = (
-        MatchReview.objects.filter(pk=review_id, source_record__agency=agency)
-        .select_related(
-            "source_record__agency", "candidate_record__agency", "candidate_record__person", "decided_by"
-        )
-        .first()
-    )
-    if review is None:
-        raise Http404
-    audit_record(
-        by=Actor.of(user, agency),
-        action="match_review.viewed",
-        object_type="match_review",
-        object_id=review.pk,
-        purpose="Reviewing a possible match in the child index",
-    )
-    shielded = match_review_shielded_contact(review)
-    weights = {w["field"]: w for w in review.fields}
-    rows = []
-    for name, label in _SHOWN:
-        incoming = review.source_record.value(name)
-        if shielded and name not in _SHIELDED_SHOWN:
-            rows.append(ComparedField(label, incoming, "", withheld=True))
-            continue
-        weight = weights.get(name)
-        rows.append(
-            ComparedField(
-                label,
-                incoming,
-                review.candidate_record.value(name),
-                weight["weight"] if weight else None,
-                weight["outcome"] if weight else "",
-            )
-        )
-    return review, rows, shielded
-
-
-def source_record_get_for_user(*, user: Any, agency: Agency | None, record_id: int) -> SourceRecord:
-    """One of this agency's records, for its data officers to separate from the person it is linked to."""
-    _require(user, agency, Permission.REVIEW_MATCHES)
-    record = SourceRecord.objects.filter(pk=record_id, agency=agency).select_related("person").first()
-    if record is None:
-        raise Http404
-    return record
-
-
-def import_batches_for(*, user: Any, agency: Agency | None) -> QuerySet[ImportBatch]:
-    _require(user, agency, Permission.IMPORT_RECORDS)
-    # The file itself (kept only while an import runs) is read by the import action, never by a page.
-    return ImportBatch.objects.filter(agency=agency).defer("content").order_by("-started_at", "-pk")
-
-
-def import_batch_get_for_user(*, user: Any, agency: Agency | None, batch_id: int) -> ImportBatch:
-    batch = import_batches_for(user=user, agency=agency).filter(pk=batch_id).first()
-    if batch is None:
-        raise Http404
-    return batch
-
-
-# --- who has seen this record ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AccessEntry:
-    """One audit event about a person, with the people and agencies named as a reader knows them."""
-
-    seq: int
-    occurred_at: Any
-    who: str
-    agency: str
-    action: str
-    purpose: str
-
-
-ACCESS_ACTIONS = {
-    "person.viewed": "Viewed the card",
-    "person.merged": "Merged records",
-    "person.unmerged": "Separated a record",
-    "person.access_viewed": "Viewed who has seen this record",
-    "person.access_exported": "Downloaded who has seen this record",
-    "person.break_glass": "Break-glass: opened every agency's decisions",
-    "person.named": "Named in the decision guide",
-    "decision.listed": "Listed decisions about them",
-    "advice.listed": "Listed advice requests about them",
-    "decision.recorded": "Recorded a decision about sharing",
-    "decision.viewed": "Read a decision about them",
-    "decision.endorsed": "Endorsed a decision about them",
-    "advice.requested": "Asked for advice about them",
-    "advice.answered": "Answered advice about them",
-    "advice.viewed": "Read advice about them",
-}
-# Events about a record that names the person in its details (a decision, an advice request): they are in
-# the person's trail too. Filtered by action first (indexed), then by the detail.
-_NAMING_ACTIONS = [
-    "decision.recorded",
-    "decision.viewed",
-    "decision.endorsed",
-    "advice.requested",
-    "advice.answered",
-    "advice.viewed",
-]
-
-
 def _involved(agency: Agency | None, person: Person) -> bool:
     """The agency holds a record of the person, or works with them."""
     if agency is None:
@@ -445,83 +273,3 @@ def _involved(agency: Agency | None, person: Person) -> bool:
         person.source_records.filter(agency=agency).exists()
         or Involvement.objects.filter(person=person, agency=agency).exists()
     )
-
-
-def _with_merged(person: Person) -> list[str]:
-    """The person's id and the ids of everyone merged into them, as the audit log holds ids (text)."""
-    ids, frontier = {person.pk}, [person.pk]
-    while frontier:
-        frontier = [
-            pk
-            for pk in Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True)
-            if pk not in ids
-        ]
-        ids.update(frontier)
-    return sorted(str(pk) for pk in ids)
-
-
-def _entries(events: list[AuditEvent]) -> list[AccessEntry]:
-    users = {
-        str(u.pk): (u.get_full_name() or u.username)
-        for u in User.objects.filter(pk__in={int(e.actor_id) for e in events if e.actor_id.isdigit()})
-    }
-    agencies = dict(
-        Agency.objects.filter(code__in={e.actor_agency for e in events}).values_list("code", "name")
-    )
-    return [
-        AccessEntry(
-            e.seq,
-            e.occurred_at,
-            users.get(e.actor_id, e.actor_username or "The system"),
-            agencies.get(e.actor_agency, e.actor_agency or "None"),
-            ACCESS_ACTIONS.get(e.action, e.action),
-            e.purpose,
-        )
-        for e in events
-    ]
-
-
-@transaction.atomic
-def person_access_for_user(
-    *, user: Any, agency: Agency | None, person_id: int, export: bool = False
-) -> tuple[Person, QuerySet[AuditEvent], Callable[[list[AuditEvent]], list[AccessEntry]]]:
-    """Every agency's views and changes of a person, newest first, for a governance officer of an agency
-    involved with them (or of the partnership); 404 otherwise. The look itself is audited."""
-    _require(user, agency, Permission.VIEW_AUDIT_LOG)
-    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
-    if person is None or not _involved(agency, person):
-        raise Http404
-    ids = _with_merged(person)
-    events = AuditEvent.objects.filter(
-        Q(object_type="person", object_id__in=ids)
-        | Q(action__in=_NAMING_ACTIONS, details__person__in=[int(i) for i in ids])
-    ).order_by("-seq")
-    audit_record(
-        by=Actor.of(user, agency),
-        action="person.access_exported" if export else "person.access_viewed",
-        object_type="person",
-        object_id=person.pk,
-        purpose="Checking who has seen this record",
-    )
-    return person, events, _entries
-
-
-def access_alerts_open_for(*, user: Any, agency: Agency | None) -> QuerySet[AccessAlert]:
-    """Unusual access by the agency's people, waiting for one of its IG officers to review."""
-    _require(user, agency, Permission.VIEW_AUDIT_LOG)
-    return (
-        AccessAlert.objects.filter(agency=agency, reviewed_at__isnull=True)
-        .select_related("user", "person", "break_glass__agency")
-        .order_by("-raised_at", "-pk")
-    )
-
-
-def access_alerts_open_count(*, agency: Agency | None) -> int:
-    return AccessAlert.objects.filter(agency=agency, reviewed_at__isnull=True).count()
-
-
-def access_alert_get_for_user(*, user: Any, agency: Agency | None, alert_id: int) -> AccessAlert:
-    alert = access_alerts_open_for(user=user, agency=agency).filter(pk=alert_id).first()
-    if alert is None:
-        raise Http404
-    return alert

@@ -22,7 +22,7 @@ from goldenthread.people.models import (
     AccessAlert,
     Person,
 )
-from goldenthread.people.selectors.cards import _involved, _require
+from goldenthread.people.selectors.cards import _involved, _require, person_ids_merged_into
 
 
 @dataclass(frozen=True)
@@ -66,19 +66,6 @@ _NAMING_ACTIONS = [
 ]
 
 
-def _with_merged(person: Person) -> list[str]:
-    """The person's id and the ids of everyone merged into them, as the audit log holds ids (text)."""
-    ids, frontier = {person.pk}, [person.pk]
-    while frontier:
-        frontier = [
-            pk
-            for pk in Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True)
-            if pk not in ids
-        ]
-        ids.update(frontier)
-    return sorted(str(pk) for pk in ids)
-
-
 def _entries(events: list[AuditEvent]) -> list[AccessEntry]:
     users = {
         str(u.pk): (u.get_full_name() or u.username)
@@ -110,10 +97,10 @@ def person_access_for_user(
     person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
     if person is None or not _involved(agency, person):
         raise Http404
-    ids = _with_merged(person)
+    merged = person_ids_merged_into(person.pk)
+    ids = [str(pk) for pk in merged]  # the audit log holds ids as text
     events = AuditEvent.objects.filter(
-        Q(object_type="person", object_id__in=ids)
-        | Q(action__in=_NAMING_ACTIONS, details__person__in=[int(i) for i in ids])
+        Q(object_type="person", object_id__in=ids) | Q(action__in=_NAMING_ACTIONS, details__person__in=merged)
     ).order_by("-seq")
     audit_record(
         by=Actor.of(user, agency),

@@ -6,6 +6,10 @@ from tests.security.access import ADMIN, GOVERNANCE, MEMBERS, Case, only, target
 
 MATRIX: dict[str, Case] = {
     "web:home": Case("get", only(MEMBERS, 200), others=200),
+    "notifications:list": Case("get", only(MEMBERS, 200), others=200),
+    # Someone else's (or a missing) notification is not found, for everyone.
+    "notifications:open": Case("get", {}, others=404, kwargs=lambda made: {"notification_id": 999999}),
+    "notifications:read-all": Case("post", only(MEMBERS, "go"), others="go"),
     "web:healthz": Case("get", only(MEMBERS, 200), others=200, unauthenticated=200, outsider=200),
     "web:switch-agency": Case(
         "post",

@@ -175,6 +175,7 @@ INSTALLED_APPS = [
     "goldenthread.audit",
     "goldenthread.agencies",
     "goldenthread.accounts",
+    "goldenthread.notifications",
     "goldenthread.people",
     "goldenthread.sharing",
     "goldenthread.web",

@@ -12,6 +12,7 @@ from goldenthread.agencies.permissions import Permission
 # Navigation by role: an item shows when the user holds its permission in the agency they act for.
 _NAVIGATION: list[tuple[str, str, Permission]] = [
     ("Home", "web:home", Permission.USE_SERVICE),
+    ("Notifications", "notifications:list", Permission.USE_SERVICE),
     ("Find a child", "people:search", Permission.SEARCH_CHILD_INDEX),
     ("Import records", "people:import", Permission.IMPORT_RECORDS),
     ("Review matches", "people:reviews", Permission.REVIEW_MATCHES),

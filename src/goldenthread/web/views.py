@@ -13,13 +13,15 @@ from goldenthread.agencies.permissions import Permission
 from goldenthread.core.permissions import forbidden, permission_required
 from goldenthread.core.request import AgencyRequest
 from goldenthread.core.worklist import worklist_for
+from goldenthread.notifications.selectors import notifications_unread
 
 
 @require_GET
 @permission_required(Permission.USE_SERVICE)
 def home(request: AgencyRequest) -> HttpResponse:
     items = worklist_for(user=request.user, agency=request.agency)
-    return render(request, "web/home.html", {"worklist": items})
+    notes = notifications_unread(user=request.user, limit=10)
+    return render(request, "web/home.html", {"worklist": items, "notifications": notes})
 
 
 @require_POST

@@ -206,6 +206,9 @@ def _splink(
     # Training stays on the ids: Splink samples records by a hash of the id.
     model_json = linker.misc.save_model_to_json()
     model_json["retain_matching_columns"] = True  # the evidence filter reads the levels (gammas)
+    # ... and the given names' frequencies in the file (twins.short_rare_variant_sql); the scoring
+    # statement selects three columns, so the other intermediate columns are never materialised.
+    model_json["retain_intermediate_calculation_columns"] = True
     _unregister(db_api, tables)
     del linker, tables
     prepared["unique_id"] = _ranks(prepared["unique_id"].to_numpy())

@@ -71,7 +71,10 @@ BORN_LEVELS = {
 # The model has no level for a given name one letter out: such a pair falls in one of these levels (or
 # in "close", at Jaro-Winkler 0.92 and above), and the twin rule counts it as the child's own name.
 _TYPO_LEVELS = (twins.Given.SIMILAR, twins.Given.SOUNDS_ALIKE, twins.Given.DIFFERENT)
-_TYPO_SQL = twins.one_letter_apart_sql("given_key_l", "given_key_r")
+_TYPO_SQL = (
+    f"(({twins.one_letter_apart_sql('given_key_l', 'given_key_r')}) or "
+    f"{twins.rare_variant_sql('given_key_l', 'given_key_r', 'tf_given_key_l', 'tf_given_key_r')})"
+)
 
 
 def _given_conditions() -> dict[twins.Given, str]:

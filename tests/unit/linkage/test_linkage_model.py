@@ -76,7 +76,13 @@ def test_blocking_rules_do_not_pair_strangers():
 
 def _evidence(**gammas):
     row = {"gamma_given_name": 0, "gamma_date_of_birth": 0, "gamma_nhs": -1, **gammas}
-    names = {"given_key_l": "'olivia'", "given_key_r": "'emily'"}  # two names, not one letter apart
+    # two names, not one letter apart, equally common
+    names = {
+        "given_key_l": "'olivia'",
+        "given_key_r": "'emily'",
+        "tf_given_key_l": "0.01",
+        "tf_given_key_r": "0.01",
+    }
     columns = ", ".join(f"{value} as {name}" for name, value in {**row, **names}.items())
     con = duckdb.connect()
     return con.execute(

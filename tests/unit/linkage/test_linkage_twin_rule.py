@@ -49,6 +49,12 @@ CASES = (
     Case("a letter dropped from a short name", ("Sara", "2017-08-09", ""), ("Sra", "2017-08-09", ""), True),
     Case("no date of birth on one record", ("Matilda", "2011-03-15", ""), ("Matilda", "", ""), True,
          live_review=True),
+    # In the batch linker a short name one letter from a name twenty times as common in the file is a
+    # typo of it; twins' names are both common (FILLER below makes Mia, Ava and Eva common).
+    Case("a rare typo of a common short name", ("Mia", "2018-03-21", ""), ("Maa", "2018-03-21", ""), True,
+         live_review=True),
+    Case("twins with common short names a letter apart", ("Ava", "2019-06-02", ""), ("Eva", "2019-06-02", ""),
+         False),
     Case("the same NHS number under a misspelt name", ("Krzysztof", "2019-01-05", "7216804147"),
          ("Krzpys", "2019-01-05", "7216804147"), True, "M"),
 )  # fmt: skip
@@ -65,7 +71,25 @@ HOUSEHOLDS = (
     ("Lancefield", "PH41 4AA", "9 Harbour Road"),
     ("Kowalski", "GY9 3AA", "10 Sark Lane"),
     ("Tremayne", "TR21 0JD", "11 Hugh Town"),
+    ("Carrington", "ZE3 9JW", "12 Sumburgh Road"),
+    ("Abercrombie", "KW17 2AB", "13 Skaill Road"),
 )
+# Other children, each in a household of their own, who make some short given names common in the file.
+FILLER = [
+    {
+        "record_id": f"filler-{given}-{i}",
+        "source": "school",
+        "given_name": given,
+        "family_name": f"Filler{chr(65 + i // 26)}{chr(65 + i % 26)}{given}",
+        "date_of_birth": f"20{10 + i % 10:02d}-{1 + i % 12:02d}-{1 + (7 * i) % 28:02d}",
+        "sex": "F",
+        "postcode": f"ZE{1 + i % 3} {i % 10}A{chr(65 + i % 26)}",
+        "address_line": f"{i + 20} Filler Road",
+        "nhs_number": "",
+    }
+    for given in ("Mia", "Ava", "Eva")
+    for i in range(40)
+]
 
 
 def _rows(case: Case, household: tuple[str, str, str], number: int) -> list[dict[str, str]]:
@@ -109,7 +133,8 @@ def batch_people(case_rows) -> pd.Series:
     synthetic.write_csv(buffer, 300, seed=5)
     buffer.seek(0)
     background = batch.read_records(buffer).drop(columns=["true_person_id"])
-    cases = pd.DataFrame([row for rows in case_rows for row in rows], columns=list(features.INPUT_COLUMNS))
+    rows = [row for pair in case_rows for row in pair] + FILLER
+    cases = pd.DataFrame(rows, columns=list(features.INPUT_COLUMNS))
     linked = batch.link_records(pd.concat([cases, background], ignore_index=True))
     return linked.set_index("record_id")["person_id"]
 
@@ -131,12 +156,20 @@ def test_twin_rule_batch_sql_decides_as_the_table_for_every_level() -> None:
     given = dict(zip(model.GIVEN_LEVELS.values(), model.GIVEN_LEVELS, strict=True))
     born = dict(zip(model.BORN_LEVELS.values(), model.BORN_LEVELS, strict=True))
     # One letter out (the model has no level of its own for it), two letters out, short names.
-    keys = [("joshua", "joyhua"), ("joshua", "jolyon"), ("mia", "mik"), ("sara", "sra")]
+    # With their frequencies in the file: a rare variant of a common short name, two common short names.
+    keys = [
+        ("joshua", "joyhua", 0.01, 0.01),
+        ("joshua", "jolyon", 0.01, 0.0001),
+        ("mia", "mik", 0.01, 0.01),
+        ("sara", "sra", 0.01, 0.0001),
+        ("mia", "mik", 0.01, 0.0001),
+        ("ava", "eva", 0.01, 0.008),
+    ]
     combinations = pd.DataFrame(
         [(*ids, g, b, *k) for ids in itertools.product((-1, 0, 1), (-1, 0, 1, 2)) for g in given for b in born
          for k in keys],
         columns=["gamma_nhs", "gamma_local_id", "gamma_given_name", "gamma_date_of_birth", "given_key_l",
-                 "given_key_r"],
+                 "given_key_r", "tf_given_key_l", "tf_given_key_r"],
     )  # fmt: skip
     sql = model.auto_link_evidence_sql(["local_id"])
     allowed = duckdb.sql(f"select {sql} as allowed from combinations").df()["allowed"].tolist()  # noqa: S608
@@ -145,7 +178,9 @@ def test_twin_rule_batch_sql_decides_as_the_table_for_every_level() -> None:
         same = row.gamma_nhs == 1 or row.gamma_local_id == 2
         identifier = twins.Identifier.SAME if same else twins.Identifier.MISSING
         category = given[row.gamma_given_name]
-        typo = twins.one_letter_apart(row.given_key_l, row.given_key_r)
+        typo = twins.one_letter_apart(row.given_key_l, row.given_key_r) or twins.rare_variant(
+            row.given_key_l, row.given_key_r, row.tf_given_key_l, row.tf_given_key_r
+        )
         if typo and row.gamma_given_name in typo_levels | {0}:
             category = twins.Given.TYPO
         matcher = twins.Matcher.BATCH
@@ -201,3 +236,18 @@ def test_twin_rule_one_letter_apart_sql_same_as_python(a, b, apart) -> None:
     assert twins.one_letter_apart(a, b) is apart
     sql = twins.one_letter_apart_sql("l", "r")
     assert duckdb.sql(f"select {sql} from (select '{a}' as l, '{b}' as r)").fetchall() == [(apart,)]  # noqa: S608
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "tf_a", "tf_b", "typo"),
+    [("mia", "maa", 0.01, 0.0001, True), ("maa", "mia", 0.0001, 0.01, True),
+     ("ava", "eva", 0.01, 0.008, False), ("leo", "lea", 0.004, 0.0003, False),
+     ("mia", "mai", 0.02, 0.0005, True), ("amy", "mary", 0.01, 0.0001, False),
+     ("mason", "jason", 0.01, 0.0001, False), ("olivia", "olviai", 0.01, 0.0001, True),
+     ("olivia", "oliver", 0.01, 0.008, False), ("joe", "jack", 0.01, 0.0001, False)],
+)  # fmt: skip
+def test_twin_rule_rare_variant_sql_needs_rarity(a, b, tf_a, tf_b, typo) -> None:
+    assert twins.rare_variant(a, b, tf_a, tf_b) is typo
+    sql = twins.rare_variant_sql("l", "r", "tl", "tr")
+    query = f"select {sql} from (select '{a}' as l, '{b}' as r, {tf_a} as tl, {tf_b} as tr)"  # noqa: S608
+    assert duckdb.sql(query).fetchall() == [(typo,)]

@@ -10,6 +10,7 @@ GOLDENTHREAD_ENV selects the mode:
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -310,6 +311,54 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
     DEFAULT_FROM_EMAIL = "golden-thread@localhost"
+
+# Notifications by email (goldenthread.notifications.email): only "Something is waiting for you", the kind of
+# event and a link, never personal data. "django" sends through the email backend above (files under var/mail
+# outside production), "notify" through GOV.UK Notify, "off" sends none (in-app only for everyone).
+NOTIFICATION_EMAIL = os.environ.get("GOLDENTHREAD_EMAIL", "django")
+if NOTIFICATION_EMAIL not in ("django", "notify", "off"):
+    raise ImproperlyConfigured(
+        f"GOLDENTHREAD_EMAIL must be django, notify or off; got {NOTIFICATION_EMAIL!r}"
+    )
+# Whether a person who has not chosen is emailed. Off: in-app only until each person asks for email on their
+# account page, because a work mailbox may be shared or read on a personal phone, which the person knows and
+# the service does not; and an unread in-app notification is never lost, an unwanted email is noise.
+NOTIFICATION_EMAIL_DEFAULT = _env_bool("GOLDENTHREAD_NOTIFICATION_EMAIL_DEFAULT", False)
+# The address people reach the service at: an email's link is absolute.
+BASE_URL = os.environ.get("GOLDENTHREAD_BASE_URL", "").strip().rstrip("/")
+if not BASE_URL:
+    if PRODUCTION and NOTIFICATION_EMAIL != "off":
+        raise ImproperlyConfigured(
+            "GOLDENTHREAD_BASE_URL must be set when GOLDENTHREAD_ENV=production and notifications are "
+            "emailed (e.g. https://goldenthread.example.org), or set GOLDENTHREAD_EMAIL=off"
+        )
+    BASE_URL = "http://127.0.0.1:8000"
+if not BASE_URL.startswith("https://" if PRODUCTION else ("https://", "http://")) or " " in BASE_URL:
+    raise ImproperlyConfigured(
+        f"GOLDENTHREAD_BASE_URL must be an address starting with https://"
+        f"{'' if PRODUCTION else ' (or http:// outside production)'}; got {BASE_URL!r}"
+    )
+# GOV.UK Notify: an API key (the key's name, the service id and the secret, as Notify shows it) and an email
+# template whose body uses the ((kind)) and ((link)) placeholders.
+NOTIFY_API_KEY = os.environ.get("GOLDENTHREAD_NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("GOLDENTHREAD_NOTIFY_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("GOLDENTHREAD_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+if NOTIFICATION_EMAIL == "notify":
+    if not re.fullmatch(rf".+-{_UUID}-{_UUID}", NOTIFY_API_KEY):
+        raise ImproperlyConfigured(
+            "GOLDENTHREAD_NOTIFY_API_KEY must be a GOV.UK Notify API key (its name, then the service id and "
+            "the secret key, as Notify shows it) when GOLDENTHREAD_EMAIL=notify"
+        )
+    if not re.fullmatch(_UUID, NOTIFY_TEMPLATE_ID):
+        raise ImproperlyConfigured(
+            "GOLDENTHREAD_NOTIFY_TEMPLATE_ID must be the id of a GOV.UK Notify email template "
+            "when GOLDENTHREAD_EMAIL=notify"
+        )
+    if not NOTIFY_BASE_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"GOLDENTHREAD_NOTIFY_BASE_URL must start with https://; got {NOTIFY_BASE_URL!r}"
+        )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -107,6 +107,11 @@ def test_settings_bad_extra_closure_day_fails_loudly(tmp_path: Path, value: str)
         ("GOLDENTHREAD_EMAIL", "pigeon"),
         ("GOLDENTHREAD_BASE_URL", "goldenthread.example.org"),
         ("GOLDENTHREAD_NOTIFICATION_EMAIL_DEFAULT", "sometimes"),
+        ("GOLDENTHREAD_WORKING_HOURS", "9 to 5"),
+        ("GOLDENTHREAD_WORKING_HOURS", "18:00-08:00"),
+        ("GOLDENTHREAD_OUT_OF_HOURS_AGENCY_KINDS", "school,nursery"),
+        ("GOLDENTHREAD_OUTSIDE_NEED_OPENS", "several"),
+        ("GOLDENTHREAD_VOLUME_FACTOR", "1"),
     ],
 )
 def test_settings_bad_value_names_its_variable(tmp_path: Path, variable: str, value: str) -> None:
@@ -131,6 +136,14 @@ def test_settings_notify_without_its_key_or_template_fails_loudly(
     result = _run(["check"], {"GOLDENTHREAD_EMAIL": "notify", **env}, tmp_path)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_settings_agency_kinds_for_out_of_hours_are_the_models_kinds() -> None:
+    from django.conf import settings
+
+    from goldenthread.agencies.models import AgencyKind
+
+    assert tuple(settings.AGENCY_KINDS) == tuple(AgencyKind.values)
 
 
 def test_settings_every_variable_read_is_in_the_readme_table() -> None:

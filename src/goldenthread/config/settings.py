@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -286,6 +286,63 @@ CSRF_TRUSTED_ORIGINS = [
 
 # Cards one user may open in an hour; reaching it refuses more and alerts their agency's IG officers.
 CARD_VIEWS_PER_HOUR = _env_int("GOLDENTHREAD_CARD_VIEWS_PER_HOUR", 60)
+
+# Unusual access beyond the hourly ceiling (people.AccessAlert; docs/architecture.md, "Unusual access").
+# Cards opened of people the user's agency holds no record of and does not work with: recorded on each view,
+# alerted once the user reaches this many different people within the window (MASH officers excepted).
+OUTSIDE_NEED_OPENS = _env_int("GOLDENTHREAD_OUTSIDE_NEED_OPENS", 10)
+OUTSIDE_NEED_WINDOW_HOURS = _env_int("GOLDENTHREAD_OUTSIDE_NEED_WINDOW_HOURS", 24)
+# Cards opened outside the working day or on a non-working day, alerted only for agencies of these kinds.
+# None by default: safeguarding runs round the clock (police, emergency duty teams, hospitals), and an alert
+# on every night-time view would bury the IG officers; agencies that work office hours (schools, GP
+# practices) are named here, e.g. "school,gp_practice".
+AGENCY_KINDS = (
+    "childrens_social_care",
+    "police",
+    "health_trust",
+    "gp_practice",
+    "school",
+    "probation",
+    "housing",
+    "youth_justice",
+    "voluntary_sector",
+    "partnership",
+    "other",
+)
+OUT_OF_HOURS_AGENCY_KINDS = tuple(
+    k.strip() for k in os.environ.get("GOLDENTHREAD_OUT_OF_HOURS_AGENCY_KINDS", "").split(",") if k.strip()
+)
+for _kind in OUT_OF_HOURS_AGENCY_KINDS:
+    if _kind not in AGENCY_KINDS:
+        raise ImproperlyConfigured(
+            f"GOLDENTHREAD_OUT_OF_HOURS_AGENCY_KINDS must be agency kinds from {', '.join(AGENCY_KINDS)}; "
+            f"{_kind!r} is not one"
+        )
+
+
+def _env_hours(name: str, default: str) -> tuple[time, time]:
+    raw = os.environ.get(name, "") or default
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", raw)
+    try:
+        if match is None:
+            raise ValueError
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = time(h1, m1), time(h2, m2)
+        if start >= end:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a start and an end of the day like 08:00-18:00; got {raw!r}"
+        ) from None
+    return start, end
+
+
+# The working day, on working days (Monday to Friday but bank holidays and GOLDENTHREAD_EXTRA_CLOSURE_DAYS).
+WORKING_HOURS = _env_hours("GOLDENTHREAD_WORKING_HOURS", "08:00-18:00")
+# Cards opened in a day far above the user's peers (same agency, same role): more than VOLUME_FACTOR times
+# their median and more than VOLUME_FLOOR, checked for the day before by `goldenthread access_volume`.
+VOLUME_FACTOR = _env_int("GOLDENTHREAD_VOLUME_FACTOR", 3, minimum=2)
+VOLUME_FLOOR = _env_int("GOLDENTHREAD_VOLUME_FLOOR", 20)
 
 # Days the agencies are closed besides the bank holidays of England and Wales (sharing.workdays), such as
 # a local closure between Christmas and New Year: an emergency decision's endorsement is not due on them.

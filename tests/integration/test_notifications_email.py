@@ -285,6 +285,7 @@ def test_account_page_bad_choice_clear_error_nothing_saved(
     client = client_signed_in(persona("social_worker"))
     page = client.post(reverse("accounts:account"), data)
     assert page.status_code == 200 and problem in page.content.decode()
+    assert 'href="#id_how_0"' in page.content.decode()  # the error summary leads to the first option
     assert not EmailChoice.objects.exists()
     assert not AuditEvent.objects.filter(action="notification.email_chosen").exists()
 

@@ -23,6 +23,7 @@ from goldenthread.notifications.actions import (
     NotificationError,
     notification_email_choose,
     notification_email_send,
+    notification_open,
     notify,
 )
 from goldenthread.notifications.email import SUBJECT
@@ -305,3 +306,17 @@ def test_account_page_email_off_offers_no_choice(persona: Any, settings: Any) ->
     settings.NOTIFICATION_EMAIL = "off"
     page = client_signed_in(persona("social_worker")).get(reverse("accounts:account"))
     assert 'data-testid="email-off"' in page.content.decode() and 'name="how"' not in page.content.decode()
+
+
+def test_email_not_sent_once_read_or_to_a_deactivated_account(persona: Any) -> None:
+    worker, dsl = persona("social_worker"), persona("school_dsl")
+    for who in (worker, dsl):
+        notification_email_choose(by_email=True, by=_by(who))
+    (read,) = notify(recipients=[worker.user], kind="x.y", message="Changed", by=_by(worker))
+    notification_open(notification_id=read.pk, by=_by(worker))
+    (gone,) = notify(recipients=[dsl.user], kind="x.y", message="Changed", by=_by(worker))
+    dsl.user.is_active = False
+    dsl.user.save(update_fields=["is_active"])
+    assert notification_email_send(notification_id=read.pk, by=Actor.system()) == "already read"
+    assert notification_email_send(notification_id=gone.pk, by=Actor.system()) == "no address"
+    assert mail.outbox == []

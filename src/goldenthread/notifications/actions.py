@@ -140,6 +140,8 @@ def notification_email_send(*, notification_id: int, by: Actor) -> str:
         return "no such notification"
     if note.emailed_at is not None:
         return "already emailed"
+    if note.read_at is not None:
+        return "already read"  # seen in the service before the worker came to it: nothing is waiting
     way = sender()
     if way is None:
         return "email is off"

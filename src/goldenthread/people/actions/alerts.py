@@ -122,6 +122,7 @@ def card_view_alerts_raise(
                 occurred_at__gte=since,
                 details__outside_need=True,
             )
+            .order_by()  # DISTINCT over the people alone, not the default ordering's seq too
             .values("object_id")
             .distinct()
             .count()

@@ -25,6 +25,8 @@ Verbs:
                                         the first system administrator of a new installation,
                                         with a one-time link to choose their password
   housekeeping [--sign-in-log-days N]   remove ended sessions and old sign-in records (run daily)
+  access_volume [--day YYYY-MM-DD]      alert on users who opened far more cards than their peers
+                                        in a day (run daily, checks yesterday)
   worker [--batch] [--queue-name Q]     run background tasks from the queue (browser imports);
                                         run one beside `serve`, as a service in production
   decide --facts FILE [--pack NAME]     recommend whether to share, from the facts of a case

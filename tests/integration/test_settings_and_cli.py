@@ -25,6 +25,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://gt@db.invalid:5432/goldenthread",
     "GOLDENTHREAD_EMAIL_HOST": "smtp.invalid",
     "GOLDENTHREAD_EMAIL_FROM": "golden-thread@example.org",
+    "GOLDENTHREAD_BASE_URL": "https://goldenthread.example.org",
     "GOLDENTHREAD_AUDIT_SIGNING_KEY": "9z0GbQHTJ4x0cTRYF2D9bfTJRTFHyIh2lMhvBIzvy1E=",
 }
 
@@ -52,6 +53,7 @@ def test_settings_production_check_deploy_is_clean(tmp_path: Path) -> None:
         ("GOLDENTHREAD_ALLOWED_HOSTS", "GOLDENTHREAD_ALLOWED_HOSTS must be set"),
         ("DATABASE_URL", "DATABASE_URL must be set"),
         ("GOLDENTHREAD_AUDIT_SIGNING_KEY", "GOLDENTHREAD_AUDIT_SIGNING_KEY must be set"),
+        ("GOLDENTHREAD_BASE_URL", "GOLDENTHREAD_BASE_URL must be set"),
     ],
 )
 def test_settings_production_missing_variable_fails_loudly(
@@ -102,12 +104,46 @@ def test_settings_bad_extra_closure_day_fails_loudly(tmp_path: Path, value: str)
         ("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", "half an hour"),
         ("GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", "ten hours"),
         ("GOLDENTHREAD_LOG_LEVEL", "loud"),
+        ("GOLDENTHREAD_EMAIL", "pigeon"),
+        ("GOLDENTHREAD_BASE_URL", "goldenthread.example.org"),
+        ("GOLDENTHREAD_NOTIFICATION_EMAIL_DEFAULT", "sometimes"),
+        ("GOLDENTHREAD_WORKING_HOURS", "9 to 5"),
+        ("GOLDENTHREAD_WORKING_HOURS", "18:00-08:00"),
+        ("GOLDENTHREAD_OUT_OF_HOURS_AGENCY_KINDS", "school,nursery"),
+        ("GOLDENTHREAD_OUTSIDE_NEED_OPENS", "several"),
+        ("GOLDENTHREAD_VOLUME_FACTOR", "1"),
     ],
 )
 def test_settings_bad_value_names_its_variable(tmp_path: Path, variable: str, value: str) -> None:
     result = _run(["check"], {variable: value}, tmp_path)
     assert result.returncode != 0
     assert f"{variable} must be" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "GOLDENTHREAD_NOTIFY_API_KEY must be a GOV.UK Notify API key"),
+        (
+            {"GOLDENTHREAD_NOTIFY_API_KEY": "live-" + "-".join(["26785a09-ab16-4eb0-8407-a37497a57506"] * 2)},
+            "GOLDENTHREAD_NOTIFY_TEMPLATE_ID must be the id of a GOV.UK Notify email template",
+        ),
+    ],
+)
+def test_settings_notify_without_its_key_or_template_fails_loudly(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = _run(["check"], {"GOLDENTHREAD_EMAIL": "notify", **env}, tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_settings_agency_kinds_for_out_of_hours_are_the_models_kinds() -> None:
+    from django.conf import settings
+
+    from goldenthread.agencies.models import AgencyKind
+
+    assert tuple(settings.AGENCY_KINDS) == tuple(AgencyKind.values)
 
 
 def test_settings_every_variable_read_is_in_the_readme_table() -> None:

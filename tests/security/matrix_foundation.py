@@ -28,6 +28,7 @@ MATRIX: dict[str, Case] = {
         "get", {}, others=400, unauthenticated=400, kwargs=lambda made: {"uidb64": "MQ", "token": "bad-token"}
     ),
     "accounts:password-change": Case("get", only(MEMBERS, 200), others=200),
+    "accounts:account": Case("get", only(MEMBERS, 200), others=200),
     "agencies:user-send-setup-link": Case("post", only(ADMIN, "go"), others=403, kwargs=target_user),
     "agencies:users": Case("get", only(ADMIN, 200), others=403),
     "agencies:user-new": Case("get", only(ADMIN, 200), others=403),

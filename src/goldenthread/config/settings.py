@@ -10,9 +10,10 @@ GOLDENTHREAD_ENV selects the mode:
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -286,6 +287,63 @@ CSRF_TRUSTED_ORIGINS = [
 # Cards one user may open in an hour; reaching it refuses more and alerts their agency's IG officers.
 CARD_VIEWS_PER_HOUR = _env_int("GOLDENTHREAD_CARD_VIEWS_PER_HOUR", 60)
 
+# Unusual access beyond the hourly ceiling (people.AccessAlert; docs/architecture.md, "Unusual access").
+# Cards opened of people the user's agency holds no record of and does not work with: recorded on each view,
+# alerted once the user reaches this many different people within the window (MASH officers excepted).
+OUTSIDE_NEED_OPENS = _env_int("GOLDENTHREAD_OUTSIDE_NEED_OPENS", 10)
+OUTSIDE_NEED_WINDOW_HOURS = _env_int("GOLDENTHREAD_OUTSIDE_NEED_WINDOW_HOURS", 24)
+# Cards opened outside the working day or on a non-working day, alerted only for agencies of these kinds.
+# None by default: safeguarding runs round the clock (police, emergency duty teams, hospitals), and an alert
+# on every night-time view would bury the IG officers; agencies that work office hours (schools, GP
+# practices) are named here, e.g. "school,gp_practice".
+AGENCY_KINDS = (
+    "childrens_social_care",
+    "police",
+    "health_trust",
+    "gp_practice",
+    "school",
+    "probation",
+    "housing",
+    "youth_justice",
+    "voluntary_sector",
+    "partnership",
+    "other",
+)
+OUT_OF_HOURS_AGENCY_KINDS = tuple(
+    k.strip() for k in os.environ.get("GOLDENTHREAD_OUT_OF_HOURS_AGENCY_KINDS", "").split(",") if k.strip()
+)
+for _kind in OUT_OF_HOURS_AGENCY_KINDS:
+    if _kind not in AGENCY_KINDS:
+        raise ImproperlyConfigured(
+            f"GOLDENTHREAD_OUT_OF_HOURS_AGENCY_KINDS must be agency kinds from {', '.join(AGENCY_KINDS)}; "
+            f"{_kind!r} is not one"
+        )
+
+
+def _env_hours(name: str, default: str) -> tuple[time, time]:
+    raw = os.environ.get(name, "") or default
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", raw)
+    try:
+        if match is None:
+            raise ValueError
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = time(h1, m1), time(h2, m2)
+        if start >= end:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a start and an end of the day like 08:00-18:00; got {raw!r}"
+        ) from None
+    return start, end
+
+
+# The working day, on working days (Monday to Friday but bank holidays and GOLDENTHREAD_EXTRA_CLOSURE_DAYS).
+WORKING_HOURS = _env_hours("GOLDENTHREAD_WORKING_HOURS", "08:00-18:00")
+# Cards opened in a day far above the user's peers (same agency, same role): more than VOLUME_FACTOR times
+# their median and more than VOLUME_FLOOR, checked for the day before by `goldenthread access_volume`.
+VOLUME_FACTOR = _env_int("GOLDENTHREAD_VOLUME_FACTOR", 3, minimum=2)
+VOLUME_FLOOR = _env_int("GOLDENTHREAD_VOLUME_FLOOR", 20)
+
 # Days the agencies are closed besides the bank holidays of England and Wales (sharing.workdays), such as
 # a local closure between Christmas and New Year: an emergency decision's endorsement is not due on them.
 GOLDENTHREAD_EXTRA_CLOSURE_DAYS = _env_dates("GOLDENTHREAD_EXTRA_CLOSURE_DAYS")
@@ -310,6 +368,54 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
     DEFAULT_FROM_EMAIL = "golden-thread@localhost"
+
+# Notifications by email (goldenthread.notifications.email): only "Something is waiting for you", the kind of
+# event and a link, never personal data. "django" sends through the email backend above (files under var/mail
+# outside production), "notify" through GOV.UK Notify, "off" sends none (in-app only for everyone).
+NOTIFICATION_EMAIL = os.environ.get("GOLDENTHREAD_EMAIL", "django")
+if NOTIFICATION_EMAIL not in ("django", "notify", "off"):
+    raise ImproperlyConfigured(
+        f"GOLDENTHREAD_EMAIL must be django, notify or off; got {NOTIFICATION_EMAIL!r}"
+    )
+# Whether a person who has not chosen is emailed. Off: in-app only until each person asks for email on their
+# account page, because a work mailbox may be shared or read on a personal phone, which the person knows and
+# the service does not; and an unread in-app notification is never lost, an unwanted email is noise.
+NOTIFICATION_EMAIL_DEFAULT = _env_bool("GOLDENTHREAD_NOTIFICATION_EMAIL_DEFAULT", False)
+# The address people reach the service at: an email's link is absolute.
+BASE_URL = os.environ.get("GOLDENTHREAD_BASE_URL", "").strip().rstrip("/")
+if not BASE_URL:
+    if PRODUCTION and NOTIFICATION_EMAIL != "off":
+        raise ImproperlyConfigured(
+            "GOLDENTHREAD_BASE_URL must be set when GOLDENTHREAD_ENV=production and notifications are "
+            "emailed (e.g. https://goldenthread.example.org), or set GOLDENTHREAD_EMAIL=off"
+        )
+    BASE_URL = "http://127.0.0.1:8000"
+if not BASE_URL.startswith("https://" if PRODUCTION else ("https://", "http://")) or " " in BASE_URL:
+    raise ImproperlyConfigured(
+        f"GOLDENTHREAD_BASE_URL must be an address starting with https://"
+        f"{'' if PRODUCTION else ' (or http:// outside production)'}; got {BASE_URL!r}"
+    )
+# GOV.UK Notify: an API key (the key's name, the service id and the secret, as Notify shows it) and an email
+# template whose body uses the ((kind)) and ((link)) placeholders.
+NOTIFY_API_KEY = os.environ.get("GOLDENTHREAD_NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("GOLDENTHREAD_NOTIFY_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("GOLDENTHREAD_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+if NOTIFICATION_EMAIL == "notify":
+    if not re.fullmatch(rf".+-{_UUID}-{_UUID}", NOTIFY_API_KEY):
+        raise ImproperlyConfigured(
+            "GOLDENTHREAD_NOTIFY_API_KEY must be a GOV.UK Notify API key (its name, then the service id and "
+            "the secret key, as Notify shows it) when GOLDENTHREAD_EMAIL=notify"
+        )
+    if not re.fullmatch(_UUID, NOTIFY_TEMPLATE_ID):
+        raise ImproperlyConfigured(
+            "GOLDENTHREAD_NOTIFY_TEMPLATE_ID must be the id of a GOV.UK Notify email template "
+            "when GOLDENTHREAD_EMAIL=notify"
+        )
+    if not NOTIFY_BASE_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"GOLDENTHREAD_NOTIFY_BASE_URL must start with https://; got {NOTIFY_BASE_URL!r}"
+        )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -24,6 +24,9 @@ class Notification(models.Model):
     key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When it was emailed (goldenthread.notifications.email): set in the sending task's transaction, so a
+    # task run twice emails once.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -36,3 +39,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.recipient_id}"
+
+
+class EmailChoice(models.Model):
+    """A person's choice to be emailed when something is waiting, or told in the service only.
+
+    No row: ``settings.NOTIFICATION_EMAIL_DEFAULT`` (in-app only unless the partnership configures otherwise).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    by_email = models.BooleanField()
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"user {self.user_id}: {'email' if self.by_email else 'in-app only'}"

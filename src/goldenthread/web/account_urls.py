@@ -11,4 +11,5 @@ urlpatterns = [
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("set-up/<str:uidb64>/<str:token>/", views.set_up, name="set-up"),
     path("password/", views.password_change, name="password-change"),
+    path("", views.account, name="account"),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 
 import segno
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.backends import ModelBackend
@@ -33,6 +34,9 @@ from goldenthread.core.actor import Actor
 from goldenthread.core.errors import ActionError, form_add_problems
 from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
+from goldenthread.notifications.actions import notification_email_choose
+from goldenthread.notifications.forms import EMAIL, IN_APP, EmailChoiceForm
+from goldenthread.notifications.selectors import email_wanted
 
 NEXT = "gt_next"
 
@@ -279,3 +283,28 @@ def password_change(request: AgencyRequest) -> HttpResponse:
                 messages.success(request, "Your password has been changed")
                 return redirect("web:home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.USE_SERVICE)
+def account(request: AgencyRequest) -> HttpResponse:
+    """The person's own account: their email address, a link to change the password, and whether
+    notifications are emailed to them as well (audited when changed)."""
+    user = request.user
+    initial = {"how": EMAIL if email_wanted(user=user) else IN_APP}
+    form = EmailChoiceForm(request.POST if request.method == "POST" else None, initial=initial)
+    email_off = settings.NOTIFICATION_EMAIL == "off"
+    if request.method == "POST" and not email_off and form.is_valid():
+        try:
+            notification_email_choose(by_email=form.cleaned_data["how"] == EMAIL, by=request.actor)
+        except ActionError as exc:
+            form_add_problems(form, exc)
+        else:
+            told = (
+                "by email and in Golden Thread"
+                if form.cleaned_data["how"] == EMAIL
+                else "in Golden Thread only"
+            )
+            messages.success(request, f"You will be told {told}")
+            return redirect("accounts:account")
+    return render(request, "web/account.html", {"form": form, "email_off": email_off})

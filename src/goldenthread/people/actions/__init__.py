@@ -7,7 +7,15 @@
 - ``alerts``: access alerts raised and closed
 """
 
-from goldenthread.people.actions.alerts import AlertError, access_alert_close, access_alert_raise
+from goldenthread.people.actions.alerts import (
+    AlertError,
+    access_alert_close,
+    access_alert_raise,
+    access_volume_check,
+    agency_involved,
+    card_view_alerts_raise,
+    card_view_unusual,
+)
 from goldenthread.people.actions.import_rows import (
     CREATED_AUTO,
     CREATED_NEW,
@@ -42,6 +50,10 @@ __all__ = [
     "Progress",
     "access_alert_close",
     "access_alert_raise",
+    "access_volume_check",
+    "agency_involved",
+    "card_view_alerts_raise",
+    "card_view_unusual",
     "match_review_link",
     "match_review_separate",
     "person_current",

@@ -13,6 +13,9 @@ from goldenthread.people.models.person import Person
 class AlertKind(models.TextChoices):
     BURST = "burst", "Many records opened in an hour"
     BREAK_GLASS = "break_glass", "Break-glass access"
+    OUTSIDE_NEED = "outside_need", "Records opened where their agency is not involved"
+    OUT_OF_HOURS = "out_of_hours", "Record opened out of hours"
+    VOLUME = "volume", "Far more records opened in a day than their peers"
 
 
 class BreakGlass(models.Model):

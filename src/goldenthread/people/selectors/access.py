@@ -53,7 +53,11 @@ ACCESS_ACTIONS = {
     "advice.requested": "Asked for advice about them",
     "advice.answered": "Answered advice about them",
     "advice.viewed": "Read advice about them",
+    "access_alert.raised": "Unusual access alerted to governance",
+    "access_alert.closed": "Unusual access reviewed and closed",
 }
+# What a card view's event records as unusual (people/actions/alerts.py), added to its line in the trail.
+_UNUSUAL = {"outside_need": "their agency not involved", "out_of_hours": "out of hours"}
 # Events about a record that names the person in its details (a decision, an advice request): they are in
 # the person's trail too. Filtered by action first (indexed), then by the detail.
 _NAMING_ACTIONS = [
@@ -63,6 +67,8 @@ _NAMING_ACTIONS = [
     "advice.requested",
     "advice.answered",
     "advice.viewed",
+    "access_alert.raised",
+    "access_alert.closed",
 ]
 
 
@@ -80,11 +86,17 @@ def _entries(events: list[AuditEvent]) -> list[AccessEntry]:
             e.occurred_at,
             users.get(e.actor_id, e.actor_username or "The system"),
             agencies.get(e.actor_agency, e.actor_agency or "None"),
-            ACCESS_ACTIONS.get(e.action, e.action),
+            _label(e),
             e.purpose,
         )
         for e in events
     ]
+
+
+def _label(event: AuditEvent) -> str:
+    label = ACCESS_ACTIONS.get(event.action, event.action)
+    unusual = [text for key, text in _UNUSUAL.items() if (event.details or {}).get(key)]
+    return f"{label} ({', '.join(unusual)})" if unusual else label
 
 
 @transaction.atomic

@@ -16,13 +16,18 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from goldenthread.agencies.models import Agency, AgencyKind
+from goldenthread.agencies.models import Agency
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import audit_record
 from goldenthread.audit.models import AuditEvent
 from goldenthread.core.actor import Actor
-from goldenthread.people.actions import access_alert_raise
+from goldenthread.people.actions import (
+    access_alert_raise,
+    agency_involved,
+    card_view_alerts_raise,
+    card_view_unusual,
+)
 from goldenthread.people.models import (
     AccessAlert,
     AlertKind,
@@ -248,13 +253,20 @@ def _person_card_read(*, user: Any, agency: Agency, person_id: int, purpose: str
     person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
     if person is None:
         raise Http404
+    by, now = Actor.of(user, agency), timezone.now()
+    # Opening a card outside the agency's need, or out of hours, is recorded on the view's event and
+    # raises its alert in the same transaction (people/actions/alerts.py).
+    unusual = card_view_unusual(user=user, agency=agency, person=person, at=now)
     audit_record(
-        by=Actor.of(user, agency),
+        by=by,
         action="person.viewed",
         object_type="person",
         object_id=person.pk,
         purpose=purpose,
+        details=unusual,
     )
+    if unusual:
+        card_view_alerts_raise(user=user, agency=agency, person=person, unusual=unusual, at=now, by=by)
     with_records = user_has_permission(user=user, permission=Permission.REVIEW_MATCHES, agency=agency)
     card = _card(person, with_records=with_records, viewer=agency)
     card.access_report = user_has_permission(
@@ -263,13 +275,5 @@ def _person_card_read(*, user: Any, agency: Agency, person_id: int, purpose: str
     return card
 
 
-def _involved(agency: Agency | None, person: Person) -> bool:
-    """The agency holds a record of the person, or works with them."""
-    if agency is None:
-        return False
-    if agency.kind == AgencyKind.PARTNERSHIP:
-        return True  # the partnership's governance officers oversee every agency's use
-    return (
-        person.source_records.filter(agency=agency).exists()
-        or Involvement.objects.filter(person=person, agency=agency).exists()
-    )
+# The agency holds a record of the person, or works with them (the partnership oversees everyone's use).
+_involved = agency_involved

@@ -1,0 +1,155 @@
+"""Accessibility in the browser: the guide by keyboard alone, the error pages, and the page checks themselves.
+
+Every page these tests visit is also checked by axe-core and at 320 px wide (conftest.py), like every page
+of every browser test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.functional.conftest import checked_page
+from tests.support.personas import PASSWORD, persona_make
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The name a person hears for the focused control: its label, or its own text for a link or button.
+FOCUSED_NAME = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return "";
+  const label = e.labels && e.labels.length ? e.labels[0].innerText : e.innerText;
+  return (label || e.value || "").trim();
+}"""
+MOST_TABS = 60
+
+
+def _tab_to(page: Any, name: str, *, exact: bool = True) -> None:
+    """Press Tab until the control named `name` has the focus; fail if a page's worth of Tabs do not reach it."""
+    seen = []
+    for _ in range(MOST_TABS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_NAME)
+        if focused == name or (not exact and name in focused):
+            return
+        seen.append(focused)
+    raise AssertionError(f"Tab never reached {name!r}; it went through {seen}")
+
+
+def _type_into(page: Any, label: str, text: str) -> None:
+    _tab_to(page, label)
+    page.keyboard.type(text)
+
+
+def _choose(page: Any, label: str) -> None:
+    """Pick a radio (arrow keys move within the group) or tick a checkbox (Space), then Continue (Enter)."""
+    for _ in range(MOST_TABS):
+        page.keyboard.press("Tab")
+        kind = page.evaluate("() => document.activeElement.type")
+        if kind in ("radio", "checkbox"):
+            break
+    else:
+        raise AssertionError("Tab never reached the answers")
+    for _ in range(20):
+        if page.evaluate(FOCUSED_NAME) == label:
+            break
+        page.keyboard.press("ArrowDown" if kind == "radio" else "Tab")
+    else:
+        raise AssertionError(f"no answer {label!r}")
+    if not page.evaluate("() => document.activeElement.checked"):
+        page.keyboard.press("Space")
+    _tab_to(page, "Continue")
+    page.keyboard.press("Enter")
+
+
+def _sign_in_by_keyboard(page: Any, base: str, username: str, token: Any) -> None:
+    page.goto(base + "/accounts/sign-in/")
+    _type_into(page, "Username", username)
+    _type_into(page, "Password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/two-factor/verify/")
+    _type_into(page, "Security code", token())
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/")
+
+
+def test_browser_decision_guide_walked_by_keyboard_alone_reaches_the_recommendation(
+    live_server: Any, page: Any
+) -> None:
+    worker = persona_make("social_worker")
+    _sign_in_by_keyboard(page, live_server.url, "social_worker", worker.current_token)
+
+    _tab_to(page, "Decision guide")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sharing/guide/")
+    _tab_to(page, "Start now")
+    page.keyboard.press("Enter")
+    _choose(page, "Yes: safeguarding")
+    _type_into(page, "How old is the child or young person?", "7")
+    page.keyboard.press("Enter")
+    _choose(page, "They have not been assessed, or I am not sure")
+    _choose(page, "Reasonable cause to suspect significant harm")
+    _choose(page, "None of these")
+    _choose(page, "No")  # no court order or statutory duty
+    _choose(page, "Yes")  # identifies a living person
+    _choose(page, "Yes")  # confidential
+    _choose(page, "Consent not yet sought")  # the child
+    _choose(page, "Consent not yet sought")  # the parent
+    _choose(page, "Asking would create or increase the risk to the child")
+
+    page.wait_for_url("**/guide/check/")
+    _tab_to(page, "See the recommendation")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/guide/recommendation/")
+    assert page.get_by_test_id("outcome").inner_text() == "Share"
+    assert "Refer without delay" in page.get_by_test_id("refer-without-delay").inner_text()
+
+
+def test_browser_error_pages_are_the_services_own(live_server: Any, page: Any) -> None:
+    worker = persona_make("social_worker")
+    _sign_in_by_keyboard(page, live_server.url, "social_worker", worker.current_token)
+
+    missing = page.goto(live_server.url + "/no-such-page/")
+    assert missing is not None and missing.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
+    assert page.get_by_role("link", name="Go to your home page").is_visible()
+
+    # A button's address opened as a link: Django's bare 405 becomes the service's page.
+    wrong_way = page.goto(live_server.url + reverse("web:switch-agency"))
+    assert wrong_way is not None and wrong_way.status == 405
+    assert page.get_by_role("heading", level=1).inner_text() == "This page cannot be used that way"
+    assert page.get_by_test_id("acting-agency").is_visible()  # the service's header, signed in
+
+
+def test_browser_page_check_fails_on_an_image_without_a_text_alternative(
+    live_server: Any, browser: Any
+) -> None:
+    context = browser.new_context()
+    try:
+        page, checks = checked_page(context.new_page())
+        page.goto(live_server.url + "/accounts/sign-in/")
+        page.get_by_label("Username").wait_for()  # the sign-in page itself is clean
+        page.evaluate(
+            "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')"
+        )
+        with pytest.raises(AssertionError, match=r"axe image-alt"):
+            checks.check_now()
+    finally:
+        context.close()
+
+
+def test_browser_page_check_fails_on_a_page_wider_than_320_px(live_server: Any, browser: Any) -> None:
+    context = browser.new_context()
+    try:
+        page, checks = checked_page(context.new_page())
+        page.goto(live_server.url + "/accounts/sign-in/")
+        page.get_by_label("Username").wait_for()
+        page.evaluate(
+            "document.querySelector('main').insertAdjacentHTML('beforeend', '<pre>' + 'x'.repeat(80))"
+        )
+        with pytest.raises(AssertionError, match=r"reflow: \d+ px wide at 320 px"):
+            checks.check_now()
+    finally:
+        context.close()

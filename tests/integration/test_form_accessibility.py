@@ -10,6 +10,7 @@ shows at least one error (so a case that stopped showing errors cannot pass by s
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
@@ -184,6 +185,12 @@ def case_guide_age() -> Any:
     return client.post("/sharing/guide/questions/age/", {"answer": "old"})
 
 
+def case_guide_checkboxes() -> Any:
+    client = _signed("social_worker")
+    client.post("/sharing/guide/start/", {"child": ""})
+    return client.post("/sharing/guide/questions/indicators/", {"answer": ["none", "serious_crime"]})
+
+
 def case_decision() -> Any:
     client = _signed("social_worker")
     _walk_guide(client)
@@ -298,3 +305,9 @@ def test_date_field_whole_date_cleans_to_a_date() -> None:
 )
 def test_partial_date_field_half_remembered_date_cleans_to_its_text(parts: list[str], text: str) -> None:
     assert PartialDateField(required=False).clean(parts) == text
+
+
+def test_guide_question_of_several_answers_drawn_as_checkboxes_with_none_exclusive() -> None:
+    html = case_guide_checkboxes().content.decode()
+    assert html.count('type="checkbox"') >= 5 and 'type="radio"' not in html
+    assert re.search(r'value="none"[^>]* data-behaviour="exclusive"', html)

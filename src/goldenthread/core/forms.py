@@ -13,6 +13,7 @@ every date a person types into the service goes through one of them.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django import forms
@@ -33,10 +34,10 @@ def _kind(widget: forms.Widget) -> str:
         return "hidden"
     if isinstance(widget, DateInput):
         return "date"
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect's subclass: ask first
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Textarea):
@@ -99,17 +100,23 @@ class GovukField(BoundField):
         """Radios or checkboxes: the first option takes the field's id, so a label or link lands on it."""
         value = self.value()
         chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+        hints: Mapping[str, str] = getattr(self.field, "govuk_choice_hints", {})
+        exclusive: Collection[str] = getattr(self.field, "govuk_exclusive", ())
         items: list[dict[str, Any]] = []
         for n, (option_value, label) in enumerate(self.field.choices, start=1):  # type: ignore[attr-defined]
             if option_value == "" and self.kind == "radios":
                 continue  # a blank choice is a select's, not a radio
             key = str(getattr(option_value, "value", option_value))
+            item_id = self.auto_id if not items else f"{self.auto_id}-{n}"
             items.append(
                 {
-                    "id": self.auto_id if not items else f"{self.auto_id}-{n}",
+                    "id": item_id,
                     "value": key,
                     "label": label,
                     "checked": value is not None and key in chosen,
+                    "hint": hints.get(key, ""),
+                    "hint_id": f"{item_id}-hint",
+                    "exclusive": key in exclusive,
                 }
             )
         return items
@@ -138,6 +145,15 @@ class GovukField(BoundField):
                 }
             )
         return parts
+
+
+def choices_describe(
+    field: forms.Field, *, hints: Mapping[str, str], exclusive: Collection[str] = ()
+) -> None:
+    """Give a radio or checkbox field a hint under some choices, and the choices drawn after an "or"
+    (for checkboxes, "none of these": ticking it clears the others, GOV.UK's exclusive behaviour)."""
+    field.govuk_choice_hints = dict(hints)  # type: ignore[attr-defined]
+    field.govuk_exclusive = frozenset(exclusive)  # type: ignore[attr-defined]
 
 
 class GovukRenderer(DjangoTemplates):

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from goldenthread.people.models import MatchReview
 from tests.functional.conftest import checked_page
+from tests.integration.people_support import AMELIA, import_rows, record, row
 from tests.support.personas import PASSWORD, persona_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,6 +40,12 @@ def _tab_to(page: Any, name: str) -> None:
     raise AssertionError(f"Tab never reached {name!r}; it went through {seen}")
 
 
+def _enter(page: Any) -> None:
+    """Press Enter on a link or a form and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 def _type_into(page: Any, label: str, text: str) -> None:
     _tab_to(page, label)
     page.keyboard.type(text)
@@ -61,17 +69,17 @@ def _choose(page: Any, label: str) -> None:
     if not page.evaluate("() => document.activeElement.checked"):
         page.keyboard.press("Space")
     _tab_to(page, "Continue")
-    page.keyboard.press("Enter")
+    _enter(page)
 
 
 def _sign_in_by_keyboard(page: Any, base: str, username: str, token: Any) -> None:
     page.goto(base + "/accounts/sign-in/")
     _type_into(page, "Username", username)
     _type_into(page, "Password", PASSWORD)
-    page.keyboard.press("Enter")
+    _enter(page)
     page.wait_for_url("**/two-factor/verify/")
     _type_into(page, "Security code", token())
-    page.keyboard.press("Enter")
+    _enter(page)
     page.wait_for_url(base + "/")
 
 
@@ -82,13 +90,13 @@ def test_browser_decision_guide_walked_by_keyboard_alone_reaches_the_recommendat
     _sign_in_by_keyboard(page, live_server.url, "social_worker", worker.current_token)
 
     _tab_to(page, "Decision guide")
-    page.keyboard.press("Enter")
+    _enter(page)
     page.wait_for_url("**/sharing/guide/")
     _tab_to(page, "Start now")
-    page.keyboard.press("Enter")
+    _enter(page)
     _choose(page, "Yes: safeguarding")
     _type_into(page, "How old is the child or young person?", "7")
-    page.keyboard.press("Enter")
+    _enter(page)
     _choose(page, "They have not been assessed, or I am not sure")
     _choose(page, "Reasonable cause to suspect significant harm")
     _choose(page, "None of these")
@@ -101,7 +109,7 @@ def test_browser_decision_guide_walked_by_keyboard_alone_reaches_the_recommendat
 
     page.wait_for_url("**/guide/check/")
     _tab_to(page, "See the recommendation")
-    page.keyboard.press("Enter")
+    _enter(page)
     page.wait_for_url("**/guide/recommendation/")
     assert page.get_by_test_id("outcome").inner_text() == "Share"
     assert "Refer without delay" in page.get_by_test_id("refer-without-delay").inner_text()
@@ -121,6 +129,35 @@ def test_browser_error_pages_are_the_services_own(live_server: Any, page: Any) -
     assert wrong_way is not None and wrong_way.status == 405
     assert page.get_by_role("heading", level=1).inner_text() == "This page cannot be used that way"
     assert page.get_by_test_id("acting-agency").is_visible()  # the service's header, signed in
+
+
+def test_browser_card_and_review_with_long_words_do_not_scroll_sideways_at_320_px(
+    live_server: Any, page: Any
+) -> None:
+    # Issue 12: the card and the review page scrolled sideways at 375 px. Long unbroken words (an email
+    # address, an agency's record id, a service's name) are the worst case; the page check measures both
+    # pages at 320 px, and axe checks them.
+    officer = persona_make("ig_officer")
+    long_email = "safeguarding.practitioner.duty.team@childrens-services.northshire-council.example"
+    import_rows("health", [{**AMELIA, "practitioner_email": long_email}])
+    unsure = row(
+        local_id="CSC-2024-000000000000012345-CHILD-IN-NEED",
+        date_of_birth="",
+        nhs_number="",
+        sex="",
+        service="Children's social care multi-agency safeguarding hub (MASH)",
+        practitioner_email=long_email,
+    )
+    import_rows("test-csc", [unsure])
+    review = MatchReview.objects.get()
+    _sign_in_by_keyboard(page, live_server.url, officer.user.username, officer.current_token)
+
+    page.goto(live_server.url + reverse("people:review", args=[review.pk]))
+    assert "CSC-2024-000000000000012345-CHILD-IN-NEED" in page.get_by_test_id("comparison").inner_text()
+    page.goto(live_server.url + reverse("people:card", args=[record("health", "H-1").person_id]))
+    page.get_by_label("Why are you looking?").select_option(label="Checking the accuracy of the child index")
+    page.get_by_role("button", name="Continue").click()
+    assert long_email in page.get_by_test_id("involvements").inner_text()
 
 
 def test_browser_page_check_fails_on_an_image_without_a_text_alternative(

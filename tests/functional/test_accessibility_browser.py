@@ -11,10 +11,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from goldenthread.core.actor import Actor
 from goldenthread.people.models import MatchReview
+from goldenthread.sharing.actions import advice_request_create
 from tests.functional.conftest import checked_page
 from tests.integration.people_support import AMELIA, import_rows, record, row
-from tests.support.personas import PASSWORD, persona_make
+from tests.support.personas import PASSWORD, client_signed_in, persona_make
+from tests.support.sharing import decision_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -158,6 +161,75 @@ def test_browser_card_and_review_with_long_words_do_not_scroll_sideways_at_320_p
     page.get_by_label("Why are you looking?").select_option(label="Checking the accuracy of the child index")
     page.get_by_role("button", name="Continue").click()
     assert long_email in page.get_by_test_id("involvements").inner_text()
+
+
+def _as(page: Any, base: str, persona: Any) -> None:
+    """Carry a signed-in session (password and second factor done) into the browser."""
+    page.context.clear_cookies()
+    session = client_signed_in(persona).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+
+
+def _menu_and_forms(page: Any, base: str, forms: list[str]) -> None:
+    """Open every page of the role's menu, then send each form empty once to see its errors."""
+    page.goto(base + "/")
+    menu = page.locator("#navigation a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert menu
+    for href in menu:
+        assert page.goto(base + href).ok, href
+    for path in forms:
+        page.goto(base + path)
+        page.locator("main form[method=post] button[type=submit]").last.click()
+        page.locator(".govuk-error-summary").wait_for()
+
+
+def test_browser_every_menu_page_and_form_error_of_each_role_is_accessible(
+    live_server: Any, page: Any
+) -> None:
+    base = live_server.url
+    import_rows("test-csc", [AMELIA])
+    worker, manager, officer = (
+        persona_make("social_worker"),
+        persona_make("manager"),
+        persona_make("ig_officer"),
+    )
+    dsl, admin = persona_make("school_dsl"), persona_make("system_administrator")
+    decision = decision_make(worker)
+    advice = advice_request_create(
+        agency=worker.agency,
+        by=Actor.of(worker.user, worker.agency),
+        adviser_role="ig_officer",
+        question="May I share a 7-year-old's injuries with CSC without asking the parent?",
+        anonymised=True,
+    )
+
+    _as(page, base, worker)
+    _menu_and_forms(
+        page,
+        base,
+        [reverse("sharing:advice-new"), reverse("accounts:password-change"), reverse("people:search")],
+    )
+    page.goto(base + reverse("sharing:decision", args=[decision.pk]))
+    page.goto(base + reverse("sharing:advice", args=[advice.pk]))
+
+    _as(page, base, manager)
+    _menu_and_forms(page, base, [])
+    page.goto(base + reverse("sharing:decision-endorse", args=[decision.pk]))
+    assert page.get_by_role("button").last.is_visible()
+
+    _as(page, base, officer)
+    _menu_and_forms(page, base, [reverse("sharing:advice", args=[advice.pk]), reverse("people:import")])
+    page.goto(base + reverse("audit:events") + "?object=person:1")
+
+    _as(page, base, dsl)
+    person = record("test-csc", "H-1").person_id
+    _menu_and_forms(page, base, [reverse("people:break-glass", args=[person])])
+
+    _as(page, base, admin)
+    _menu_and_forms(page, base, [reverse("agencies:user-new"), reverse("agencies:agency-new")])
+    page.goto(base + reverse("agencies:user", args=[worker.user.pk]))
+    page.get_by_role("button", name="Add membership").click()
+    page.locator(".govuk-error-summary").wait_for()
 
 
 def test_browser_page_check_fails_on_an_image_without_a_text_alternative(

@@ -19,6 +19,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from goldenthread.accounts.setup_tokens import setup_link_path
 from goldenthread.agencies.models import Membership
 from goldenthread.core.actor import Actor
 from goldenthread.core.forms import DateField, PartialDateField
@@ -132,6 +133,11 @@ def case_two_factor_set_up() -> Any:
 
 def case_password_change() -> Any:
     return _signed("social_worker").post(reverse("accounts:password-change"), {})
+
+
+def case_set_up_link() -> Any:
+    newcomer = persona_make("social_worker", enrolled=False)
+    return Client().post(setup_link_path(newcomer.user), {"password": "short", "confirm": "other"})
 
 
 def case_search_empty_purpose() -> Any:

@@ -3,7 +3,8 @@
 A screen reader announces a control's hint and error only through aria-describedby; an id that is not on
 the page is silently ignored (issue 12 found id_x_helptext pointing at nothing on seven forms). Each case
 below sends a form that is wrong, then checks the page: every aria-describedby id and every label's `for`
-exists, each error summary link lands on a control, every visible control has a label, and the page
+exists, each error summary link lands on a control, every visible control has a label and GOV.UK styling
+(issue 12 found the sign-in and account forms drawn as bare browser inputs), and the page
 shows at least one error (so a case that stopped showing errors cannot pass by showing nothing).
 """
 
@@ -33,6 +34,8 @@ pytestmark = pytest.mark.django_db
 
 CONTROLS = {"input", "select", "textarea"}
 NOT_LABELLED = {"hidden", "submit", "button"}
+# govuk-input, govuk-select, govuk-textarea, govuk-radios__input, govuk-checkboxes__input, govuk-file-upload
+GOVUK_CONTROL = "govuk-"
 
 
 class _Page(HTMLParser):
@@ -44,6 +47,7 @@ class _Page(HTMLParser):
         self.controls: list[tuple[str, str]] = []  # (tag, id) of controls a person fills in
         self.summary_links: list[str] = []
         self.error_messages = 0
+        self.unstyled: list[str] = []  # controls drawn as bare browser inputs
         self._in_summary = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -55,6 +59,8 @@ class _Page(HTMLParser):
             self.label_for.append(a["for"])
         if tag in CONTROLS and a.get("type", "") not in NOT_LABELLED:
             self.controls.append((tag, a.get("id", "")))
+            if not any(c.startswith(GOVUK_CONTROL) for c in a.get("class", "").split()):
+                self.unstyled.append(a.get("id", tag))
         classes = a.get("class", "").split()
         if "govuk-error-summary" in classes:
             self._in_summary = 1
@@ -83,6 +89,7 @@ def wiring_problems(html: str) -> list[str]:
         f"the error summary links to #{i}, not a control" for i in page.summary_links if i not in controls
     ]
     problems += [f"a {tag} has no label (id {i!r})" for tag, i in page.controls if i not in page.label_for]
+    problems += [f"#{i} is a bare browser control, not GOV.UK styled" for i in page.unstyled]
     if not page.error_messages:
         problems.append("no error message on the page")
     return problems
@@ -265,16 +272,23 @@ def test_form_page_with_errors_points_only_at_ids_on_the_page(case: str) -> None
 def test_wiring_problems_finds_a_hint_id_that_is_not_on_the_page() -> None:
     html = (
         '<label for="id_x">X</label><p class="govuk-error-message" id="id_x-error">Wrong</p>'
-        '<input id="id_x" aria-describedby="id_x_helptext id_x-error">'
+        '<input class="govuk-input" id="id_x" aria-describedby="id_x_helptext id_x-error">'
     )
     assert wiring_problems(html) == ["aria-describedby names #id_x_helptext, not on the page"]
+
+
+def test_wiring_problems_finds_a_bare_browser_input() -> None:
+    html = (
+        '<p class="govuk-error-message">Enter your username</p><label for="id_u">U</label><input id="id_u">'
+    )
+    assert wiring_problems(html) == ["#id_u is a bare browser control, not GOV.UK styled"]
 
 
 def test_wiring_problems_finds_a_summary_link_to_a_radio_group_without_that_id() -> None:
     html = (
         '<div class="govuk-error-summary"><div><ul><li><a href="#id_choice">Choose</a></li></ul></div></div>'
         '<p class="govuk-error-message">Choose</p>'
-        '<input type="radio" id="id_choice_0"><label for="id_choice_0">A</label>'
+        '<input class="govuk-radios__input" type="radio" id="id_choice_0"><label for="id_choice_0">A</label>'
     )
     assert wiring_problems(html) == ["the error summary links to #id_choice, not a control"]
 

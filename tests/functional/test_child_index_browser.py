@@ -10,6 +10,7 @@ from django.utils import timezone
 from goldenthread.agencies.models import AgencyKind, Membership
 from goldenthread.agencies.permissions import Role
 from goldenthread.people.models import MatchReview, ReviewStatus, SourceRecord
+from tests.functional.conftest import checked_page
 from tests.integration.people_support import csv_bytes
 from tests.support.personas import PASSWORD, agency_get_or_make, persona_make
 from tests.support.worker import wait_for
@@ -209,8 +210,11 @@ def test_browser_import_page_without_script_checks_progress_by_its_button(
     officer = persona_make("ig_officer")
     (tmp_path / "plain.csv").write_bytes(csv_bytes(SOCIAL_CARE))
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    raw = context.new_page()
+    raw.set_default_timeout(15000)
+    page, checks = checked_page(
+        raw, browser=browser
+    )  # axe and the reflow check, as for every page of the suite
     try:
         _sign_in(page, live_server.url, officer)
         _upload(page, tmp_path / "plain.csv")
@@ -220,5 +224,6 @@ def test_browser_import_page_without_script_checks_progress_by_its_button(
         page.get_by_role("button", name="Check progress").click()
         page.get_by_test_id("import-summary").wait_for()
         assert page.title().startswith("Import finished: plain.csv")
+        checks.flush()
     finally:
         context.close()

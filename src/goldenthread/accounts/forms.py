@@ -29,7 +29,12 @@ class TokenForm(forms.Form):
         max_length=20,
         error_messages={"required": "Enter the 6-digit security code from your authenticator app"},
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+            attrs={
+                "class": "govuk-input--width-5",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
         ),
     )
 

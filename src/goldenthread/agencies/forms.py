@@ -22,10 +22,14 @@ class UserCreateForm(forms.Form):
 
 class MembershipCreateForm(forms.Form):
     agency = forms.ModelChoiceField(
-        queryset=Agency.objects.filter(is_active=True), error_messages={"required": "Select an agency"}
+        queryset=Agency.objects.filter(is_active=True),
+        empty_label="Choose an agency",
+        error_messages={"required": "Select an agency"},
     )
     role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Select a role"})
-    team = forms.ModelChoiceField(queryset=Team.objects.select_related("agency"), required=False)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.select_related("agency"), required=False, empty_label="No team"
+    )
 
 
 class MembershipEndForm(forms.Form):
@@ -45,7 +49,9 @@ class AgencyCreateForm(forms.Form):
         error_messages={"required": "Enter a short code for the agency"},
     )
     kind = forms.ChoiceField(
-        choices=AgencyKind.choices, error_messages={"required": "Select the kind of agency"}
+        label="Kind of agency",
+        choices=AgencyKind.choices,
+        error_messages={"required": "Select the kind of agency"},
     )
     ods_code = forms.CharField(label="NHS ODS code (optional)", max_length=10, required=False)
     urn = forms.CharField(label="School URN (optional)", max_length=10, required=False)

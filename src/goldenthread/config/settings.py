@@ -195,10 +195,14 @@ MIDDLEWARE = [
     "goldenthread.web.session_middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "goldenthread.web.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "goldenthread.config.urls"
 WSGI_APPLICATION = "goldenthread.config.wsgi.application"
+
+# Every form is drawn the GOV.UK way through one renderer and one field template (core/forms.py).
+FORM_RENDERER = "goldenthread.core.forms.GovukRenderer"
 
 TEMPLATES = [
     {

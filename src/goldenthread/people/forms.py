@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from goldenthread.core.forms import PartialDateField
 from goldenthread.linkage import normalise as nm
 from goldenthread.linkage.keys import BirthDate, parse_birth_date, postcode_keys
 
@@ -56,8 +57,11 @@ def _text(
 class SearchForm(forms.Form):
     given_name = _text("Given name", max_length=200)
     family_name = _text("Family name", max_length=200)
-    date_of_birth = _text(
-        "Date of birth", hint="For example 2015-03-27, or just 2015-03 or 2015", width="govuk-input--width-10"
+    date_of_birth = PartialDateField(
+        label="Date of birth",
+        what="the date of birth",
+        required=False,
+        help_text="For example, 27 3 2015. Leave the day, or the day and month, empty if not known.",
     )
     dob_tolerance = forms.ChoiceField(
         label="How sure are you of the date?",
@@ -75,7 +79,7 @@ class SearchForm(forms.Form):
             return None
         birth = parse_birth_date(text)
         if birth is None:
-            raise forms.ValidationError("Enter a date of birth like 2015-03-27, 2015-03 or 2015")
+            raise forms.ValidationError("The date of birth must be a real date, like 27 3 2015")
         return birth
 
     def clean_postcode(self) -> tuple[str, str] | None:

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from goldenthread.core.errors import ActionError, form_add_problems
+from goldenthread.core.forms import choices_describe
 from goldenthread.policy.facts import MAX_AGE, MIN_AGE
 from goldenthread.sharing.guide import CHECKBOXES, NONE_OF_THESE, NUMBER, Step
 from goldenthread.sharing.models import AdviceRequest, AdviserRole, ConsentPosition, ItemKind, Outcome
@@ -48,13 +49,24 @@ class GuideStepForm(forms.Form):
             )
         elif step.kind == CHECKBOXES:
             field = forms.MultipleChoiceField(
-                choices=[(c.value, c.label) for c in step.choices], error_messages=required
+                choices=[(c.value, c.label) for c in step.choices],
+                error_messages=required,
+                widget=forms.CheckboxSelectMultiple,
             )
         else:
             field = forms.ChoiceField(
-                choices=[(c.value, c.label) for c in step.choices], error_messages=required
+                choices=[(c.value, c.label) for c in step.choices],
+                error_messages=required,
+                widget=forms.RadioSelect,
+            )
+        if step.choices:
+            choices_describe(
+                field,
+                hints={c.value: c.hint for c in step.choices if c.hint},
+                exclusive=[c.value for c in step.choices if c.exclusive],
             )
         field.label = step.question
+        field.help_text = step.hint
         self.fields["answer"] = field
 
     def clean_answer(self) -> Any:

@@ -11,6 +11,7 @@ from goldenthread.agencies.permissions import Permission
 from goldenthread.audit.actions import audit_chain_check, audit_log_viewed
 from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
+from goldenthread.web.forms import AuditFilterForm
 
 
 @require_GET
@@ -37,7 +38,9 @@ def events(request: AgencyRequest) -> HttpResponse:
     audit_log_viewed(
         by=request.actor, action_prefix=prefix, wanted_object=wanted_object, username=username, rows=len(rows)
     )
-    context = {"events": rows, "action": prefix, "object": wanted_object, "who": username, "agency": agency}
+    # Drawn with the ids the page has always had (action, object, who), filled with what was asked.
+    form = AuditFilterForm(initial={"action": prefix, "object": wanted_object, "who": username}, auto_id="%s")
+    context = {"events": rows, "filters": form, "agency": agency}
     return render(request, "audit/events.html", context)
 
 

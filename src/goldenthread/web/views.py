@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -57,4 +59,6 @@ def permission_denied(request: HttpRequest, exception: Any = None) -> HttpRespon
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/500.html", status=500)
+    # Drawn without the request's context: whatever failed (the database, a middleware) is not asked again.
+    page = loader.get_template("web/500.html").render({"service_name": settings.SERVICE_NAME})
+    return HttpResponse(page, status=500)

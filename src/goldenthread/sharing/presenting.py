@@ -18,6 +18,13 @@ def _pack(name: str) -> Pack | None:
         return None
 
 
+def _default_pack() -> Pack | None:
+    try:
+        return load_pack(None)
+    except PackError:
+        return None
+
+
 def recommendation_display(recommendation: Mapping[str, Any], title: str = "") -> dict[str, Any]:
     """Identifiers turned into the pack's words; a stored decision whose pack is gone keeps its ids."""
     pack_ref = recommendation.get("pack", {})
@@ -50,3 +57,38 @@ def recommendation_display(recommendation: Mapping[str, Any], title: str = "") -
         "pack_version": pack_ref.get("version", ""),
         "pack_title": pack.title if pack is not None and same else "",
     }
+
+
+def _word(pack: Pack | None, label_set: str, value: Any) -> str:
+    """A facts code in the pack's words ("health_care" -> "Health care"); codes it does not know are
+    spelt out rather than shown raw."""
+    text = str(value)
+    found = pack.labels.get(label_set, {}).get(text) if pack is not None else None
+    words = found or text.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def facts_display(facts: Mapping[str, Any] | None, pack_name: str = "") -> list[tuple[str, str]]:
+    """The guide's answers sent with an advice request, as labelled rows in words, never raw codes."""
+    if not facts:
+        return []
+    pack = (_pack(pack_name) if pack_name else None) or _default_pack()
+    subject = facts.get("subject", {}) or {}
+    consent = facts.get("consent", {}) or {}
+    rows = [
+        ("Purpose", _word(pack, "purpose", facts.get("purpose", ""))),
+        ("Age", str(subject.get("age", "Not given"))),
+        ("Concern", _word(pack, "concern", facts.get("concern", ""))),
+    ]
+    indicators = [_word(pack, "indicators", i) for i in facts.get("indicators", []) or []]
+    rows.append(("Indicators", "; ".join(indicators) or "None"))
+    if consent:
+        rows.append(("Child's consent", _word(pack, "consent_status", consent.get("subject", "not_sought"))))
+        rows.append(("Parent's consent", _word(pack, "consent_status", consent.get("parent", "not_sought"))))
+    risks = [_word(pack, "risks", r) for r in facts.get("risks_of_seeking_consent", []) or []]
+    if risks:
+        rows.append(("Risks of seeking consent", "; ".join(risks)))
+    legal = facts.get("legal_requirement")
+    if legal:
+        rows.append(("Legal requirement", _word(pack, "legal_requirement", legal)))
+    return rows

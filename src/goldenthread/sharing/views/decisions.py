@@ -17,19 +17,24 @@ from goldenthread.sharing.actions import (
     decision_record,
     decision_viewed,
     decisions_listed,
+    endorsement_decline,
     endorsement_record,
 )
 from goldenthread.sharing.forms import DecisionForm, EndorsementForm
-from goldenthread.sharing.guide import answers_from_facts
-from goldenthread.sharing.models import Decision
+from goldenthread.sharing.guide import Step, answers_from_facts
+from goldenthread.sharing.models import Decision, Outcome
 from goldenthread.sharing.presenting import recommendation_display
+from goldenthread.sharing.rules import consent_position_from_facts, shares_without_consent
 from goldenthread.sharing.selectors import (
     advice_answered_for_decision,
     decision_endorsement,
     decision_get_for_user,
+    decisions_by,
     decisions_for_agency,
+    endorsers_for,
 )
 from goldenthread.sharing.views.state import (
+    GuideResult,
     GuideState,
     guide_result,
     state_clear,
@@ -43,7 +48,49 @@ from goldenthread.sharing.views.state import (
 def decision_list(request: AgencyRequest) -> HttpResponse:
     rows = list(decisions_for_agency(user=request.user, agency=request.agency)[:200])
     decisions_listed(by=request.actor, rows=len(rows))
-    return render(request, "sharing/decision_list.html", {"decisions": rows})
+    return render(request, "sharing/decision_list.html", {"decisions": rows, "mine": False})
+
+
+@require_GET
+@permission_required(Permission.RECORD_DECISION)
+def decision_list_mine(request: AgencyRequest) -> HttpResponse:
+    """The decisions this practitioner recorded ("My decisions" in the menu)."""
+    rows = list(decisions_by(user=request.user, agency=request.agency)[:200])
+    decisions_listed(by=request.actor, rows=len(rows))
+    return render(request, "sharing/decision_list.html", {"decisions": rows, "mine": True})
+
+
+def _answer_labels(steps: list[Step], answers: dict[str, object], step_id: str) -> list[str]:
+    """The labels of the answers given on one of the guide's pages ("none" and the like left out)."""
+    step = next((s for s in steps if s.id == step_id), None)
+    value = answers.get(step_id)
+    if step is None or value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    labels = {c.value: c.label for c in step.choices}
+    return [labels[str(v)] for v in values if str(v) in labels and str(v) not in ("none", "unsure")]
+
+
+def _initial_from_guide(
+    state: GuideState, result: GuideResult, outcome: str, refer: bool
+) -> dict[str, object]:
+    """The decision form as the guide's answers already fill it: nothing the guide asked is typed again.
+
+    When the guide says refer without delay and the case is one of sharing without consent, the form
+    starts as an emergency share now, endorsed afterwards.
+    """
+    position = consent_position_from_facts(result.facts)
+    purposes = _answer_labels(result.steps, state.answers, "purpose")
+    risks = _answer_labels(result.steps, state.answers, "risks")
+    initial: dict[str, object] = {"decision": outcome, "consent_position": position}
+    if purposes:
+        text = purposes[0].split(": ", 1)[-1]  # "Yes: safeguarding" -> "Safeguarding"
+        initial["purpose"] = text[:1].upper() + text[1:]
+    if risks:
+        initial["consent_reasons"] = "\n".join(risks)
+    if refer and outcome == Outcome.SHARE and shares_without_consent(outcome, position):
+        initial["emergency"] = True
+    return initial
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,12 +108,13 @@ def decision_new(request: AgencyRequest) -> HttpResponse:
         if state.supersedes is not None
         else None
     )
+    refer = recommendation.refer_without_delay
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         facts=result.facts,
         recommended=recommendation.outcome,
         advice_choices=advice_answered_for_decision(user=request.user, agency=agency),
-        initial={"decision": recommendation.outcome},
+        initial=_initial_from_guide(state, result, recommendation.outcome, refer),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -96,6 +144,9 @@ def decision_new(request: AgencyRequest) -> HttpResponse:
             "rec": recommendation_display(recommendation.to_dict(), title),
             "supersedes": supersedes,
             "person_name": state.person_name,
+            "person_id": state.person_id,
+            "refer_without_delay": refer,
+            "endorsers": endorsers_for(agency=agency, exclude=request.user),
         },
     )
 
@@ -107,6 +158,7 @@ def _detail_context(decision: Decision) -> dict[str, object]:
         "items": list(decision.items.all()),
         "endorsement": decision_endorsement(decision),
         "corrections": list(decision.superseded_by.all()),
+        "endorsers": endorsers_for(agency=decision.agency, exclude=decision.decided_by),
     }
 
 
@@ -120,6 +172,7 @@ def decision_detail(request: AgencyRequest, decision_id: int) -> HttpResponse:
     context["can_endorse"] = (
         decision.needs_endorsement
         and context["endorsement"] is None
+        and not context["corrections"]
         and decision.decided_by_id != request.user.pk
         and user_has_permission(user=request.user, permission=Permission.ENDORSE_DECISION, agency=agency)
     )
@@ -135,16 +188,17 @@ def decision_endorse(request: AgencyRequest, decision_id: int) -> HttpResponse:
     decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        declining = form.cleaned_data["answer"] == EndorsementForm.DECLINE
         try:
-            endorsement_record(
-                decision=decision,
-                by=request.actor,
-                comment=form.cleaned_data["comment"],
-            )
+            if declining:
+                endorsement_decline(decision=decision, by=request.actor, reasons=form.cleaned_data["comment"])
+            else:
+                endorsement_record(decision=decision, by=request.actor, comment=form.cleaned_data["comment"])
         except ActionError as exc:
             form_add_problems(form, exc)
         else:
-            messages.success(request, f"Decision {decision.pk} endorsed")
+            done = "not endorsed: the decider has been told" if declining else "endorsed"
+            messages.success(request, f"Decision {decision.pk} {done}")
             return redirect("sharing:decision", decision_id=decision.pk)
     else:
         decision_viewed(decision=decision, by=request.actor, page="endorse")

@@ -116,7 +116,7 @@ def test_browser_card_lists_its_decisions_and_starts_the_guide_for_its_child(
     page.wait_for_url(live_server.url + "/")
 
     page.goto(f"{live_server.url}/children/{child.pk}/")
-    page.get_by_label("Why are you looking?").select_option(label="Child in need assessment (section 17)")
+    page.get_by_label("Child in need assessment (section 17)", exact=True).check()
     page.get_by_role("button", name="Continue").click()
     decisions = page.get_by_test_id("card-decisions")
     assert f"Decision {earlier.pk}" in decisions.inner_text()

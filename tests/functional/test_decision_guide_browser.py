@@ -93,7 +93,8 @@ def test_browser_decision_guide_bruised_child_records_share_decision(live_server
     assert page.get_by_test_id("decision").inner_text() == "Share"
     items = page.get_by_test_id("items").inner_text()
     assert "Bruises seen on both upper arms" in items and "Fact" in items and "Opinion" in items
-    assert "Waiting for endorsement" in page.get_by_test_id("endorsement").inner_text()
+    # The guide said refer without delay: an emergency share, endorsed afterwards, never "do not share yet".
+    assert "Shared in an emergency" in page.get_by_test_id("endorsement").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "decision-detail.png"), full_page=True)
     assert decision.decision == "share" and decision.recommended_outcome == "share"
     assert AuditEvent.objects.filter(action="decision.recorded", object_id=str(decision.pk)).exists()

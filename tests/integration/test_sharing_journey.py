@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.db import DatabaseError, transaction
 from django.test import Client
 
 from goldenthread.agencies.models import AgencyKind
@@ -325,3 +326,13 @@ def test_menu_links_to_my_advice_requests_and_my_decisions(persona: Any, signed_
     assert 'href="/sharing/decisions/mine/"' in home and ">My decisions<" in home
     page = client.get("/sharing/decisions/mine/").content.decode()
     assert f"/sharing/decisions/{mine.pk}/" in page and f"/sharing/decisions/{other.pk}/" not in page
+
+
+def test_endorsement_answer_refused_update_by_database_after_migration_0004(persona: Any) -> None:
+    # Migration 0004 rebuilds the endorsement table on SQLite and puts its trigger back: a declined
+    # endorsement cannot be turned into an agreement behind the model's back, on either database.
+    decision = decision_make(persona("social_worker"))
+    endorsement_decline(decision=decision, by=_by(persona("manager")), reasons="Share less")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Endorsement.objects.filter(decision=decision).update(declined=False)
+    assert Endorsement.objects.get(decision=decision).declined

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from goldenthread.policy import Pack, PackError, load_pack
+from goldenthread.sharing.guide import Step
 from goldenthread.sharing.models import Outcome
+from goldenthread.sharing.rules import consent_position_from_facts, shares_without_consent
 
 _ANSWER_WORDS = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
 
@@ -92,3 +94,36 @@ def facts_display(facts: Mapping[str, Any] | None, pack_name: str = "") -> list[
     if legal:
         rows.append(("Legal requirement", _word(pack, "legal_requirement", legal)))
     return rows
+
+
+def _answer_labels(steps: list[Step], answers: Mapping[str, Any], step_id: str) -> list[str]:
+    """The labels of the answers given on one of the guide's pages ("none" and the like left out)."""
+    step = next((s for s in steps if s.id == step_id), None)
+    value = answers.get(step_id)
+    if step is None or value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    labels = {c.value: c.label for c in step.choices}
+    return [labels[str(v)] for v in values if str(v) in labels and str(v) not in ("none", "unsure")]
+
+
+def decision_initial(
+    *, steps: list[Step], answers: Mapping[str, Any], facts: Mapping[str, Any], outcome: str, refer: bool
+) -> dict[str, object]:
+    """The decision form as the guide's answers already fill it: nothing the guide asked is typed again.
+
+    When the guide says refer without delay and the case is one of sharing without consent, the form
+    starts as an emergency share now, endorsed afterwards.
+    """
+    position = consent_position_from_facts(facts)
+    purposes = _answer_labels(steps, answers, "purpose")
+    risks = _answer_labels(steps, answers, "risks")
+    initial: dict[str, object] = {"decision": outcome, "consent_position": position}
+    if purposes:
+        text = purposes[0].split(": ", 1)[-1]  # "Yes: safeguarding" -> "Safeguarding"
+        initial["purpose"] = text[:1].upper() + text[1:]
+    if risks:
+        initial["consent_reasons"] = "\n".join(risks)
+    if refer and outcome == Outcome.SHARE and shares_without_consent(outcome, position):
+        initial["emergency"] = True
+    return initial

@@ -21,10 +21,9 @@ from goldenthread.sharing.actions import (
     endorsement_record,
 )
 from goldenthread.sharing.forms import DecisionForm, EndorsementForm
-from goldenthread.sharing.guide import Step, answers_from_facts
-from goldenthread.sharing.models import Decision, Outcome
-from goldenthread.sharing.presenting import recommendation_display
-from goldenthread.sharing.rules import consent_position_from_facts, shares_without_consent
+from goldenthread.sharing.guide import answers_from_facts
+from goldenthread.sharing.models import Decision
+from goldenthread.sharing.presenting import decision_initial, recommendation_display
 from goldenthread.sharing.selectors import (
     advice_answered_for_decision,
     decision_endorsement,
@@ -34,7 +33,6 @@ from goldenthread.sharing.selectors import (
     endorsers_for,
 )
 from goldenthread.sharing.views.state import (
-    GuideResult,
     GuideState,
     guide_result,
     state_clear,
@@ -60,39 +58,6 @@ def decision_list_mine(request: AgencyRequest) -> HttpResponse:
     return render(request, "sharing/decision_list.html", {"decisions": rows, "mine": True})
 
 
-def _answer_labels(steps: list[Step], answers: dict[str, object], step_id: str) -> list[str]:
-    """The labels of the answers given on one of the guide's pages ("none" and the like left out)."""
-    step = next((s for s in steps if s.id == step_id), None)
-    value = answers.get(step_id)
-    if step is None or value is None:
-        return []
-    values = value if isinstance(value, list) else [value]
-    labels = {c.value: c.label for c in step.choices}
-    return [labels[str(v)] for v in values if str(v) in labels and str(v) not in ("none", "unsure")]
-
-
-def _initial_from_guide(
-    state: GuideState, result: GuideResult, outcome: str, refer: bool
-) -> dict[str, object]:
-    """The decision form as the guide's answers already fill it: nothing the guide asked is typed again.
-
-    When the guide says refer without delay and the case is one of sharing without consent, the form
-    starts as an emergency share now, endorsed afterwards.
-    """
-    position = consent_position_from_facts(result.facts)
-    purposes = _answer_labels(result.steps, state.answers, "purpose")
-    risks = _answer_labels(result.steps, state.answers, "risks")
-    initial: dict[str, object] = {"decision": outcome, "consent_position": position}
-    if purposes:
-        text = purposes[0].split(": ", 1)[-1]  # "Yes: safeguarding" -> "Safeguarding"
-        initial["purpose"] = text[:1].upper() + text[1:]
-    if risks:
-        initial["consent_reasons"] = "\n".join(risks)
-    if refer and outcome == Outcome.SHARE and shares_without_consent(outcome, position):
-        initial["emergency"] = True
-    return initial
-
-
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.RECORD_DECISION)
 def decision_new(request: AgencyRequest) -> HttpResponse:
@@ -114,7 +79,13 @@ def decision_new(request: AgencyRequest) -> HttpResponse:
         facts=result.facts,
         recommended=recommendation.outcome,
         advice_choices=advice_answered_for_decision(user=request.user, agency=agency),
-        initial=_initial_from_guide(state, result, recommendation.outcome, refer),
+        initial=decision_initial(
+            steps=result.steps,
+            answers=state.answers,
+            facts=result.facts,
+            outcome=recommendation.outcome,
+            refer=refer,
+        ),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -75,6 +75,11 @@ def _policy(argv: list[str]) -> int:
     return int(run_policy_show(args.pack, sys.stdout, sys.stderr, fmt=args.format))
 
 
+# The access log: method, path and status, never the query string (a search by GET carries a child's name
+# and date of birth in it) nor the referrer (a card's request names the search page it came from).
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
+
 def _serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="goldenthread serve")
     parser.add_argument("--bind", default=os.environ.get("GOLDENTHREAD_BIND", "127.0.0.1:8000"))
@@ -105,6 +110,8 @@ def _serve(argv: list[str]) -> int:
         "4",
         "--access-logfile",
         "-",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
         "--graceful-timeout",
         "10",
     ]

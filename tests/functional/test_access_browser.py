@@ -62,7 +62,7 @@ def test_browser_ig_officer_sees_every_agency_that_viewed_including_a_break_glas
     _no_sideways_scroll(page)
 
     page.goto(live_server.url + reverse("people:card", args=[child]))
-    page.get_by_label("Why are you looking?").select_option(label="MASH screening of a referral")
+    page.get_by_label("MASH screening of a referral", exact=True).check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_test_id("card-access").click()
     timeline = page.get_by_test_id("access-timeline").inner_text()

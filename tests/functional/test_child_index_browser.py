@@ -139,7 +139,7 @@ def test_browser_data_officer_imports_two_agencies_resolves_review_and_sees_card
     page.get_by_role("link", name="Find a child").click()
     page.get_by_label("Given name").fill("Leo")
     page.get_by_label("Family name").fill("Marsh")
-    page.get_by_label("Why are you looking?").select_option(label="Checking the accuracy of the child index")
+    page.get_by_label("Checking the accuracy of the child index", exact=True).check()
     page.get_by_role("button", name="Search").click()
     page.get_by_test_id("search-results").get_by_role("link", name="Leo Marsh").click()
 

@@ -93,7 +93,8 @@ def test_browser_decision_guide_bruised_child_records_share_decision(live_server
     assert page.get_by_test_id("decision").inner_text() == "Share"
     items = page.get_by_test_id("items").inner_text()
     assert "Bruises seen on both upper arms" in items and "Fact" in items and "Opinion" in items
-    assert "Waiting for endorsement" in page.get_by_test_id("endorsement").inner_text()
+    # The guide said refer without delay: an emergency share, endorsed afterwards, never "do not share yet".
+    assert "Shared in an emergency" in page.get_by_test_id("endorsement").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "decision-detail.png"), full_page=True)
     assert decision.decision == "share" and decision.recommended_outcome == "share"
     assert AuditEvent.objects.filter(action="decision.recorded", object_id=str(decision.pk)).exists()
@@ -116,7 +117,7 @@ def test_browser_card_lists_its_decisions_and_starts_the_guide_for_its_child(
     page.wait_for_url(live_server.url + "/")
 
     page.goto(f"{live_server.url}/children/{child.pk}/")
-    page.get_by_label("Why are you looking?").select_option(label="Child in need assessment (section 17)")
+    page.get_by_label("Child in need assessment (section 17)", exact=True).check()
     page.get_by_role("button", name="Continue").click()
     decisions = page.get_by_test_id("card-decisions")
     assert f"Decision {earlier.pk}" in decisions.inner_text()

@@ -31,8 +31,10 @@ def test_card_without_purpose_asks_for_one_and_shows_nothing(signed_in: Any) -> 
     response = _card(signed_in("social_worker"), person_id)
     assert response.status_code == 302 and response.url == reverse("people:purpose", args=[person_id])
     page = signed_in("social_worker").get(response.url).content.decode()
-    assert "Kowalski" not in page
+    # The purpose page names the child (an audited naming), and shows nothing else of the card.
+    assert "Amelia Kowalski" in page and "April 2016" not in page
     assert not AuditEvent.objects.filter(action="person.viewed").exists()
+    assert AuditEvent.objects.filter(action="person.named", object_id=str(person_id)).exists()
 
 
 def test_card_view_audited_with_purpose_given_once_per_child(signed_in: Any) -> None:
@@ -152,11 +154,11 @@ def test_card_links_practitioner_to_decision_guide_for_this_child(signed_in: Any
     assert "card-decision-guide" not in ig_page
 
 
-def _ask_about(persona: Any, person: Person | None) -> AdviceRequest:
+def _ask_about(persona: Any, person: Person | None, role: str = "dsl") -> AdviceRequest:
     return advice_request_create(
         agency=persona.agency,
         by=Actor.of(persona.user, persona.agency),
-        adviser_role="dsl",
+        adviser_role=role,
         question="May I share the health visitor's concerns?",
         anonymised=False,
         person=person,
@@ -173,14 +175,14 @@ def test_card_lists_only_the_viewers_agencys_decisions_and_advice(persona: Any, 
         _ask_about(persona("social_worker"), child),
         _ask_about(persona("police_officer"), child),
     )
-    asked_by_colleague = _ask_about(persona("manager"), child)
+    asked_by_colleague = _ask_about(persona("manager"), child, role="ig_officer")
     page = _with_purpose(signed_in("social_worker"), child.pk).content.decode()
     assert f'href="/sharing/decisions/{ours.pk}/"' in page
     assert f'href="/sharing/decisions/{theirs.pk}/"' not in page
     assert f'href="/sharing/decisions/{no_child.pk}/"' not in page
     assert f'href="/sharing/advice/{asked.pk}/"' in page
     assert f'href="/sharing/advice/{asked_elsewhere.pk}/"' not in page
-    # Advice is read by the one who asked and their agency's advisers, on the card as everywhere.
+    # Advice is read by the one who asked and the adviser role asked, on the card as everywhere.
     assert f'href="/sharing/advice/{asked_by_colleague.pk}/"' not in page
     adviser_page = _with_purpose(signed_in("ig_officer"), child.pk).content.decode()
     assert f'href="/sharing/advice/{asked_by_colleague.pk}/"' in adviser_page

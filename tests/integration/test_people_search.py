@@ -45,7 +45,7 @@ def index() -> None:
 
 
 def _search(client: Any, **terms: str) -> Any:
-    return client.post(reverse("people:search"), {"purpose": PURPOSE, **terms})
+    return client.get(reverse("people:search"), {"purpose": PURPOSE, **terms})
 
 
 def _names(response: Any) -> list[str]:
@@ -100,7 +100,7 @@ def test_search_shielded_person_findable_by_name_and_date(index: None, signed_in
 
 
 def test_search_without_purpose_refused_and_not_audited(index: None, signed_in: Any) -> None:
-    response = signed_in("social_worker").post(reverse("people:search"), {"family_name": "Okafor"})
+    response = signed_in("social_worker").get(reverse("people:search"), {"family_name": "Okafor"})
     assert response.context["hits"] is None
     assert "Choose why you are looking" in response.content.decode()
     assert not AuditEvent.objects.filter(action="person.searched").exists()

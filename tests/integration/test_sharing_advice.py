@@ -43,7 +43,12 @@ def test_advice_request_and_answer_audited(persona: Any) -> None:
     actions = list(AuditEvent.objects.filter(object_type="advice_request").values_list("action", flat=True))
     assert actions == ["advice.requested", "advice.answered"]
     requested = AuditEvent.objects.get(action="advice.requested")
-    assert requested.details == {"adviser_role": "ig_officer", "anonymised": True, "person": None}
+    assert requested.details == {
+        "adviser_role": "ig_officer",
+        "adviser_agency": "test-csc",
+        "anonymised": True,
+        "person": None,
+    }
 
 
 def test_advice_anonymised_request_cannot_name_child(persona: Any) -> None:

@@ -40,7 +40,8 @@ def test_decision_record_stores_engine_recommendation_items_and_audit(persona: A
     assert decision.pack_name == "england-2024"
     assert decision.facts["consent"] == {"subject": "not_sought", "parent": "not_sought"}
     assert [(i.position, i.kind) for i in decision.items.all()] == [(1, "fact"), (2, "opinion")]
-    assert decision.needs_endorsement and not decision.emergency
+    # The guide says refer without delay: sharing without consent is an emergency share, endorsed after.
+    assert decision.needs_endorsement and decision.emergency and decision.endorsement_due_at is not None
     event = AuditEvent.objects.get(action="decision.recorded", object_id=str(decision.pk))
     assert event.details["decision"] == "share" and event.details["departs"] is False
     assert event.actor_agency == "test-csc"

@@ -193,7 +193,7 @@ def test_decision_form_records_decision_and_shows_it(signed_in: Any) -> None:
     assert SESSION_KEY not in client.session
     page = client.get(response.url).content.decode()
     assert "Bruises seen on both upper arms" in page and "Opinion" in page
-    assert "Waiting for endorsement" in page
+    assert "Shared in an emergency" in page and "do not share yet" not in page
     assert AuditEvent.objects.filter(action="decision.viewed", object_id=str(decision.pk)).exists()
     assert decision.person == child and decision.legacy_child_ref == ""
     assert f'href="/children/{child.pk}/">Amelia Kowalski</a>' in page
@@ -228,7 +228,9 @@ def test_decision_endorse_page_manager_endorses(persona: Any, signed_in: Any) ->
     decision = decision_make(persona("social_worker"))
     client = signed_in("manager")
     assert client.get(f"/sharing/decisions/{decision.pk}/endorse/").status_code == 200
-    response = client.post(f"/sharing/decisions/{decision.pk}/endorse/", {"comment": "Agreed"})
+    response = client.post(
+        f"/sharing/decisions/{decision.pk}/endorse/", {"answer": "endorse", "comment": "Agreed"}
+    )
     assert response.status_code == 302
     assert Endorsement.objects.get(decision=decision).comment == "Agreed"
     assert "Endorsed by" in client.get(f"/sharing/decisions/{decision.pk}/").content.decode()
@@ -237,7 +239,9 @@ def test_decision_endorse_page_manager_endorses(persona: Any, signed_in: Any) ->
 def test_decision_endorse_page_refuses_own_decision(persona: Any, signed_in: Any) -> None:
     decision = decision_make(persona("manager"))
     client = signed_in("manager")
-    response = client.post(f"/sharing/decisions/{decision.pk}/endorse/", {"comment": "Fine"})
+    response = client.post(
+        f"/sharing/decisions/{decision.pk}/endorse/", {"answer": "endorse", "comment": "Fine"}
+    )
     assert "You cannot endorse your own decision" in response.content.decode()
     assert not Endorsement.objects.exists()
 

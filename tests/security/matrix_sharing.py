@@ -50,6 +50,8 @@ MATRIX: dict[str, Case] = {
     "sharing:guide-flowchart": Case("get", only(RECORDERS, 200), others=403),
     "sharing:decisions": Case("get", only(READERS, 200), others=403),
     "sharing:decision-new": Case("get", only(RECORDERS, "go"), others=403),
+    "sharing:decisions-mine": Case("get", only(RECORDERS, 200), others=403),
+    "sharing:advice-mine": Case("get", only(RECORDERS, 200), others=403),
     "sharing:decision": Case(
         "get",
         {**only(["social_worker", "manager", "ig_officer"], 200), **only(OTHER_AGENCY_RECORDERS, 404)},

@@ -85,3 +85,18 @@ def client_signed_in(persona: Persona, client: Client | None = None) -> Client:
     session["otp_device_id"] = persona.device.persistent_id
     session.save()
     return client
+
+
+def persona_in(name: str, *, code: str, kind: str, role: str, enrolled: bool = True) -> Persona:
+    """A persona outside the fixed table: ``name`` holding ``role`` in the agency ``code`` (made if new)."""
+    user = User.objects.create(
+        username=name,
+        password=_password_hash(),
+        first_name=name.replace("_", " ").title(),
+        last_name="Tester",
+        email=f"{name}@test.example",
+    )
+    agency = agency_get_or_make(code, kind)
+    Membership.objects.create(user=user, agency=agency, role=role, started_at=timezone.now())
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=enrolled)
+    return Persona(name=name, user=user, agency=agency, device=device)

@@ -96,6 +96,14 @@ USERS: tuple[DemoUser, ...] = (
         "Caldicott Guardian",
         (("northshire-health", Role.CALDICOTT_GUARDIAN),),
     ),
+    # The partnership's named adviser: any agency's practitioner may ask her (issue 12).
+    DemoUser(
+        "cg.osei",
+        "Abena",
+        "Osei",
+        "Partnership Caldicott Guardian",
+        (("northshire-partnership", Role.CALDICOTT_GUARDIAN),),
+    ),
     DemoUser("pc.walsh", "Tom", "Walsh", "Police constable", (("northshire-police", Role.PRACTITIONER),)),
     DemoUser("ds.harper", "Leah", "Harper", "Detective sergeant", (("northshire-police", Role.MANAGER),)),
     DemoUser("hv.nowak", "Kasia", "Nowak", "Health visitor", (("northshire-health", Role.PRACTITIONER),)),

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 
 from goldenthread.linkage.keys import BirthDate, NameKeys, RecordKeys, key_deletions
+from goldenthread.linkage.trusted_name import RecordedName, trusted_name
 from goldenthread.people.importing import Row
 from goldenthread.people.models import (
     Address,
@@ -167,13 +168,36 @@ def _most_common(values: list[Any]) -> Any:
     return max(values, key=lambda v: counts[v]) if values else None
 
 
+def _name_commonness(key: tuple[str, str]) -> int:
+    """How many names in the index carry these keys: the rarer of the two parts' counts (NameKey)."""
+    given, family = key
+    counts = dict(
+        NameKey.objects.filter(
+            Q(part=NamePart.GIVEN, key=given) | Q(part=NamePart.FAMILY, key=family)
+        ).values_list("part", "names")
+    )
+    parts = [
+        counts.get(NamePart.GIVEN, 0) if given else None,
+        counts.get(NamePart.FAMILY, 0) if family else None,
+    ]
+    known = [c for c in parts if c is not None]
+    return min(known) if known else 0
+
+
 def person_refresh(person: Person) -> Person:
-    """Summarise the person's source records into its own fields: the majority, newest first on ties."""
+    """Summarise the person's source records into its own fields: the majority, newest first on ties; the
+    name by linkage.trusted_name (most agencies agreeing, then the most recent, never a typo of another)."""
     records = list(person.source_records.order_by("-updated_at", "-pk"))
     if not records:
         return person
-    names = [(r.given_name, r.family_name) for r in records if r.given_name or r.family_name]
-    person.given_name, person.family_name = _most_common(names) or ("", "")
+    person.given_name, person.family_name = trusted_name(
+        [
+            RecordedName(r.given_name, r.family_name, r.given_key, r.family_key, r.agency_id)
+            for r in records
+            if r.given_name or r.family_name
+        ],
+        _name_commonness,
+    )
     dated = [r for r in records if r.date_of_birth is not None]
     if dated:
         best = max(_PRECISION_RANK[DobPrecision(r.dob_precision)] for r in dated)

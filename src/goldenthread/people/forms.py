@@ -31,12 +31,16 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def _purpose_field() -> forms.ChoiceField:
+    # Radios, none chosen in advance: a purpose picked for the user invites a click-through.
     return forms.ChoiceField(
         label="Why are you looking?",
-        choices=[("", "Choose a purpose"), *PURPOSES],
+        choices=PURPOSES,
         help_text="Recorded in the audit log with every search and every card you open.",
-        error_messages={"required": "Choose why you are looking"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={
+            "required": "Choose why you are looking",
+            "invalid_choice": "Choose why you are looking",
+        },
+        widget=forms.RadioSelect,
     )
 
 

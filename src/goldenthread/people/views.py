@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.accounts.second_factor import step_up_verify
@@ -52,11 +53,15 @@ from goldenthread.people.selectors import (
     person_current_id_for_user,
     person_get_for_user,
     person_ids_merged_into,
+    person_named_for_user,
     person_search_for_user,
+    search_rows,
     source_record_get_for_user,
 )
 from goldenthread.people.tasks import records_import_queue, records_import_resume, records_import_waiting
 
+# Naming the child on the purpose page is a read of the index, audited with this purpose (ADR 0006).
+PURPOSE_NAMING = "Stating why the card is opened"
 # Session keys: the purpose given for each child opened, and the last search's purpose and results.
 PURPOSES_KEY = "people.purposes"
 SEARCH_KEY = "people.search"
@@ -75,13 +80,20 @@ def _query(data: dict[str, Any]) -> SearchQuery:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@never_cache
+@require_GET
 @permission_required(Permission.SEARCH_CHILD_INDEX)
 def search(request: AgencyRequest) -> HttpResponse:
-    last = request.session.get(SEARCH_KEY, {})
-    form = SearchForm(request.POST or None, initial={"purpose": last.get("purpose_code", "")})
+    """Search by GET, so Back from a card returns to the results (no "confirm form resubmission").
+
+    The query string holds what was searched for, so the page is never cached (``never_cache`` and the
+    security middleware's ``no-store``) and the access log leaves query strings out (cli, settings).
+    Every search, repeated by Back or not, is audited with its purpose.
+    """
+    asked = any(name in request.GET for name in SearchForm.base_fields)
+    form = SearchForm(request.GET if asked else None)
     hits = None
-    if request.method == "POST" and form.is_valid():
+    if asked and form.is_valid():
         purpose_code = form.cleaned_data["purpose"]
         hits = person_search_for_user(
             user=request.user,
@@ -93,7 +105,8 @@ def search(request: AgencyRequest) -> HttpResponse:
             "purpose_code": purpose_code,
             "results": [hit.person.pk for hit in hits],
         }
-    return render(request, "people/search.html", {"form": form, "hits": hits})
+    rows = search_rows(hits) if hits is not None else None
+    return render(request, "people/search.html", {"form": form, "hits": hits, "rows": rows})
 
 
 def _purpose_for(request: AgencyRequest, person_id: int) -> str:
@@ -177,13 +190,17 @@ def break_glass(request: AgencyRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.VIEW_CHILD_DATA)
 def purpose(request: AgencyRequest, person_id: int) -> HttpResponse:
+    """Why the user is opening this child's card: the child named, the purposes as radios, none chosen
+    for them (a purpose picked in advance invites a click-through)."""
     current = person_current_id_for_user(user=request.user, agency=request.agency, person_id=person_id)
-    last = request.session.get(SEARCH_KEY, {})
-    form = PurposeForm(request.POST or None, initial={"purpose": last.get("purpose_code", "")})
+    form = PurposeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         _remember_purpose(request, current, form.cleaned_data["purpose"])
         return redirect("people:card", person_id=current)
-    return render(request, "people/purpose.html", {"form": form, "person_id": current})
+    person = person_named_for_user(
+        user=request.user, agency=request.agency, person_id=current, purpose=PURPOSE_NAMING
+    )
+    return render(request, "people/purpose.html", {"form": form, "person_id": current, "person": person})
 
 
 ACCESS_PAGE_SIZE = 50

@@ -10,17 +10,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from goldenthread.agencies.models import Agency
+from goldenthread.agencies.models import Agency, AgencyKind, Membership
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import audit_record
 from goldenthread.core.actor import Actor
 from goldenthread.core.errors import NON_FIELD, ActionError
+from goldenthread.notifications.actions import notify
 from goldenthread.people.models import Person
 from goldenthread.policy import FactsError, PackError, Recommendation, decide, load_pack, parse_facts
 from goldenthread.sharing.models import (
+    ENDORSING_ROLES,
     AdviceRequest,
     AdviserRole,
     Decision,
@@ -56,13 +59,19 @@ def advice_request_create(
     facts: Mapping[str, Any] | None = None,
     pack_name: str = "",
     pack_version: str = "",
+    adviser_agency: Agency | None = None,
 ) -> AdviceRequest:
+    """Ask ``adviser_role`` of ``adviser_agency``: the practitioner's own agency (the default) or a
+    safeguarding partnership's named advisers."""
     requested_by = by.signed_in_user()
     if not user_has_permission(user=requested_by, permission=Permission.RECORD_DECISION, agency=agency):
         raise _refuse("Only practitioners who record decisions in this agency can seek advice here")
+    asked = adviser_agency or agency
     problems: dict[str, list[str]] = {}
     if adviser_role not in AdviserRole.values:
         problems["adviser_role"] = ["Select who you want advice from"]
+    elif asked.pk != agency.pk and (asked.kind != AgencyKind.PARTNERSHIP or not asked.is_active):
+        problems["adviser_role"] = ["Ask an adviser of your own agency or of the safeguarding partnership"]
     if not question.strip():
         problems["question"] = ["Enter your question"]
     if anonymised and person is not None:
@@ -74,6 +83,7 @@ def advice_request_create(
         requested_by=requested_by,
         requested_at=timezone.now(),
         adviser_role=adviser_role,
+        adviser_agency=asked,
         anonymised=anonymised,
         person=person,
         question=question.strip(),
@@ -86,16 +96,27 @@ def advice_request_create(
         action="advice.requested",
         object_type="advice_request",
         object_id=advice.pk,
-        details={"adviser_role": adviser_role, "anonymised": anonymised, "person": advice.person_id},
+        details={
+            "adviser_role": adviser_role,
+            "adviser_agency": asked.code,
+            "anonymised": anonymised,
+            "person": advice.person_id,
+        },
     )
     return advice
+
+
+def holds_role(*, user: Any, agency_id: int, role: str) -> bool:
+    """Whether the user holds ``role`` in the agency through an active membership."""
+    return Membership.objects.active().filter(user=user, agency_id=agency_id, role=role).exists()
 
 
 @transaction.atomic
 def advice_request_answer(*, advice: AdviceRequest, by: Actor, answer: str) -> AdviceRequest:
     answered_by = by.signed_in_user()
-    if not user_has_permission(user=answered_by, permission=Permission.GIVE_ADVICE, agency=advice.agency):
-        raise _refuse("Only an adviser in the agency asked can answer this request")
+    if not holds_role(user=answered_by, agency_id=advice.asked_agency_id, role=advice.adviser_role):
+        role = AdviserRole(advice.adviser_role).label
+        raise _refuse(f"Only the {role} of the agency asked can answer this request")
     if answered_by.pk == advice.requested_by_id:
         raise _refuse("You cannot answer your own request for advice")
     if not answer.strip():
@@ -113,6 +134,15 @@ def advice_request_answer(*, advice: AdviceRequest, by: Actor, answer: str) -> A
         object_type="advice_request",
         object_id=locked.pk,
         details={"adviser_role": locked.adviser_role, "person": locked.person_id},
+    )
+    notify(
+        recipients=[locked.requested_by],
+        kind="advice.answered",
+        message=f"Your advice request {locked.pk} has been answered",
+        url=reverse("sharing:advice", kwargs={"advice_id": locked.pk}),
+        agency=locked.agency,
+        key=f"advice.answered:{locked.pk}",
+        by=by,
     )
     return locked
 
@@ -166,7 +196,7 @@ def decision_record(
             "departs": draft.decision != recommendation.outcome,
             "pack": f"{recommendation.pack_name}@{recommendation.pack_version}",
             "needs_endorsement": record.needs_endorsement,
-            "emergency": draft.emergency,
+            "emergency": record.emergency,
             "items": len(draft.items),
             "advice": advice.pk if advice is not None else None,
             "supersedes": supersedes.pk if supersedes is not None else None,
@@ -207,9 +237,14 @@ def _decision_save(
     person: Person | None,
     supersedes: Decision | None,
 ) -> Decision:
-    """The decision and its items, saved once the draft has no problem."""
+    """The decision and its items, saved once the draft has no problem.
+
+    When the guide says refer without delay, sharing without consent does not wait for the endorsement:
+    it is an emergency share, endorsed afterwards, so the record never tells anyone to hold back.
+    """
     now = timezone.now()
-    emergency = draft.emergency
+    without_consent = shares_without_consent(draft.decision, draft.consent_position)
+    emergency = draft.emergency or (recommendation.refer_without_delay and without_consent)
     record = Decision(
         agency=agency,
         decided_by=decided_by,
@@ -231,7 +266,7 @@ def _decision_save(
         risks=draft.risks.strip(),
         consulted=draft.consulted.strip(),
         advice=advice,
-        needs_endorsement=shares_without_consent(draft.decision, draft.consent_position),
+        needs_endorsement=without_consent,
         emergency=emergency,
         endorsement_due_at=one_working_day_after(now) if emergency else None,
     )
@@ -256,29 +291,53 @@ def decision_viewed(*, decision: Decision, by: Actor, page: str = "detail") -> N
     )
 
 
-@transaction.atomic
-def endorsement_record(*, decision: Decision, by: Actor, comment: str = "") -> Endorsement:
+def _endorser_role(by: Actor, decision: Decision) -> str:
+    """The role the endorser answers in: the one they act through, else the most senior they hold."""
+    membership = by.membership
+    acting_here = membership is not None and membership.agency_id == decision.agency_id
+    if acting_here and membership is not None and membership.role in ENDORSING_ROLES:
+        return str(membership.role)
+    held = set(
+        Membership.objects.active()
+        .filter(user=by.user, agency_id=decision.agency_id)
+        .values_list("role", flat=True)
+    )
+    return next((str(role) for role in ENDORSING_ROLES if role in held), "")
+
+
+def _endorsement_answer(*, decision: Decision, by: Actor, comment: str, declined: bool) -> Endorsement:
+    """The endorser's answer, endorsed or declined, audited, and the decider told."""
     endorsed_by = by.signed_in_user()
     if not user_has_permission(
         user=endorsed_by, permission=Permission.ENDORSE_DECISION, agency=decision.agency
     ):
-        raise _refuse("Only a manager of the deciding agency can endorse this decision")
+        raise _refuse(
+            "Only a manager, designated safeguarding lead or Caldicott Guardian of the deciding agency "
+            "can endorse this decision"
+        )
     if endorsed_by.pk == decision.decided_by_id:
-        raise _refuse("You cannot endorse your own decision: another manager must endorse it")
+        raise _refuse("You cannot endorse your own decision: another endorser must answer it")
     if not decision.needs_endorsement:
         raise _refuse("This decision does not need an endorsement")
-    # Lock the decision row so two managers endorsing at once get one endorsement and one clear refusal.
+    if declined and not comment.strip():
+        raise _refuse("Give your reasons for declining to endorse the decision", "comment")
+    # Lock the decision row so two endorsers answering at once get one answer and one clear refusal.
     Decision.objects.select_for_update().get(pk=decision.pk)
     if Endorsement.objects.filter(decision=decision).exists():
-        raise _refuse("This decision has already been endorsed")
+        raise _refuse("This decision has already been endorsed or declined")
     now = timezone.now()
     endorsement = Endorsement.objects.create(
-        decision=decision, endorsed_by=endorsed_by, endorsed_at=now, comment=comment.strip()
+        decision=decision,
+        endorsed_by=endorsed_by,
+        endorsed_at=now,
+        comment=comment.strip(),
+        declined=declined,
+        role=_endorser_role(by, decision),
     )
     due = decision.endorsement_due_at
     audit_record(
         by=by,
-        action="decision.endorsed",
+        action="decision.endorsement_declined" if declined else "decision.endorsed",
         object_type="decision",
         object_id=decision.pk,
         details={
@@ -286,9 +345,35 @@ def endorsement_record(*, decision: Decision, by: Actor, comment: str = "") -> E
             "person": decision.person_id,
             "emergency": decision.emergency,
             "late": bool(due and now > due),
+            "role": endorsement.role,
         },
     )
+    if declined:
+        message = f"Decision {decision.pk} was not endorsed: record a new decision"
+    else:
+        message = f"Decision {decision.pk} has been endorsed"
+    notify(
+        recipients=[decision.decided_by],
+        kind="decision.declined" if declined else "decision.endorsed",
+        message=message,
+        url=reverse("sharing:decision", kwargs={"decision_id": decision.pk}),
+        agency=decision.agency,
+        key=f"decision.endorsement:{decision.pk}",
+        by=by,
+    )
     return endorsement
+
+
+@transaction.atomic
+def endorsement_record(*, decision: Decision, by: Actor, comment: str = "") -> Endorsement:
+    """Endorse a decision to share without consent; the decider is told."""
+    return _endorsement_answer(decision=decision, by=by, comment=comment, declined=False)
+
+
+@transaction.atomic
+def endorsement_decline(*, decision: Decision, by: Actor, reasons: str) -> Endorsement:
+    """Decline to endorse, with reasons: the decider is told and must record a new decision."""
+    return _endorsement_answer(decision=decision, by=by, comment=reasons, declined=True)
 
 
 @transaction.atomic

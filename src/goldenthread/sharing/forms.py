@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from goldenthread.core.errors import ActionError, form_add_problems
+from goldenthread.core.errors import NON_FIELD, ActionError, form_add_problems
 from goldenthread.core.forms import choices_describe
 from goldenthread.policy.facts import MAX_AGE, MIN_AGE
 from goldenthread.sharing.guide import CHECKBOXES, NONE_OF_THESE, NUMBER, Step
@@ -159,8 +159,8 @@ class DecisionForm(forms.Form):
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     emergency = forms.BooleanField(
-        label="This is an emergency: I am sharing before a manager can endorse it",
-        help_text="A manager must then endorse the decision within one working day.",
+        label="This is an emergency: I am sharing now, before it is endorsed",
+        help_text="An endorser must then endorse the decision within one working day.",
         required=False,
     )
 
@@ -216,21 +216,38 @@ class DecisionForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
+        """Every problem in one round: the fields' own errors and the decision's rules together, each
+        message once (a field already refused keeps its own message)."""
         data = super().clean() or {}
-        if self.errors:
-            return data
         problems = decision_problems(facts=self.facts, recommended=self.recommended, draft=self.draft())
-        form_add_problems(self, ActionError(problems))
+        refused = {name for name in self.errors if name != NON_FIELD}
+        fresh = {
+            field: messages
+            for field, messages in problems.items()
+            if self.problem_fields.get(field, field) not in refused
+        }
+        form_add_problems(self, ActionError(fresh))
         return data
 
 
 class AdviceRequestForm(forms.Form):
+    # Choices come from sharing.selectors.adviser_choices_for: the agency's own advisers and the
+    # partnership's named advisers ("role", or "<partnership code>:role").
     adviser_role = forms.ChoiceField(
         label="Who do you want advice from?",
         choices=AdviserRole.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select who you want advice from"},
+        error_messages={
+            "required": "Select who you want advice from",
+            "invalid_choice": "Select who you want advice from",
+        },
     )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            cast(forms.ChoiceField, self.fields["adviser_role"]).choices = choices
+
     anonymised = forms.BooleanField(
         label="Ask without identifying the child or family (anonymised)",
         help_text="The guidance says: seek advice without disclosing the person's identity where possible.",
@@ -255,4 +272,27 @@ class AdviceAnswerForm(forms.Form):
 
 
 class EndorsementForm(forms.Form):
-    comment = forms.CharField(label="Comment (optional)", required=False, widget=_textarea(3))
+    ENDORSE = "endorse"
+    DECLINE = "decline"
+
+    answer = forms.ChoiceField(
+        label="Do you endorse this decision?",
+        choices=[
+            (ENDORSE, "Yes, I endorse it: sharing without consent is necessary and proportionate"),
+            (DECLINE, "No, I decline to endorse it: the decider must record a new decision"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you endorse the decision"},
+    )
+    comment = forms.CharField(
+        label="Comment, or your reasons for declining",
+        help_text="Needed if you decline: the decider reads them and records a new decision.",
+        required=False,
+        widget=_textarea(3),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == self.DECLINE and not str(data.get("comment", "")).strip():
+            self.add_error("comment", "Give your reasons for declining to endorse the decision")
+        return data

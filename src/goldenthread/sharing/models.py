@@ -62,12 +62,20 @@ class ItemKind(models.TextChoices):
 
 
 class AdviceRequest(models.Model):
-    """A practitioner asks their agency's safeguarding lead, IG officer or Caldicott Guardian for advice."""
+    """A practitioner asks an adviser role for advice: their own agency's safeguarding lead, IG officer or
+    Caldicott Guardian, or one of the partnership's named advisers. Only that role, in that agency, answers.
+    """
 
+    # The asker's agency: the request is theirs, and their decisions may attach the answer.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="advice_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     adviser_role = models.CharField(max_length=32, choices=AdviserRole.choices)
+    # The agency whose adviser is asked (the asker's own, or a safeguarding partnership's); empty on
+    # requests made before advice could cross agencies, which went to the asker's own agency.
+    adviser_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="advice_asked"
+    )
     anonymised = models.BooleanField(default=False)
     # The child in the index; none for an anonymised request or one asked without starting from a card.
     person = models.ForeignKey(
@@ -110,6 +118,11 @@ class AdviceRequest(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def asked_agency_id(self) -> int:
+        """The agency whose adviser answers: the one asked, or the asker's own for older requests."""
+        return self.adviser_agency_id or self.agency_id
 
 
 class Decision(ImmutableModel):
@@ -207,9 +220,24 @@ class Decision(ImmutableModel):
     def departs_from_recommendation(self) -> bool:
         return self.decision != self.recommended_outcome
 
+    def _answer(self) -> Endorsement | None:
+        """The endorser's answer, read once (or from ``select_related("endorsement")``)."""
+        if not self.pk:
+            return None
+        try:
+            return self.endorsement
+        except Endorsement.DoesNotExist:
+            return None
+
     @property
     def is_endorsed(self) -> bool:
-        return Endorsement.objects.filter(decision_id=self.pk).exists() if self.pk else False
+        answer = self._answer()
+        return answer is not None and not answer.declined
+
+    @property
+    def is_declined(self) -> bool:
+        answer = self._answer()
+        return answer is not None and answer.declined
 
     def endorsement_overdue(self, now: datetime) -> bool:
         due = self.endorsement_due_at
@@ -236,16 +264,36 @@ class DecisionItem(ImmutableModel):
         return f"Item {self.position} of decision {self.decision_id}"
 
 
+ENDORSING_ROLES = (Role.CALDICOTT_GUARDIAN, Role.DSL, Role.MANAGER)
+
+
 class Endorsement(ImmutableModel):
-    """A manager's endorsement of a decision to share without consent, before or (emergency) after."""
+    """The endorser's answer to a decision to share without consent, before or (emergency) after: endorsed,
+    or declined with reasons (the decider must then record a new decision that corrects it).
+
+    One answer per decision. ``role`` is the endorser's role when they answered (a manager, a designated
+    safeguarding lead or a Caldicott Guardian), so the record names whose endorsement it is.
+    """
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="endorsement")
     endorsed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     endorsed_at = models.DateTimeField()
+    # A comment when endorsing; the reasons when declining.
     comment = models.TextField(blank=True)
+    declined = models.BooleanField(default=False)
+    role = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-endorsed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declined=False) | ~Q(comment=""), name="endorsement_declined_has_reasons"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Endorsement of decision {self.decision_id}"
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else "Manager"

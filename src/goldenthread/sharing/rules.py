@@ -97,3 +97,32 @@ def decision_problems(
     if draft.emergency and not without_consent:
         add("emergency", "Only a decision to share without consent can be marked as an emergency")
     return problems
+
+
+# The guide's consent answers in the decision form's words: withdrawn consent is refused consent.
+_CONSENT_FROM_GUIDE = {
+    "given": ConsentPosition.GIVEN,
+    "refused": ConsentPosition.REFUSED,
+    "withdrawn": ConsentPosition.REFUSED,
+    "not_sought": ConsentPosition.NOT_SOUGHT,
+    "not_possible": ConsentPosition.NOT_POSSIBLE,
+}
+
+
+def consent_position_from_facts(facts: Mapping[str, Any]) -> str:
+    """The consent position the guide's answers already give, so the decision form need not ask again.
+
+    Consent is not needed when the information identifies no one, is not confidential or the law
+    requires sharing. Otherwise the consent that counts is the subject's when they are competent (or an
+    adult), else the parent's.
+    """
+    if consent_not_needed_applies(facts):
+        return ConsentPosition.NOT_NEEDED
+    consent = facts.get("consent", {}) or {}
+    subject = facts.get("subject", {}) or {}
+    subject_status = str(consent.get("subject", "not_sought"))
+    parent_status = str(consent.get("parent", "not_sought"))
+    age = subject.get("age")
+    subject_counts = subject.get("competent_to_consent") is True or (isinstance(age, int) and age >= 18)
+    counted = subject_status if subject_counts else parent_status
+    return _CONSENT_FROM_GUIDE.get(counted, ConsentPosition.NOT_SOUGHT)

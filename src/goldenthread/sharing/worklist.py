@@ -9,7 +9,11 @@ from django.utils import timezone
 
 from goldenthread.core.worklist import WorkItem, worklist_provider
 from goldenthread.sharing.models import AdviserRole
-from goldenthread.sharing.selectors import advice_requests_for_adviser, endorsements_owed
+from goldenthread.sharing.selectors import (
+    advice_requests_for_adviser,
+    decisions_declined_for,
+    endorsements_owed,
+)
 
 
 @worklist_provider
@@ -30,6 +34,18 @@ def endorsement_items(*, user: Any, agency: Any) -> list[WorkItem]:
             )
         )
     return items
+
+
+@worklist_provider
+def declined_items(*, user: Any, agency: Any) -> list[WorkItem]:
+    """The decider's decisions whose endorsement was declined: each needs a new decision."""
+    return [
+        WorkItem(
+            label=f"Record a new decision: decision {decision.pk} was not endorsed",
+            href=reverse("sharing:decision", kwargs={"decision_id": decision.pk}),
+        )
+        for decision in decisions_declined_for(user=user, agency=agency).order_by("decided_at")
+    ]
 
 
 @worklist_provider

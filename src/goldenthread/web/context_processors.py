@@ -17,6 +17,8 @@ _NAVIGATION: list[tuple[str, str, Permission]] = [
     ("Import records", "people:import", Permission.IMPORT_RECORDS),
     ("Review matches", "people:reviews", Permission.REVIEW_MATCHES),
     ("Decision guide", "sharing:guide", Permission.RECORD_DECISION),
+    ("My decisions", "sharing:decisions-mine", Permission.RECORD_DECISION),
+    ("My advice requests", "sharing:advice-mine", Permission.RECORD_DECISION),
     ("Decisions", "sharing:decisions", Permission.VIEW_CHILD_DATA),
     ("Advice requests", "sharing:advice-requests", Permission.GIVE_ADVICE),
     ("Audit log", "audit:events", Permission.VIEW_AUDIT_LOG),

@@ -110,6 +110,38 @@ class Person(models.Model):
     def is_child(self) -> bool | None:
         return self.is_child_on(dt.date.today())
 
+    def age_range_on(self, day: dt.date) -> tuple[int, int] | None:
+        """The youngest and oldest the person can be on ``day`` given how much of the date of birth is
+        known (a year alone spans a birthday); None when it is not known. At death, age stops."""
+        if self.date_of_birth is None:
+            return None
+        if self.date_of_death is not None:
+            day = min(day, self.date_of_death)
+        earliest = self.date_of_birth
+        if self.dob_precision == DobPrecision.YEAR:
+            latest = dt.date(earliest.year, 12, 31)
+        elif self.dob_precision == DobPrecision.MONTH:
+            next_month = dt.date(earliest.year + earliest.month // 12, earliest.month % 12 + 1, 1)
+            latest = next_month - dt.timedelta(days=1)
+        else:
+            latest = earliest
+        return _age(latest, day), _age(earliest, day)
+
+    @property
+    def age_label(self) -> str:
+        """The age in words for a card or a search result: "7", "6 or 7", "Under 1"; "" if not known."""
+        ages = self.age_range_on(dt.date.today())
+        if ages is None:
+            return ""
+        youngest, oldest = (max(0, a) for a in ages)
+        if oldest == 0:
+            return "Under 1"
+        return str(oldest) if youngest == oldest else f"{youngest} or {oldest}"
+
+
+def _age(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
 
 class NameKind(models.TextChoices):
     PRIMARY = "primary", "Name"

@@ -18,12 +18,14 @@ from goldenthread.people.selectors.cards import (
     Card,
     CardViewLimitError,
     RelationshipView,
+    SearchRow,
     person_current_id_for_user,
     person_for_record,
     person_get_for_user,
     person_ids_merged_into,
     person_named_for_user,
     person_search_for_user,
+    search_rows,
 )
 from goldenthread.people.selectors.reviews import (
     ComparedField,
@@ -43,6 +45,7 @@ __all__ = [
     "CardViewLimitError",
     "ComparedField",
     "RelationshipView",
+    "SearchRow",
     "access_alert_get_for_user",
     "access_alerts_open_count",
     "access_alerts_open_for",
@@ -59,5 +62,6 @@ __all__ = [
     "person_ids_merged_into",
     "person_named_for_user",
     "person_search_for_user",
+    "search_rows",
     "source_record_get_for_user",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from goldenthread.people.actions import (
 )
 from goldenthread.people.models import (
     AccessAlert,
+    Address,
     AlertKind,
     Identifier,
     IdentifierKind,
@@ -38,6 +40,7 @@ from goldenthread.people.models import (
     Person,
     PersonName,
     RelationshipKind,
+    Sex,
     SourceRecord,
 )
 from goldenthread.people.search import SearchHit, SearchQuery, people_search
@@ -73,6 +76,54 @@ _SHIELDED_HIT_FIELDS = frozenset({"given_name", "family_name"})
 
 def _shielded_hit(hit: SearchHit) -> SearchHit:
     return SearchHit(hit.person, [w for w in hit.weights if w.field in _SHIELDED_HIT_FIELDS])
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    """One search result as the page shows it: enough to tell namesakes apart (age, sex, postcode
+    district), and why it matched in words, never the raw score. A shielded person shows only their name
+    and the name reasons (as their card shows them)."""
+
+    person: Person
+    age: str = ""
+    sex: str = ""
+    district: str = ""
+    reasons: tuple[str, ...] = ()
+    against: tuple[str, ...] = ()
+
+
+def search_rows(hits: list[SearchHit]) -> list[SearchRow]:
+    """The rows of a search already audited (person_search_for_user): the district of each person's
+    latest address in one query. Shows nothing the audited search did not return."""
+    open_ids = [hit.person.pk for hit in hits if not hit.person.is_shielded]
+    districts: dict[int, str] = {}
+    latest = (
+        Address.objects.filter(person_id__in=open_ids)
+        .exclude(postcode="")
+        .order_by("person_id", F("from_date").desc(nulls_last=True), "-pk")
+    )
+    for person_id, postcode in latest.values_list("person_id", "postcode"):
+        districts.setdefault(person_id, postcode.split(" ", 1)[0])
+    rows = []
+    for hit in hits:
+        reasons = tuple(f"{w.label}: {w.outcome.lower()}" for w in hit.reasons)
+        against = tuple(f"{w.label}: {w.outcome.lower()}" for w in hit.against)
+        person = hit.person
+        if person.is_shielded:
+            rows.append(SearchRow(person, reasons=reasons, against=against))
+            continue
+        sex = person.get_sex_display() if person.sex != Sex.UNKNOWN else "Not known"
+        rows.append(
+            SearchRow(
+                person,
+                age=person.age_label or "Not known",
+                sex=sex,
+                district=districts.get(person.pk, "Not known"),
+                reasons=reasons,
+                against=against,
+            )
+        )
+    return rows
 
 
 def person_current_id_for_user(*, user: Any, agency: Agency | None, person_id: int) -> int:
@@ -194,7 +245,9 @@ def _card(person: Person, *, with_records: bool, viewer: Agency | None) -> Card:
         if key not in seen and not (name.kind == NameKind.PRIMARY and primary):
             seen.add(key)
             card.other_names.append(name)
-    card.addresses = list(person.addresses.all().order_by("-from_date", "-pk"))
+    card.addresses = addresses_once(
+        person.addresses.all().order_by(F("from_date").desc(nulls_last=True), "-pk")
+    )
     identifiers = person.identifiers.exclude(kind=IdentifierKind.AGENCY_LOCAL).select_related(
         "issuing_agency"
     )
@@ -205,6 +258,44 @@ def _card(person: Person, *, with_records: bool, viewer: Agency | None) -> Card:
     for rel in person.relationships_to.select_related("from_person"):
         card.relationships.append(RelationshipView(_INVERSE[RelationshipKind(rel.kind)], rel.from_person))
     return card
+
+
+_STREET_WORDS = {
+    "rd": "road",
+    "st": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "ln": "lane",
+    "cl": "close",
+    "ct": "court",
+    "dr": "drive",
+    "gdns": "gardens",
+    "pl": "place",
+    "sq": "square",
+    "cres": "crescent",
+}
+
+
+def address_key(line: str, postcode: str) -> tuple[str, str]:
+    """An address as compared for sameness: case, punctuation, spacing and common street abbreviations
+    ("12 Acacia Ave." and "12, acacia avenue") do not make two addresses."""
+    words = "".join(c if c.isalnum() else " " for c in line.casefold()).split()
+    return " ".join(_STREET_WORDS.get(w, w) for w in words), postcode.replace(" ", "").upper()
+
+
+def addresses_once(addresses: Any) -> list[Any]:
+    """Each address once (by ``address_key``), the first seen kept: callers order newest first. An
+    address with a line is the same as one with only its postcode when another agency gave the line."""
+    keyed = [(address_key(a.line, a.postcode), a) for a in addresses]
+    lines_at = {key[1] for key, _ in keyed if key[0] and key[1]}
+    kept: list[Any] = []
+    seen: set[tuple[str, str]] = set()
+    for key, address in keyed:
+        if key in seen or (not key[0] and key[1] in lines_at):
+            continue
+        seen.add(key)
+        kept.append(address)
+    return kept
 
 
 class CardViewLimitError(Exception):

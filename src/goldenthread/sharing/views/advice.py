@@ -18,12 +18,15 @@ from goldenthread.sharing.actions import (
     advice_request_create,
     advice_request_viewed,
     advice_requests_listed,
+    holds_role,
 )
 from goldenthread.sharing.forms import AdviceAnswerForm, AdviceRequestForm
+from goldenthread.sharing.presenting import facts_display
 from goldenthread.sharing.selectors import (
     advice_get_for_user,
     advice_requests_by,
     advice_requests_for_adviser,
+    adviser_choices_for,
 )
 from goldenthread.sharing.views.state import guide_result, state_get
 
@@ -48,6 +51,17 @@ def advice_list(request: AgencyRequest) -> HttpResponse:
     )
 
 
+@require_GET
+@permission_required(Permission.RECORD_DECISION)
+def advice_list_mine(request: AgencyRequest) -> HttpResponse:
+    """The advice this practitioner asked for ("My advice requests" in the menu), answered or waiting."""
+    mine = list(
+        advice_requests_by(user=request.user, agency=request.agency).select_related("adviser_agency")[:200]
+    )
+    advice_requests_listed(by=request.actor, rows=len(mine))
+    return render(request, "sharing/advice_list.html", {"waiting": [], "mine": mine, "is_adviser": False})
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(Permission.RECORD_DECISION)
 def advice_new(request: AgencyRequest) -> HttpResponse:
@@ -55,14 +69,20 @@ def advice_new(request: AgencyRequest) -> HttpResponse:
     result = guide_result(state)
     # The guide's facts are codes and an age: they go with the question when the guide is complete.
     facts = result.facts if result.recommendation is not None else None
-    form = AdviceRequestForm(request.POST if request.method == "POST" else None)
+    options = {choice.value: choice for choice in adviser_choices_for(agency=request.agency)}
+    form = AdviceRequestForm(
+        request.POST if request.method == "POST" else None,
+        choices=[(value, choice.label) for value, choice in options.items()],
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        asked = options[data["adviser_role"]]
         try:
             advice = advice_request_create(
                 agency=request.agency,
                 by=request.actor,
-                adviser_role=data["adviser_role"],
+                adviser_role=asked.role,
+                adviser_agency=asked.agency,
                 question=data["question"],
                 anonymised=data["anonymised"],
                 person=None if data["anonymised"] else person_for_record(state.person_id),
@@ -87,10 +107,12 @@ def advice_new(request: AgencyRequest) -> HttpResponse:
 def advice_detail(request: AgencyRequest, advice_id: int) -> HttpResponse:
     agency = request.agency
     advice = advice_get_for_user(user=request.user, agency=agency, advice_id=advice_id)
+    # Only the role asked, in the agency asked, answers (the action checks it again).
     can_answer = (
         not advice.is_answered
         and advice.requested_by_id != request.user.pk
-        and user_has_permission(user=request.user, permission=Permission.GIVE_ADVICE, agency=agency)
+        and agency.pk == advice.asked_agency_id
+        and holds_role(user=request.user, agency_id=agency.pk, role=advice.adviser_role)
     )
     if request.method == "POST" and not can_answer:
         return forbidden(request, "This request is answered already, or it is not yours to answer.")
@@ -110,5 +132,12 @@ def advice_detail(request: AgencyRequest, advice_id: int) -> HttpResponse:
     elif request.method == "GET":
         advice_request_viewed(advice=advice, by=request.actor)
     return render(
-        request, "sharing/advice_detail.html", {"advice": advice, "form": form, "can_answer": can_answer}
+        request,
+        "sharing/advice_detail.html",
+        {
+            "advice": advice,
+            "form": form,
+            "can_answer": can_answer,
+            "facts": facts_display(advice.facts, advice.pack_name),
+        },
     )

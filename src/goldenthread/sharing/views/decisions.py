@@ -17,17 +17,20 @@ from goldenthread.sharing.actions import (
     decision_record,
     decision_viewed,
     decisions_listed,
+    endorsement_decline,
     endorsement_record,
 )
 from goldenthread.sharing.forms import DecisionForm, EndorsementForm
 from goldenthread.sharing.guide import answers_from_facts
 from goldenthread.sharing.models import Decision
-from goldenthread.sharing.presenting import recommendation_display
+from goldenthread.sharing.presenting import decision_initial, recommendation_display
 from goldenthread.sharing.selectors import (
     advice_answered_for_decision,
     decision_endorsement,
     decision_get_for_user,
+    decisions_by,
     decisions_for_agency,
+    endorsers_for,
 )
 from goldenthread.sharing.views.state import (
     GuideState,
@@ -43,7 +46,16 @@ from goldenthread.sharing.views.state import (
 def decision_list(request: AgencyRequest) -> HttpResponse:
     rows = list(decisions_for_agency(user=request.user, agency=request.agency)[:200])
     decisions_listed(by=request.actor, rows=len(rows))
-    return render(request, "sharing/decision_list.html", {"decisions": rows})
+    return render(request, "sharing/decision_list.html", {"decisions": rows, "mine": False})
+
+
+@require_GET
+@permission_required(Permission.RECORD_DECISION)
+def decision_list_mine(request: AgencyRequest) -> HttpResponse:
+    """The decisions this practitioner recorded ("My decisions" in the menu)."""
+    rows = list(decisions_by(user=request.user, agency=request.agency)[:200])
+    decisions_listed(by=request.actor, rows=len(rows))
+    return render(request, "sharing/decision_list.html", {"decisions": rows, "mine": True})
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,12 +73,19 @@ def decision_new(request: AgencyRequest) -> HttpResponse:
         if state.supersedes is not None
         else None
     )
+    refer = recommendation.refer_without_delay
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         facts=result.facts,
         recommended=recommendation.outcome,
         advice_choices=advice_answered_for_decision(user=request.user, agency=agency),
-        initial={"decision": recommendation.outcome},
+        initial=decision_initial(
+            steps=result.steps,
+            answers=state.answers,
+            facts=result.facts,
+            outcome=recommendation.outcome,
+            refer=refer,
+        ),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -96,6 +115,9 @@ def decision_new(request: AgencyRequest) -> HttpResponse:
             "rec": recommendation_display(recommendation.to_dict(), title),
             "supersedes": supersedes,
             "person_name": state.person_name,
+            "person_id": state.person_id,
+            "refer_without_delay": refer,
+            "endorsers": endorsers_for(agency=agency, exclude=request.user),
         },
     )
 
@@ -107,6 +129,7 @@ def _detail_context(decision: Decision) -> dict[str, object]:
         "items": list(decision.items.all()),
         "endorsement": decision_endorsement(decision),
         "corrections": list(decision.superseded_by.all()),
+        "endorsers": endorsers_for(agency=decision.agency, exclude=decision.decided_by),
     }
 
 
@@ -120,6 +143,7 @@ def decision_detail(request: AgencyRequest, decision_id: int) -> HttpResponse:
     context["can_endorse"] = (
         decision.needs_endorsement
         and context["endorsement"] is None
+        and not context["corrections"]
         and decision.decided_by_id != request.user.pk
         and user_has_permission(user=request.user, permission=Permission.ENDORSE_DECISION, agency=agency)
     )
@@ -135,16 +159,17 @@ def decision_endorse(request: AgencyRequest, decision_id: int) -> HttpResponse:
     decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        declining = form.cleaned_data["answer"] == EndorsementForm.DECLINE
         try:
-            endorsement_record(
-                decision=decision,
-                by=request.actor,
-                comment=form.cleaned_data["comment"],
-            )
+            if declining:
+                endorsement_decline(decision=decision, by=request.actor, reasons=form.cleaned_data["comment"])
+            else:
+                endorsement_record(decision=decision, by=request.actor, comment=form.cleaned_data["comment"])
         except ActionError as exc:
             form_add_problems(form, exc)
         else:
-            messages.success(request, f"Decision {decision.pk} endorsed")
+            done = "not endorsed: the decider has been told" if declining else "endorsed"
+            messages.success(request, f"Decision {decision.pk} {done}")
             return redirect("sharing:decision", decision_id=decision.pk)
     else:
         decision_viewed(decision=decision, by=request.actor, page="endorse")

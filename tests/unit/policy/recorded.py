@@ -3,8 +3,9 @@
 `recorded_cases()` draws the same facts every time (a seeded generator over every field and value the
 old contract allowed, ages 0-25, optional fields present or absent); `answer_digest` is the SHA-256 of a
 recommendation's JSON (every contract key, plus the outcome box reached). The file
-`data/answers_before_family.json` was written by running `python -m tests.unit.policy.recorded` on main
-before the packs changed; the test compares today's packs with it.
+`data/answers_before_family.json` was written by running `python -m tests.unit.policy.recorded` with the
+engine and tests of main before the packs changed (it also keeps, facts and all, the worked examples and
+the one case per outcome the tests had then); the test compares today's packs with it.
 """
 
 from __future__ import annotations
@@ -81,9 +82,22 @@ def answer_digest(recommendation: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
+def named_cases() -> dict[str, dict[str, Any]]:
+    """The worked examples and one case per outcome from the tests of the time, by name."""
+    from tests.unit.policy import builders, test_packs
+
+    named = {name: getattr(builders, name) for name in dir(builders) if name.startswith("EXAMPLE_")}
+    named.update({f"outcome:{name}": facts for name, facts in test_packs.ONE_CASE_PER_OUTCOME.items()})
+    return named
+
+
 def record() -> dict[str, Any]:
     from goldenthread.policy import decide, list_packs
 
+    named = {
+        name: {"facts": facts, "answers": {pack: answer_digest(decide(facts, pack)) for pack in list_packs()}}
+        for name, facts in named_cases().items()
+    }
     cases = recorded_cases()
     answers = {pack: [answer_digest(decide(facts, pack)) for facts in cases] for pack in list_packs()}
     outcomes = {pack: [decide(facts, pack).outcome_id for facts in cases] for pack in list_packs()}
@@ -94,6 +108,7 @@ def record() -> dict[str, Any]:
         "facts_sha256": facts_digest,
         "outcomes": outcomes,
         "answers": answers,
+        "named": named,
     }
 
 

@@ -44,7 +44,7 @@ def test_browser_decision_guide_bruised_child_records_share_decision(live_server
     page.screenshot(path=str(SCREENSHOTS / "decision-guide-start.png"), full_page=True)
     page.get_by_role("button", name="Start now").click()
     _choose(page, "Yes: safeguarding")
-    page.get_by_label("How old is the child or young person?").fill("7")
+    page.get_by_label("How old is the person the information is about?").fill("7")
     page.get_by_role("button", name="Continue").click()
     _choose(page, "They have not been assessed, or I am not sure")
     page.screenshot(path=str(SCREENSHOTS / "decision-guide-question.png"), full_page=True)

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from goldenthread.core.errors import ActionError, form_add_problems
-from goldenthread.policy.facts import MAX_AGE, MIN_AGE
+from goldenthread.policy.facts import MAX_ADULT_AGE, MIN_AGE
 from goldenthread.sharing.guide import CHECKBOXES, NONE_OF_THESE, NUMBER, Step
 from goldenthread.sharing.models import AdviceRequest, AdviserRole, ConsentPosition, ItemKind, Outcome
 from goldenthread.sharing.rules import DecisionDraft, ItemInput, decision_problems
@@ -31,7 +31,7 @@ class GuideStepForm(forms.Form):
         if step.kind == NUMBER:
             field = forms.IntegerField(
                 min_value=MIN_AGE,
-                max_value=MAX_AGE,
+                max_value=MAX_ADULT_AGE,
                 error_messages={
                     "required": step.error,
                     "invalid": step.error,

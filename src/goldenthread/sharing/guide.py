@@ -14,14 +14,16 @@ from typing import Any
 
 from goldenthread.policy import Pack
 from goldenthread.policy.facts import (
+    ADULT_ROLES,
     CONCERNS,
     CONSENT_STATUSES,
     INDICATORS,
     LEGAL_REQUIREMENTS,
-    MAX_AGE,
+    MAX_ADULT_AGE,
     MIN_AGE,
     PURPOSES,
     RISKS,
+    SEXUAL_ACTIVITY_RISK_FACTORS,
 )
 
 RADIOS = "radios"
@@ -95,7 +97,8 @@ class _Words:
 
 
 def guide_steps(pack: Pack) -> list[Step]:
-    """The guide's question pages, in the order a practitioner meets them."""
+    """Every question page the guide has, in the order a practitioner meets them; which of them a case
+    asks, and what the others' answers are, is `guide_plan.guide_plan`'s job."""
     words = _Words(
         yes=_answer_label(pack, "purpose", "yes", "Yes"),
         no=_answer_label(pack, "purpose", "no", "No"),
@@ -107,6 +110,55 @@ def guide_steps(pack: Pack) -> list[Step]:
         *_information_steps(pack, words),
         *_consent_steps(pack),
     ]
+
+
+def _family_steps(pack: Pack) -> tuple[Step, Step]:
+    """Who the information is about, and an adult's capacity to decide (the whole family, issue 12)."""
+    roles = [Choice(r, _label(pack, "adult_role", r)) for r in ADULT_ROLES]
+    who = Step(
+        "who",
+        RADIOS,
+        "Who is the information about?",
+        "A young person up to 25 (a care leaver, or with special educational needs) can be a young "
+        "person here. Choose an adult for a parent, carer or household member whose circumstances affect "
+        "a child, or for an adult at risk.",
+        "Who it is about",
+        (Choice("child", "A child or young person"), *roles),
+        ("subject.kind", "subject.role"),
+        "Select who the information is about",
+    )
+    capacity = Step(
+        "capacity",
+        RADIOS,
+        "Can the adult decide about sharing their information for themselves?",
+        "An adult is presumed to have capacity to decide unless it is established that they lack it "
+        "(Mental Capacity Act 2005). If you doubt it, say so: the guide will say to seek advice.",
+        "Able to decide for themselves",
+        (
+            Choice("presumed", "Yes: their capacity is presumed, and nothing gives cause to doubt it"),
+            Choice("in_doubt", "Their capacity to make this decision is in doubt"),
+            Choice("lacks", "They have been assessed as lacking capacity to make this decision"),
+        ),
+        ("subject.competent_to_consent", "subject.capacity_in_doubt"),
+        "Select whether the adult can decide for themselves",
+    )
+    return who, capacity
+
+
+def _sexual_activity_step(pack: Pack) -> Step:
+    _, hint = _question(pack, "sexual_activity_13_15", "")
+    return Step(
+        "sexual-risks",
+        CHECKBOXES,
+        "Which of these risk factors are there in the young person's sexual activity?",
+        "Select all that apply. " + hint,
+        "Risk factors in the sexual activity",
+        _with_none(
+            [Choice(r, _label(pack, "sexual_activity_risk_factors", r)) for r in SEXUAL_ACTIVITY_RISK_FACTORS]
+        ),
+        ("sexual_activity_risk_factors",),
+        "Select which of these apply, or None of these",
+    )
 
 
 def _purpose_steps(pack: Pack, words: _Words) -> list[Step]:
@@ -129,13 +181,15 @@ def _purpose_steps(pack: Pack, words: _Words) -> list[Step]:
         Step(
             "age",
             NUMBER,
-            "How old is the child or young person?",
-            f"In whole years, {MIN_AGE} to {MAX_AGE}. Enter 0 for a baby under one, and the person's "
-            "age if they are a young adult (care leavers are supported up to 25).",
+            "How old is the person the information is about?",
+            "In whole years. Enter 0 for a baby under one. The person can be a child, a young person up to "
+            "25 (a care leaver, for example), or an adult: a parent, carer or household member, or an adult "
+            "at risk.",
             "Age",
             fact_paths=("subject.age",),
-            error=f"Enter the age in whole years, from {MIN_AGE} to {MAX_AGE}",
+            error=f"Enter the age in whole years, from {MIN_AGE} to {MAX_ADULT_AGE}",
         ),
+        *_family_steps(pack),
     ]
 
 
@@ -189,6 +243,7 @@ def _child_steps(pack: Pack) -> list[Step]:
             ("indicators",),
             "Select which of these apply, or None of these",
         ),
+        _sexual_activity_step(pack),
     ]
 
 
@@ -250,12 +305,12 @@ def _consent_steps(pack: Pack) -> list[Step]:
         Step(
             "consent-child",
             RADIOS,
-            "What is the child or young person's own answer about sharing?",
+            "What is the person's own answer about sharing?",
             consent_hint,
-            "Child's consent",
+            "Their own consent",
             consent_choices(),
             ("consent.subject",),
-            "Select the child or young person's answer",
+            "Select the person's own answer",
         ),
         Step(
             "consent-parent",
@@ -287,6 +342,12 @@ def step_for_path(steps: list[Step], error: str) -> Step | None:
 
 
 _BOOL = {"yes": True, "no": False}
+# An adult's capacity: (competent_to_consent, capacity_in_doubt).
+_CAPACITY: dict[str, tuple[bool | None, bool]] = {
+    "presumed": (None, False),
+    "in_doubt": (None, True),
+    "lacks": (False, False),
+}
 _COMPETENT = {"yes": True, "no": False, "not_assessed": None}
 _CONFIDENTIAL: dict[str, bool | str] = {"yes": True, "no": False, "not_sure": "unsure"}
 
@@ -312,9 +373,18 @@ def facts_from_answers(answers: Answers) -> dict[str, Any]:
     if "age" in answers:
         raw = answers["age"]
         subject["age"] = int(raw) if isinstance(raw, str) and raw.isdigit() else raw
+    if "who" in answers:
+        raw = answers["who"]
+        subject["kind"] = "child" if raw == "child" else "adult" if raw in ADULT_ROLES else raw
+        if raw in ADULT_ROLES:
+            subject["role"] = raw
     if "competence" in answers:
         raw = answers["competence"]
         subject["competent_to_consent"] = _COMPETENT.get(raw, raw) if isinstance(raw, str) else raw
+    if "capacity" in answers:
+        raw = answers["capacity"]
+        competent, in_doubt = _CAPACITY.get(raw, (raw, False)) if isinstance(raw, str) else (raw, False)
+        subject.update(competent_to_consent=competent, capacity_in_doubt=in_doubt)
     if subject:
         facts["subject"] = subject
     if "identifies" in answers:
@@ -337,6 +407,8 @@ def facts_from_answers(answers: Answers) -> dict[str, Any]:
         facts["consent"] = consent
     if "risks" in answers:
         facts["risks_of_seeking_consent"] = _many(answers["risks"])
+    if "sexual-risks" in answers:
+        facts["sexual_activity_risk_factors"] = _many(answers["sexual-risks"])
     if "legal-requirement" in answers:
         facts["legal_requirement"] = answers["legal-requirement"]
     return facts
@@ -347,11 +419,25 @@ def _reverse(table: Mapping[str, Any], value: Any) -> str:
 
 
 def answers_from_facts(facts: Mapping[str, Any]) -> dict[str, str | list[str]]:
-    """The guide's answers for valid, normalised facts (``Facts.to_dict()``), to correct a decision."""
+    """The guide's answers for valid, normalised facts (``Facts.to_dict()``), to correct a decision.
+    Facts recorded before the family fields (issue 12) have none of them: a child or young person."""
+    subject = facts["subject"]
+    adult = subject.get("kind") == "adult"
+    who = str(subject.get("role") or "other_adult") if adult else "child"
+    family: dict[str, str | list[str]] = {"who": who}
+    if adult:
+        in_doubt = bool(subject.get("capacity_in_doubt"))
+        family["capacity"] = (
+            "lacks" if subject["competent_to_consent"] is False else "in_doubt" if in_doubt else "presumed"
+        )
+    else:
+        family["competence"] = _reverse(_COMPETENT, subject["competent_to_consent"])
+    if facts.get("sexual_activity_risk_factors") or "sexual_activity_13_to_15" in facts["indicators"]:
+        family["sexual-risks"] = list(facts.get("sexual_activity_risk_factors", [])) or [NONE_OF_THESE]
     return {
         "purpose": facts["purpose"],
-        "age": str(facts["subject"]["age"]),
-        "competence": _reverse(_COMPETENT, facts["subject"]["competent_to_consent"]),
+        "age": str(subject["age"]),
+        **family,
         "concern": facts["concern"],
         "indicators": list(facts["indicators"]) or [NONE_OF_THESE],
         "legal-requirement": facts["legal_requirement"],

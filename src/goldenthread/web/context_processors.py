@@ -15,7 +15,7 @@ _NAVIGATION: list[tuple[str, str, Permission]] = [
     ("Find a child", "people:search", Permission.SEARCH_CHILD_INDEX),
     ("Import records", "people:import", Permission.IMPORT_RECORDS),
     ("Review matches", "people:reviews", Permission.REVIEW_MATCHES),
-    ("Decision guide", "sharing:guide", Permission.RECORD_DECISION),
+    ("Decision guide", "sharing:guide", Permission.USE_GUIDE),
     ("Decisions", "sharing:decisions", Permission.VIEW_CHILD_DATA),
     ("Advice requests", "sharing:advice-requests", Permission.GIVE_ADVICE),
     ("Audit log", "audit:events", Permission.VIEW_AUDIT_LOG),

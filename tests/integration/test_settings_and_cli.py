@@ -102,6 +102,7 @@ def test_settings_bad_extra_closure_day_fails_loudly(tmp_path: Path, value: str)
         ("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", "half an hour"),
         ("GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", "ten hours"),
         ("GOLDENTHREAD_LOG_LEVEL", "loud"),
+        ("GOLDENTHREAD_POLICY_PACK", "wales-2024"),
     ],
 )
 def test_settings_bad_value_names_its_variable(tmp_path: Path, variable: str, value: str) -> None:

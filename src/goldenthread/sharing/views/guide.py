@@ -79,9 +79,10 @@ def guide_start(request: AgencyRequest) -> HttpResponse:
 
 def _state_for(person: Person) -> GuideState:
     """A new guide about a person from the index: their name, and their age when the date of birth
-    settles it (then the guide does not ask it)."""
+    settles it (then the guide does not ask it). A shielded person is shown as their card shows them: by
+    name, so their date of birth is neither shown nor used."""
     today = dt.date.today()
-    born = person.date_of_birth
+    born = None if person.is_shielded else person.date_of_birth
     shown = ""
     if born is not None:
         shown = {"day": f"{born.day} {born:%B %Y}", "month": f"{born:%B %Y}", "year": f"{born:%Y}"}.get(

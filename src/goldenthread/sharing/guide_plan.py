@@ -39,10 +39,12 @@ class Given:
     step: Step
     value: str | list[str]
     reason: str
+    # What "check your answers" says, where the step's own label for the value would mislead.
+    shown: str = ""
 
     @property
     def label(self) -> str:
-        return self.step.label_for(self.value)
+        return self.shown or self.step.label_for(self.value)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def guide_plan(pack: Pack, answers: Answers, known: Known) -> Plan:
     steps = {step.id: step for step in guide_steps(pack)}
     age = _age(answers, known)
     given: dict[str, tuple[str | list[str], str]] = {}
+    shown: dict[str, str] = {}
     if known.age is not None:
         given["age"] = (str(known.age), f"From the child index: born {known.born}")
     if age is not None and age < ADULT_AGE:
@@ -90,12 +93,15 @@ def guide_plan(pack: Pack, answers: Answers, known: Known) -> Plan:
     if adult:
         skipped.add("competence")
         given["consent-parent"] = ("not_sought", "Not asked: an adult decides for themselves")
+        shown["consent-parent"] = "Does not apply"
     else:
         skipped.add("capacity")
         if age is not None and age < YOUNGEST_ASKED:
             too_young = f"Not asked: a child aged {age} is too young"
             given["competence"] = ("not_assessed", f"{too_young} to be assessed as able to decide")
             given["consent-child"] = ("not_possible", f"{too_young} to give an answer of their own")
+            shown["competence"] = "No: a person with parental responsibility decides for them"
+            shown["consent-child"] = "Too young to give their own answer"
     indicators = answers.get("indicators")
     if not (isinstance(indicators, list) and ACTIVE_13_15 in indicators):
         skipped.add("sexual-risks")
@@ -107,7 +113,10 @@ def guide_plan(pack: Pack, answers: Answers, known: Known) -> Plan:
     kept = {step.id: answers[step.id] for step in asked if step.id in answers}
     return Plan(
         steps=asked,
-        given=[Given(steps[step_id], value, reason) for step_id, (value, reason) in given.items()],
+        given=[
+            Given(steps[step_id], value, reason, shown.get(step_id, ""))
+            for step_id, (value, reason) in given.items()
+        ],
         answers={**kept, **{step_id: value for step_id, (value, _) in given.items()}},
     )
 

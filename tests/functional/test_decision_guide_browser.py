@@ -215,3 +215,41 @@ def test_browser_guide_from_two_year_olds_card_reaches_recommendation_with_pack(
     page.screenshot(path=str(SCREENSHOTS / "guide-from-card-recommendation.png"), full_page=True)
     page.get_by_test_id("back-to-card").click()
     page.wait_for_url(f"**/children/{child.pk}/**")
+
+
+def test_browser_ig_officer_compares_the_same_answers_on_another_pack(live_server: Any, page: Any) -> None:
+    _sign_in(page, live_server, "ig_officer")
+    page.get_by_role("link", name="Decision guide").click()
+    page.get_by_role("button", name="Start now").click()
+    _choose(page, "Yes: safeguarding")
+    page.get_by_label("How old is the person the information is about?").fill("7")
+    page.get_by_role("button", name="Continue").click()
+    for label in (
+        "They have not been assessed, or I am not sure",
+        "Reasonable cause to suspect significant harm",
+        "None of these",
+        "No",
+        "Yes",
+        "Yes",
+        "Consent not yet sought",
+        "Consent not yet sought",
+        "Asking would create or increase the risk to the child",
+    ):
+        _choose(page, label)
+    page.wait_for_url("**/guide/check/")
+    page.get_by_role("link", name="See the recommendation").click()
+    page.wait_for_url("**/guide/recommendation/")
+    assert page.get_by_role("link", name="Record your decision").count() == 0
+    page.get_by_test_id("compare-link").click()
+    page.wait_for_url("**/guide/compare/")
+    columns = page.get_by_test_id("compare-column")
+    assert columns.count() == 2
+    assert "england-2024, version 1.1.0" in columns.nth(0).inner_text()
+    assert "england-2015, version 1.1.0" in columns.nth(1).inner_text()
+    assert [columns.nth(n).get_by_test_id("compare-outcome").inner_text() for n in (0, 1)] == [
+        "Share",
+        "Share",
+    ]
+    assert "Data Protection Act 1998" in columns.nth(1).get_by_test_id("lawful-basis").inner_text()
+    _fits_320(page)
+    page.screenshot(path=str(SCREENSHOTS / "guide-compare.png"), full_page=True)

@@ -16,7 +16,8 @@ from typing import Any
 
 from goldenthread.policy import Pack
 from goldenthread.policy.facts import ADULT_AGE, ADULT_ROLES, MAX_AGE
-from goldenthread.sharing.guide import Answers, Step, facts_from_answers, guide_steps
+from goldenthread.sharing.guide import Step, guide_steps
+from goldenthread.sharing.guide_facts import Answers, facts_from_answers
 
 # Below this age a child is not asked about: no child this young can be assessed as able to decide about
 # sharing their information, or give an answer of their own (the guide then goes by the parent's).

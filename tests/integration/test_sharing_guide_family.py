@@ -217,11 +217,16 @@ def test_guide_sexual_activity_13_to_15_asks_the_risk_factors(signed_in: Any) ->
     assert "Seek advice now and consider a child protection referral" in page
 
 
-def test_guide_recommendation_shows_pack_name_and_version(signed_in: Any) -> None:
+def test_guide_every_page_shows_pack_name_and_version(signed_in: Any) -> None:
     client = signed_in("health_visitor")
-    _walk(client, _begin(client, _child(2)), BRUISED_TWO_YEAR_OLD)
-    page = client.get(GUIDE + "recommendation/").content.decode()
-    assert "Rule pack england-2024, version 1.1.0" in page
+    pages = [GUIDE]
+    url = _begin(client, _child(2))
+    while "/questions/" in url:
+        pages.append(url)
+        url = _answer(client, url, BRUISED_TWO_YEAR_OLD[_step(url)])
+    pages += [GUIDE + "check/", GUIDE + "recommendation/"]
+    for page_url in pages:
+        assert "Rule pack england-2024, version 1.1.0" in client.get(page_url).content.decode(), page_url
 
 
 @override_settings(GOLDENTHREAD_POLICY_PACK="england-2015")

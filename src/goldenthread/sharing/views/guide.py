@@ -110,7 +110,8 @@ def guide_begin(request: AgencyRequest) -> HttpResponse:
 @permission_required(Permission.USE_GUIDE)
 def guide_question(request: AgencyRequest, step_id: str) -> HttpResponse:
     state = state_get(request)
-    steps = guide_result(state).steps
+    result = guide_result(state)
+    steps = result.steps
     index = next((n for n, s in enumerate(steps) if s.id == step_id), None)
     if index is None:
         raise Http404("No such question")
@@ -149,6 +150,7 @@ def guide_question(request: AgencyRequest, step_id: str) -> HttpResponse:
             "returning": returning,
             "number": index + 1,
             "total": len(steps),
+            "pack": result.pack,
             **_about(state),
         },
     )
@@ -177,6 +179,7 @@ def guide_check(request: AgencyRequest) -> HttpResponse:
             "error": "Some answers are missing or not valid" if result.problems else "",
             "person_name": state.person_name,
             "supersedes": state.supersedes,
+            "pack": result.pack,
             **_about(state),
         },
     )

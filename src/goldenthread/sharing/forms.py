@@ -78,6 +78,22 @@ class GuideStartForm(forms.Form):
         return int(child.removeprefix("person-")) if child else None
 
 
+class PackCompareForm(forms.Form):
+    """Which other rule pack to run the guide's answers on (sharing:guide-compare)."""
+
+    def __init__(self, packs: list[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pack"] = forms.ChoiceField(
+            label="Compare with",
+            choices=packs,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": "Select a rule pack to compare with",
+                "invalid_choice": "Select a rule pack to compare with",
+            },
+        )
+
+
 if TYPE_CHECKING:  # Django's form fields take type arguments only in the stubs, not at run time
     _AdviceChoiceBase = forms.ModelChoiceField[AdviceRequest]
 else:

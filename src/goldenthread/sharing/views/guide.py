@@ -17,7 +17,7 @@ from goldenthread.core.request import AgencyRequest
 from goldenthread.people.models import Person
 from goldenthread.people.selectors import person_named_for_user
 from goldenthread.policy import flowchart_svg, list_packs, load_pack
-from goldenthread.sharing.forms import GuideStartForm, GuideStepForm
+from goldenthread.sharing.forms import GuideStartForm, GuideStepForm, PackCompareForm
 from goldenthread.sharing.guide import NUMBER
 from goldenthread.sharing.guide_plan import age_from_birth
 from goldenthread.sharing.presenting import recommendation_display
@@ -217,10 +217,11 @@ def guide_compare(request: AgencyRequest) -> HttpResponse:
     result = guide_result(state)
     if result.recommendation is None:
         return redirect("sharing:guide-check")
-    others = [name for name in list_packs() if name != result.pack.name]
-    chosen = request.GET.get("pack") or (others[0] if others else "")
-    other = load_pack(chosen) if chosen in others else None
-    error = "" if other is not None else "Select a rule pack to compare with"
+    others = [load_pack(name) for name in list_packs() if name != result.pack.name]
+    choices = [(p.name, f"{p.name}, version {p.version}: {p.title}") for p in others]
+    data = request.GET if "pack" in request.GET else {"pack": others[0].name if others else ""}
+    form = PackCompareForm(choices, data)
+    other = load_pack(form.cleaned_data["pack"]) if form.is_valid() else None
     columns = []
     for pack in (result.pack, other):
         if pack is None:
@@ -240,9 +241,7 @@ def guide_compare(request: AgencyRequest) -> HttpResponse:
         "sharing/guide_compare.html",
         {
             "columns": columns,
-            "others": [load_pack(name) for name in others],
-            "chosen": other.name if other else "",
-            "error": error,
+            "form": form,
             **_about(state),
         },
     )

@@ -112,6 +112,7 @@ def test_settings_bad_extra_closure_day_fails_loudly(tmp_path: Path, value: str)
         ("GOLDENTHREAD_OUT_OF_HOURS_AGENCY_KINDS", "school,nursery"),
         ("GOLDENTHREAD_OUTSIDE_NEED_OPENS", "several"),
         ("GOLDENTHREAD_VOLUME_FACTOR", "1"),
+        ("GOLDENTHREAD_POLICY_PACK", "wales-2024"),
     ],
 )
 def test_settings_bad_value_names_its_variable(tmp_path: Path, variable: str, value: str) -> None:

@@ -82,7 +82,7 @@ def test_guide_age_out_of_range_rejected(signed_in: Any) -> None:
     client = signed_in("social_worker")
     client.post(GUIDE + "start/")
     response = client.post(GUIDE + "questions/age/", {"answer": "140"})
-    assert "Enter the age in whole years, from 0 to 25" in response.content.decode()
+    assert "Enter the age in whole years, from 0 to 120" in response.content.decode()
     assert "age" not in client.session[SESSION_KEY]["answers"]
 
 
@@ -102,7 +102,7 @@ def test_guide_incomplete_answers_listed_and_recommendation_refused(signed_in: A
     client.post(GUIDE + "start/")
     client.post(GUIDE + "questions/purpose/", {"answer": "safeguarding"})
     check = client.get(GUIDE + "check/").content.decode()
-    assert "Answer the question: How old is the child or young person?" in check
+    assert "Answer the question: How old is the person the information is about?" in check
     assert "See the recommendation" not in check
     response = client.get(GUIDE + "recommendation/")
     assert response.status_code == 302 and response.url == GUIDE + "check/"

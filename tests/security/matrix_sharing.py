@@ -15,6 +15,8 @@ from tests.support.sharing import decision_make
 
 RECORDERS = ["police_officer", "school_dsl", "health_visitor", "social_worker", "manager"]
 READERS = [*RECORDERS, "ig_officer"]
+# The guide answers everyone who sees child data; governance may also compare rule packs.
+GUIDE_USERS = READERS
 OTHER_AGENCY_RECORDERS = ["police_officer", "school_dsl", "health_visitor"]
 
 
@@ -39,15 +41,16 @@ def _decision_id(made: dict[str, Any]) -> dict[str, Any]:
 
 
 MATRIX: dict[str, Case] = {
-    "sharing:guide": Case("get", only(RECORDERS, 200), others=403),
-    "sharing:guide-begin": Case("post", only(RECORDERS, "go"), others=403),
+    "sharing:guide": Case("get", only(GUIDE_USERS, 200), others=403),
+    "sharing:guide-begin": Case("post", only(GUIDE_USERS, "go"), others=403),
     "sharing:guide-question": Case(
-        "get", only(RECORDERS, 200), others=403, kwargs=lambda made: {"step_id": "purpose"}
+        "get", only(GUIDE_USERS, 200), others=403, kwargs=lambda made: {"step_id": "purpose"}
     ),
-    "sharing:guide-check": Case("get", only(RECORDERS, 200), others=403),
-    # With no answers yet the recommendation sends the practitioner back to check their answers.
-    "sharing:guide-recommendation": Case("get", only(RECORDERS, "go"), others=403),
-    "sharing:guide-flowchart": Case("get", only(RECORDERS, 200), others=403),
+    "sharing:guide-check": Case("get", only(GUIDE_USERS, 200), others=403),
+    # With no answers yet the recommendation (and the comparison) send the user back to check the answers.
+    "sharing:guide-recommendation": Case("get", only(GUIDE_USERS, "go"), others=403),
+    "sharing:guide-compare": Case("get", only(["ig_officer"], "go"), others=403),
+    "sharing:guide-flowchart": Case("get", only(GUIDE_USERS, 200), others=403),
     "sharing:decisions": Case("get", only(READERS, 200), others=403),
     "sharing:decision-new": Case("get", only(RECORDERS, "go"), others=403),
     "sharing:decisions-mine": Case("get", only(RECORDERS, 200), others=403),

@@ -28,7 +28,9 @@ class Permission(StrEnum):
     SEARCH_CHILD_INDEX = "search_child_index"
     IMPORT_RECORDS = "import_records"
     REVIEW_MATCHES = "review_matches"
+    USE_GUIDE = "use_guide"
     RECORD_DECISION = "record_decision"
+    COMPARE_PACKS = "compare_packs"
     ENDORSE_DECISION = "endorse_decision"
     GIVE_ADVICE = "give_advice"
     BREAK_GLASS = "break_glass"
@@ -53,7 +55,11 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # IG officers answer for the index's accuracy. Both already see child data.
     Permission.IMPORT_RECORDS: frozenset({Role.MASH_OFFICER, Role.IG_OFFICER}),
     Permission.REVIEW_MATCHES: frozenset({Role.MASH_OFFICER, Role.IG_OFFICER}),
+    # The decision guide answers anyone who sees child data; only the front line records decisions, and
+    # governance (who answer for the rules) may run the same answers on another rule pack to compare.
+    Permission.USE_GUIDE: _FRONTLINE | _GOVERNANCE,
     Permission.RECORD_DECISION: _FRONTLINE,
+    Permission.COMPARE_PACKS: _GOVERNANCE,
     Permission.ENDORSE_DECISION: frozenset({Role.MANAGER, Role.DSL, Role.CALDICOTT_GUARDIAN}),
     Permission.GIVE_ADVICE: frozenset({Role.DSL}) | _GOVERNANCE,
     Permission.BREAK_GLASS: frozenset({Role.MASH_OFFICER, Role.MANAGER, Role.DSL}),

@@ -20,6 +20,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from goldenthread.audit.signing import SigningKeyError, signing_key_new, signing_key_parse
+from goldenthread.policy import DEFAULT_PACK, list_packs
 from goldenthread.private_files import private_file_write, private_files_tighten, private_umask
 
 SRC_DIR = Path(__file__).resolve().parent.parent
@@ -31,6 +32,14 @@ MODE = os.environ.get("GOLDENTHREAD_ENV", "embedded")
 if MODE not in MODES:
     raise ImproperlyConfigured(f"GOLDENTHREAD_ENV must be one of {', '.join(MODES)}; got {MODE!r}")
 PRODUCTION = MODE == "production"
+
+
+def _policy_pack_checked(name: str) -> str:
+    if name not in list_packs():
+        raise ImproperlyConfigured(
+            f"GOLDENTHREAD_POLICY_PACK must be one of {', '.join(list_packs())}; got {name!r}"
+        )
+    return name
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -351,6 +360,16 @@ VOLUME_FLOOR = _env_int("GOLDENTHREAD_VOLUME_FLOOR", 20)
 # Days the agencies are closed besides the bank holidays of England and Wales (sharing.workdays), such as
 # a local closure between Christmas and New Year: an emergency decision's endorsement is not due on them.
 GOLDENTHREAD_EXTRA_CLOSURE_DAYS = _env_dates("GOLDENTHREAD_EXTRA_CLOSURE_DAYS")
+
+# The rule pack the partnership's decision guide follows (a name from `goldenthread policy show`'s packs).
+# An environment variable, not a row an administrator edits: which edition of the law the service
+# advises under is a release decision for the partnership, reviewed and deployed with the rest of the
+# configuration, the same on every server, and checked here so that a wrong name stops the service
+# starting instead of advising under a pack nobody chose. Every recommendation shows the pack and
+# version it was made under, and an IG officer can compare the same answers on another pack.
+GOLDENTHREAD_POLICY_PACK = _policy_pack_checked(
+    os.environ.get("GOLDENTHREAD_POLICY_PACK", "").strip() or DEFAULT_PACK
+)
 
 # Set-up links (accounts.setup_tokens) last three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from goldenthread.core.errors import NON_FIELD, ActionError, form_add_problems
 from goldenthread.core.forms import choices_describe
-from goldenthread.policy.facts import MAX_AGE, MIN_AGE
+from goldenthread.policy.facts import MAX_ADULT_AGE, MIN_AGE
 from goldenthread.sharing.guide import CHECKBOXES, NONE_OF_THESE, NUMBER, Step
 from goldenthread.sharing.models import AdviceRequest, AdviserRole, ConsentPosition, ItemKind, Outcome
 from goldenthread.sharing.rules import DecisionDraft, ItemInput, decision_problems
@@ -32,7 +32,7 @@ class GuideStepForm(forms.Form):
         if step.kind == NUMBER:
             field = forms.IntegerField(
                 min_value=MIN_AGE,
-                max_value=MAX_AGE,
+                max_value=MAX_ADULT_AGE,
                 error_messages={
                     "required": step.error,
                     "invalid": step.error,
@@ -88,6 +88,22 @@ class GuideStartForm(forms.Form):
     def person_id(self) -> int | None:
         child = self.cleaned_data.get("child") if self.is_valid() else ""
         return int(child.removeprefix("person-")) if child else None
+
+
+class PackCompareForm(forms.Form):
+    """Which other rule pack to run the guide's answers on (sharing:guide-compare)."""
+
+    def __init__(self, packs: list[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pack"] = forms.ChoiceField(
+            label="Compare with",
+            choices=packs,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": "Select a rule pack to compare with",
+                "invalid_choice": "Select a rule pack to compare with",
+            },
+        )
 
 
 if TYPE_CHECKING:  # Django's form fields take type arguments only in the stubs, not at run time

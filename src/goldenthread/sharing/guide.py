@@ -8,27 +8,38 @@ word every choice, so a new pack edition rewords the guide without a code change
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from goldenthread.policy import Pack
 from goldenthread.policy.facts import (
+    ADULT_ROLES,
     CONCERNS,
     CONSENT_STATUSES,
     INDICATORS,
     LEGAL_REQUIREMENTS,
-    MAX_AGE,
+    MAX_ADULT_AGE,
     MIN_AGE,
     PURPOSES,
     RISKS,
+    SEXUAL_ACTIVITY_RISK_FACTORS,
 )
+
+# The answers and facts mapping lives in guide_facts; imported here for the callers of before.
+from goldenthread.sharing.guide_facts import NONE_OF_THESE, Answers, answers_from_facts, facts_from_answers
+
+__all__ = [
+    "NONE_OF_THESE",
+    "Answers",
+    "Choice",
+    "Step",
+    "answers_from_facts",
+    "facts_from_answers",
+    "guide_steps",
+]
 
 RADIOS = "radios"
 CHECKBOXES = "checkboxes"
 NUMBER = "number"
-NONE_OF_THESE = "none"
-Answers = Mapping[str, str | list[str]]
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,8 @@ class _Words:
 
 
 def guide_steps(pack: Pack) -> list[Step]:
-    """The guide's question pages, in the order a practitioner meets them."""
+    """Every question page the guide has, in the order a practitioner meets them; which of them a case
+    asks, and what the others' answers are, is `guide_plan.guide_plan`'s job."""
     words = _Words(
         yes=_answer_label(pack, "purpose", "yes", "Yes"),
         no=_answer_label(pack, "purpose", "no", "No"),
@@ -107,6 +119,55 @@ def guide_steps(pack: Pack) -> list[Step]:
         *_information_steps(pack, words),
         *_consent_steps(pack),
     ]
+
+
+def _family_steps(pack: Pack) -> tuple[Step, Step]:
+    """Who the information is about, and an adult's capacity to decide (the whole family, issue 12)."""
+    roles = [Choice(r, _label(pack, "adult_role", r)) for r in ADULT_ROLES]
+    who = Step(
+        "who",
+        RADIOS,
+        "Who is the information about?",
+        "A young person up to 25 (a care leaver, or with special educational needs) can be a young "
+        "person here. Choose an adult for a parent, carer or household member whose circumstances affect "
+        "a child, or for an adult at risk.",
+        "Who it is about",
+        (Choice("child", "A child or young person"), *roles),
+        ("subject.kind", "subject.role"),
+        "Select who the information is about",
+    )
+    capacity = Step(
+        "capacity",
+        RADIOS,
+        "Can the adult decide about sharing their information for themselves?",
+        "An adult is presumed to have capacity to decide unless it is established that they lack it "
+        "(Mental Capacity Act 2005). If you doubt it, say so: the guide will say to seek advice.",
+        "Able to decide for themselves",
+        (
+            Choice("presumed", "Yes: their capacity is presumed, and nothing gives cause to doubt it"),
+            Choice("in_doubt", "Their capacity to make this decision is in doubt"),
+            Choice("lacks", "They have been assessed as lacking capacity to make this decision"),
+        ),
+        ("subject.competent_to_consent", "subject.capacity_in_doubt"),
+        "Select whether the adult can decide for themselves",
+    )
+    return who, capacity
+
+
+def _sexual_activity_step(pack: Pack) -> Step:
+    _, hint = _question(pack, "sexual_activity_13_15", "")
+    return Step(
+        "sexual-risks",
+        CHECKBOXES,
+        "Which of these risk factors are there in the young person's sexual activity?",
+        "Select all that apply. " + hint,
+        "Risk factors in the sexual activity",
+        _with_none(
+            [Choice(r, _label(pack, "sexual_activity_risk_factors", r)) for r in SEXUAL_ACTIVITY_RISK_FACTORS]
+        ),
+        ("sexual_activity_risk_factors",),
+        "Select which of these apply, or None of these",
+    )
 
 
 def _purpose_steps(pack: Pack, words: _Words) -> list[Step]:
@@ -129,13 +190,15 @@ def _purpose_steps(pack: Pack, words: _Words) -> list[Step]:
         Step(
             "age",
             NUMBER,
-            "How old is the child or young person?",
-            f"In whole years, {MIN_AGE} to {MAX_AGE}. Enter 0 for a baby under one, and the person's "
-            "age if they are a young adult (care leavers are supported up to 25).",
+            "How old is the person the information is about?",
+            "In whole years. Enter 0 for a baby under one. The person can be a child, a young person up to "
+            "25 (a care leaver, for example), or an adult: a parent, carer or household member, or an adult "
+            "at risk.",
             "Age",
             fact_paths=("subject.age",),
-            error=f"Enter the age in whole years, from {MIN_AGE} to {MAX_AGE}",
+            error=f"Enter the age in whole years, from {MIN_AGE} to {MAX_ADULT_AGE}",
         ),
+        *_family_steps(pack),
     ]
 
 
@@ -189,6 +252,7 @@ def _child_steps(pack: Pack) -> list[Step]:
             ("indicators",),
             "Select which of these apply, or None of these",
         ),
+        _sexual_activity_step(pack),
     ]
 
 
@@ -250,12 +314,12 @@ def _consent_steps(pack: Pack) -> list[Step]:
         Step(
             "consent-child",
             RADIOS,
-            "What is the child or young person's own answer about sharing?",
+            "What is the person's own answer about sharing?",
             consent_hint,
-            "Child's consent",
+            "Their own consent",
             consent_choices(),
             ("consent.subject",),
-            "Select the child or young person's answer",
+            "Select the person's own answer",
         ),
         Step(
             "consent-parent",
@@ -284,80 +348,3 @@ def step_for_path(steps: list[Step], error: str) -> Step | None:
     """The step whose answer an engine error message ("subject.age: ...") is about."""
     path = error.split(":", 1)[0].split("[", 1)[0]
     return next((s for s in steps if any(path == p or path.startswith(p + ".") for p in s.fact_paths)), None)
-
-
-_BOOL = {"yes": True, "no": False}
-_COMPETENT = {"yes": True, "no": False, "not_assessed": None}
-_CONFIDENTIAL: dict[str, bool | str] = {"yes": True, "no": False, "not_sure": "unsure"}
-
-
-def _many(value: Any) -> Any:
-    if isinstance(value, list):
-        return [v for v in value if v != NONE_OF_THESE]
-    return value  # not a list: left for the engine to reject with its own message
-
-
-def facts_from_answers(answers: Answers) -> dict[str, Any]:
-    """The facts contract built from the guide's answers; the engine validates what comes out.
-
-    An unrecognised answer is passed through unchanged so that the engine, which owns the contract,
-    reports it; a missing answer leaves its field out for the same reason.
-    """
-    facts: dict[str, Any] = {}
-    subject: dict[str, Any] = {}
-    information: dict[str, Any] = {}
-    consent: dict[str, Any] = {}
-    if "purpose" in answers:
-        facts["purpose"] = answers["purpose"]
-    if "age" in answers:
-        raw = answers["age"]
-        subject["age"] = int(raw) if isinstance(raw, str) and raw.isdigit() else raw
-    if "competence" in answers:
-        raw = answers["competence"]
-        subject["competent_to_consent"] = _COMPETENT.get(raw, raw) if isinstance(raw, str) else raw
-    if subject:
-        facts["subject"] = subject
-    if "identifies" in answers:
-        raw = answers["identifies"]
-        information["identifies_individual"] = _BOOL.get(raw, raw) if isinstance(raw, str) else raw
-    if "confidential" in answers:
-        raw = answers["confidential"]
-        information["confidential"] = _CONFIDENTIAL.get(raw, raw) if isinstance(raw, str) else raw
-    if information:
-        facts["information"] = information
-    if "concern" in answers:
-        facts["concern"] = answers["concern"]
-    if "indicators" in answers:
-        facts["indicators"] = _many(answers["indicators"])
-    if "consent-child" in answers:
-        consent["subject"] = answers["consent-child"]
-    if "consent-parent" in answers:
-        consent["parent"] = answers["consent-parent"]
-    if consent:
-        facts["consent"] = consent
-    if "risks" in answers:
-        facts["risks_of_seeking_consent"] = _many(answers["risks"])
-    if "legal-requirement" in answers:
-        facts["legal_requirement"] = answers["legal-requirement"]
-    return facts
-
-
-def _reverse(table: Mapping[str, Any], value: Any) -> str:
-    return next(k for k, v in table.items() if v == value and type(v) is type(value))
-
-
-def answers_from_facts(facts: Mapping[str, Any]) -> dict[str, str | list[str]]:
-    """The guide's answers for valid, normalised facts (``Facts.to_dict()``), to correct a decision."""
-    return {
-        "purpose": facts["purpose"],
-        "age": str(facts["subject"]["age"]),
-        "competence": _reverse(_COMPETENT, facts["subject"]["competent_to_consent"]),
-        "concern": facts["concern"],
-        "indicators": list(facts["indicators"]) or [NONE_OF_THESE],
-        "legal-requirement": facts["legal_requirement"],
-        "identifies": _reverse(_BOOL, facts["information"]["identifies_individual"]),
-        "confidential": _reverse(_CONFIDENTIAL, facts["information"]["confidential"]),
-        "consent-child": facts["consent"]["subject"],
-        "consent-parent": facts["consent"]["parent"],
-        "risks": list(facts["risks_of_seeking_consent"]) or [NONE_OF_THESE],
-    }

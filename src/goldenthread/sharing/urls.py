@@ -10,6 +10,7 @@ urlpatterns = [
     path("guide/check/", guide.guide_check, name="guide-check"),
     path("guide/recommendation/", guide.guide_recommendation, name="guide-recommendation"),
     path("guide/flowchart.svg", guide.guide_flowchart, name="guide-flowchart"),
+    path("guide/compare/", guide.guide_compare, name="guide-compare"),
     path("decisions/", decisions.decision_list, name="decisions"),
     path("decisions/mine/", decisions.decision_list_mine, name="decisions-mine"),
     path("decisions/new/", decisions.decision_new, name="decision-new"),

@@ -16,7 +16,7 @@ _NAVIGATION: list[tuple[str, str, Permission]] = [
     ("Find a child", "people:search", Permission.SEARCH_CHILD_INDEX),
     ("Import records", "people:import", Permission.IMPORT_RECORDS),
     ("Review matches", "people:reviews", Permission.REVIEW_MATCHES),
-    ("Decision guide", "sharing:guide", Permission.RECORD_DECISION),
+    ("Decision guide", "sharing:guide", Permission.USE_GUIDE),
     ("My decisions", "sharing:decisions-mine", Permission.RECORD_DECISION),
     ("My advice requests", "sharing:advice-mine", Permission.RECORD_DECISION),
     ("Decisions", "sharing:decisions", Permission.VIEW_CHILD_DATA),

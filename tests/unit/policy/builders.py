@@ -22,11 +22,18 @@ def make_facts(
     parent_consent: str | None = None,
     risks: list[str] | None = None,
     legal: str | None = None,
+    kind: str | None = None,
+    role: str | None = None,
+    capacity_in_doubt: bool | None = None,
+    sexual_risks: list[str] | None = None,
 ) -> dict[str, Any]:
     """A valid facts object; optional fields are left out unless given, to exercise the defaults."""
     subject: dict[str, Any] = {"age": age}
     if competent is not _UNSET:
         subject["competent_to_consent"] = competent
+    for key, value in (("kind", kind), ("role", role), ("capacity_in_doubt", capacity_in_doubt)):
+        if value is not None:
+            subject[key] = value
     facts: dict[str, Any] = {
         "purpose": purpose,
         "subject": subject,
@@ -46,6 +53,8 @@ def make_facts(
         facts["risks_of_seeking_consent"] = risks
     if legal is not None:
         facts["legal_requirement"] = legal
+    if sexual_risks is not None:
+        facts["sexual_activity_risk_factors"] = sexual_risks
     return facts
 
 

@@ -67,16 +67,16 @@ def test_run_decide_invalid_facts_exit_2_names_fields_prints_nothing(tmp_path: P
     code, out, err = _decide(_write(tmp_path, bad))
     assert (code, out) == (2, "")
     assert "colour: unknown field" in err
-    assert "subject.age: must be a whole number 0-25" in err
+    assert "subject.age: must be a whole number 0-120" in err
     assert "Traceback" not in err
 
 
 def test_run_decide_invalid_item_in_array_prefixed_with_index(tmp_path: Path) -> None:
-    bad = dict(EXAMPLE_STATISTICS, subject={"age": 30})
+    bad = dict(EXAMPLE_STATISTICS, subject={"age": 130})
     code, out, err = _decide(_write(tmp_path, [EXAMPLE_BRUISING, EXAMPLE_STATISTICS, "x", bad]))
     assert (code, out) == (2, "")
     assert "[2] facts: must be a JSON object" in err
-    assert "[3] subject.age: must be a whole number 0-25" in err
+    assert "[3] subject.age: must be a whole number 0-120" in err
     assert "[0]" not in err and "[1]" not in err
 
 

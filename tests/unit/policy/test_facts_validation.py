@@ -59,17 +59,77 @@ def test_facts_bad_enum_named(field: str, value: str) -> None:
     assert message.startswith(f"{field}: {value!r} is not one of ")
 
 
-@pytest.mark.parametrize("age", [True, False, -1, 26, 7.5, 7.0, "7", None])
+@pytest.mark.parametrize("age", [True, False, -1, 121, 7.5, 7.0, "7", None])
 def test_facts_bad_age_rejected(age: Any) -> None:
     facts = make_facts()
     facts["subject"]["age"] = age
     (message,) = _errors(facts)
-    assert message.startswith("subject.age: must be a whole number 0-25")
+    assert message.startswith("subject.age: must be a whole number 0-120")
 
 
-@pytest.mark.parametrize("age", [0, 25])
+@pytest.mark.parametrize("age", [0, 25, 26, 120])
 def test_facts_age_bounds_accepted(age: int) -> None:
     assert parse_facts(make_facts(age=age)).age == age
+
+
+@pytest.mark.parametrize(("age", "kind"), [(0, "child"), (25, "child"), (26, "adult"), (90, "adult")])
+def test_facts_kind_left_out_follows_age(age: int, kind: str) -> None:
+    assert parse_facts(make_facts(age=age)).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "age", "message"),
+    [
+        ("child", 26, "subject.age: must be a whole number 0-25 for a child or young person (got 26)"),
+        ("adult", 17, "subject.age: must be a whole number 18-120 for an adult (got 17)"),
+    ],
+)
+def test_facts_age_outside_the_kind_named(kind: str, age: int, message: str) -> None:
+    facts = make_facts(age=age)
+    facts["subject"]["kind"] = kind
+    assert _errors(facts) == [message]
+
+
+def test_facts_adult_only_fields_refused_for_a_child() -> None:
+    facts = make_facts(age=14)
+    facts["subject"].update(role="parent_or_carer", capacity_in_doubt=True)
+    assert _errors(facts) == [
+        "subject.role: applies only to an adult (subject.kind 'adult')",
+        "subject.capacity_in_doubt: applies only to an adult; for a child or young person use "
+        "competent_to_consent",
+    ]
+
+
+def test_facts_bad_family_values_named() -> None:
+    facts = make_facts(age=30, indicators=["serious_crime"])
+    facts["subject"].update(kind="grown_up", role="uncle", capacity_in_doubt="maybe")
+    facts["sexual_activity_risk_factors"] = ["coercion_or_bribery"]
+    assert _errors(facts) == [
+        "subject.kind: 'grown_up' is not one of child, adult",
+        "subject.role: 'uncle' is not one of parent_or_carer, household_member, adult_at_risk, other_adult",
+        "subject.capacity_in_doubt: must be true or false (got 'maybe')",
+        "sexual_activity_risk_factors: needs the indicator sexual_activity_13_to_15",
+    ]
+
+
+@pytest.mark.parametrize(("age", "hint"), [(12, " (use sexual_activity_under_13)"), (16, "")])
+def test_facts_sexual_activity_13_to_15_needs_that_age(age: int, hint: str) -> None:
+    assert _errors(make_facts(age=age, indicators=["sexual_activity_13_to_15"])) == [
+        f"indicators: sexual_activity_13_to_15 is for a young person aged 13 to 15, not {age}{hint}"
+    ]
+
+
+def test_facts_adult_defaults_filled_in() -> None:
+    normalised = parse_facts(make_facts(age=34)).to_dict()
+    assert normalised["subject"] == {
+        "age": 34,
+        "competent_to_consent": None,
+        "kind": "adult",
+        "role": "other_adult",
+        "capacity_in_doubt": False,
+    }
+    assert normalised["sexual_activity_risk_factors"] == []
+    assert parse_facts(normalised).to_dict() == normalised
 
 
 def test_facts_bool_is_not_a_number_for_competence_either() -> None:

@@ -16,7 +16,9 @@ from .builders import make_facts
 
 PRECEDENCE = [
     "child_protection",
+    "adult_safeguarding",
     "legal_requirement",
+    "sexual_activity_13_15",
     "purpose",
     "identifies",
     "confidential",
@@ -25,6 +27,7 @@ PRECEDENCE = [
     "public_interest",
 ]
 RCS = "reasonable_cause_to_suspect_significant_harm"
+ADULT_AT_RISK = "adult_at_risk_of_serious_harm"
 
 # One case per outcome box, so no outcome in a pack is dead.
 ONE_CASE_PER_OUTCOME = {
@@ -42,6 +45,13 @@ ONE_CASE_PER_OUTCOME = {
     "seek_consent_first": make_facts(age=16),
     "seek_advice_consent_unsafe": make_facts(age=16, risks=["undue_delay"]),
     "seek_advice_no_consent": make_facts(age=8, parent_consent="not_possible"),
+    # The whole family (issue 12).
+    "share_adult_safeguarding": make_facts(age=70, role="adult_at_risk", indicators=[ADULT_AT_RISK]),
+    "seek_advice_adult_safeguarding": make_facts(purpose="none", age=40, indicators=[ADULT_AT_RISK]),
+    "seek_advice_capacity_doubt": make_facts(age=52, capacity_in_doubt=True),
+    "seek_advice_sexual_activity": make_facts(
+        age=14, indicators=["sexual_activity_13_to_15"], sexual_risks=["age_or_power_imbalance"]
+    ),
 }
 packs = pytest.mark.parametrize("pack_name", list_packs())
 

@@ -79,7 +79,7 @@ def test_pack_2015_principle_holds(facts: dict[str, Any], outcome: str, refer: b
         refer,
         relies,
     )
-    assert result["pack"] == {"name": PACK, "version": "1.0.0"}
+    assert result["pack"] == {"name": PACK, "version": "1.1.0"}
     assert "record_decision" in result["actions"]
 
 

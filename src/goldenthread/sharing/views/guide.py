@@ -1,6 +1,10 @@
-"""The decision guide: start, one question per page, check your answers, the recommendation."""
+"""The decision guide: start, one question per page, check your answers, the recommendation, and the same
+answers on another rule pack to compare."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,11 +16,19 @@ from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
 from goldenthread.people.models import Person
 from goldenthread.people.selectors import person_named_for_user
-from goldenthread.policy import flowchart_svg
-from goldenthread.sharing.forms import GuideStartForm, GuideStepForm
+from goldenthread.policy import flowchart_svg, list_packs, load_pack
+from goldenthread.sharing.forms import GuideStartForm, GuideStepForm, PackCompareForm
 from goldenthread.sharing.guide import NUMBER
+from goldenthread.sharing.guide_plan import age_from_birth
 from goldenthread.sharing.presenting import recommendation_display
-from goldenthread.sharing.views.state import GuideState, guide_result, pack_for, state_get, state_put
+from goldenthread.sharing.views.state import (
+    GuideState,
+    guide_result,
+    pack_for,
+    partnership_pack,
+    state_get,
+    state_put,
+)
 
 # Named on the guide's pages so a practitioner sees whom the decision is about; each naming is audited.
 NAMING_PURPOSE = "Deciding whether to share information"
@@ -32,36 +44,74 @@ def _person_from(request: AgencyRequest, form: GuideStartForm) -> Person | None:
     )
 
 
+def _about(state: GuideState) -> dict[str, Any]:
+    """Whom the guide is about, for the panel on every page: name, age and a link back to the card."""
+    return {
+        "about": {
+            "person_id": state.person_id,
+            "name": state.person_name,
+            "age": state.person_age,
+            "born": state.person_born,
+        }
+        if state.person_id
+        else None
+    }
+
+
 @require_GET
-@permission_required(Permission.RECORD_DECISION)
+@permission_required(Permission.USE_GUIDE)
 def guide_start(request: AgencyRequest) -> HttpResponse:
     # The child's card links here as ?child=person-<id>; a malformed or unknown one is dropped.
     person = _person_from(request, GuideStartForm({"child": request.GET.get("child", "")}))
     state = state_get(request)
+    about = _state_for(person) if person else None
     return render(
         request,
         "sharing/guide_start.html",
-        {"person": person, "pack": pack_for(state), "in_progress": bool(state.answers)},
+        {
+            "person": person,
+            "pack": pack_for(state),
+            "in_progress": bool(state.answers),
+            **_about(about or GuideState()),
+        },
+    )
+
+
+def _state_for(person: Person) -> GuideState:
+    """A new guide about a person from the index: their name, and their age when the date of birth
+    settles it (then the guide does not ask it). A shielded person is shown as their card shows them: by
+    name, so their date of birth is neither shown nor used."""
+    today = dt.date.today()
+    born = None if person.is_shielded else person.date_of_birth
+    shown = ""
+    if born is not None:
+        shown = {"day": f"{born.day} {born:%B %Y}", "month": f"{born:%B %Y}", "year": f"{born:%Y}"}.get(
+            person.dob_precision, ""
+        )
+    return GuideState(
+        person_id=person.pk,
+        person_name=person.full_name,
+        person_age=age_from_birth(born, person.dob_precision, today),
+        person_born=shown,
     )
 
 
 @require_POST
-@permission_required(Permission.RECORD_DECISION)
+@permission_required(Permission.USE_GUIDE)
 def guide_begin(request: AgencyRequest) -> HttpResponse:
     person = _person_from(request, GuideStartForm(request.POST))
-    state = GuideState(
-        person_id=person.pk if person else None, person_name=person.full_name if person else ""
-    )
+    state = _state_for(person) if person else GuideState()
     state_put(request, state)
     first = guide_result(state).steps[0]
     return redirect("sharing:guide-question", step_id=first.id)
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(Permission.RECORD_DECISION)
+@permission_required(Permission.USE_GUIDE)
 def guide_question(request: AgencyRequest, step_id: str) -> HttpResponse:
     state = state_get(request)
-    steps = guide_result(state).steps
+    result = guide_result(state)
+    steps = result.steps
     index = next((n for n, s in enumerate(steps) if s.id == step_id), None)
     if index is None:
         raise Http404("No such question")
@@ -72,7 +122,10 @@ def guide_question(request: AgencyRequest, step_id: str) -> HttpResponse:
         if form.is_valid():
             state.answers[step.id] = form.stored_answer()
             state_put(request, state)
-            if returning or index + 1 == len(steps):
+            # The answer may change which questions follow (an adult is not asked a parent's answer).
+            steps = guide_result(state).steps
+            index = next((n for n, s in enumerate(steps) if s.id == step_id), index)
+            if returning or index + 1 >= len(steps):
                 return redirect("sharing:guide-check")
             return redirect("sharing:guide-question", step_id=steps[index + 1].id)
     else:
@@ -97,12 +150,14 @@ def guide_question(request: AgencyRequest, step_id: str) -> HttpResponse:
             "returning": returning,
             "number": index + 1,
             "total": len(steps),
+            "pack": result.pack,
+            **_about(state),
         },
     )
 
 
 @require_GET
-@permission_required(Permission.RECORD_DECISION)
+@permission_required(Permission.USE_GUIDE)
 def guide_check(request: AgencyRequest) -> HttpResponse:
     state = state_get(request)
     result = guide_result(state)
@@ -119,16 +174,19 @@ def guide_check(request: AgencyRequest) -> HttpResponse:
         "sharing/guide_check.html",
         {
             "rows": rows,
+            "given": result.given,
             "problems": result.problems,
             "error": "Some answers are missing or not valid" if result.problems else "",
             "person_name": state.person_name,
             "supersedes": state.supersedes,
+            "pack": result.pack,
+            **_about(state),
         },
     )
 
 
 @require_GET
-@permission_required(Permission.RECORD_DECISION)
+@permission_required(Permission.USE_GUIDE)
 def guide_recommendation(request: AgencyRequest) -> HttpResponse:
     state = state_get(request)
     result = guide_result(state)
@@ -144,12 +202,53 @@ def guide_recommendation(request: AgencyRequest) -> HttpResponse:
             "person_name": state.person_name,
             "supersedes": state.supersedes,
             "global_note": result.pack.global_note,
+            "can_record": Permission.RECORD_DECISION in request.permissions,
+            "can_compare": Permission.COMPARE_PACKS in request.permissions,
+            **_about(state),
         },
     )
 
 
 @require_GET
-@permission_required(Permission.RECORD_DECISION)
+@permission_required(Permission.COMPARE_PACKS)
+def guide_compare(request: AgencyRequest) -> HttpResponse:
+    """The same answers on the guide's pack and on another, side by side (for governance)."""
+    state = state_get(request)
+    result = guide_result(state)
+    if result.recommendation is None:
+        return redirect("sharing:guide-check")
+    others = [load_pack(name) for name in list_packs() if name != result.pack.name]
+    choices = [(p.name, f"{p.name}, version {p.version}: {p.title}") for p in others]
+    data = request.GET if "pack" in request.GET else {"pack": others[0].name if others else ""}
+    form = PackCompareForm(choices, data)
+    other = load_pack(form.cleaned_data["pack"]) if form.is_valid() else None
+    columns = []
+    for pack in (result.pack, other):
+        if pack is None:
+            continue
+        answer = guide_result(state, pack).recommendation
+        if answer is None:  # the same facts, so never; guarded rather than crashing a page
+            continue
+        columns.append(
+            {
+                "rec": recommendation_display(answer.to_dict(), pack.outcomes[answer.outcome_id].title),
+                "is_partnership": pack.name == partnership_pack(),
+                "is_guide": pack is result.pack,
+            }
+        )
+    return render(
+        request,
+        "sharing/guide_compare.html",
+        {
+            "columns": columns,
+            "form": form,
+            **_about(state),
+        },
+    )
+
+
+@require_GET
+@permission_required(Permission.USE_GUIDE)
 def guide_flowchart(request: AgencyRequest) -> HttpResponse:
     """The flowchart as an SVG image, drawn from the pack the guide is using."""
     pack = pack_for(state_get(request))

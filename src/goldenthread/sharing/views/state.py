@@ -5,28 +5,43 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
-from goldenthread.policy import DEFAULT_PACK, FactsError, Pack, PackError, Recommendation, decide, load_pack
-from goldenthread.sharing.guide import Step, facts_from_answers, guide_steps, step_for_path
+from goldenthread.policy import FactsError, Pack, PackError, Recommendation, decide, load_pack
+from goldenthread.sharing.guide import Step, step_for_path
+from goldenthread.sharing.guide_plan import Given, Known, guide_plan
 
 SESSION_KEY = "gt_guide"
 
 
+def partnership_pack() -> str:
+    """The rule pack the partnership's guide uses (GOLDENTHREAD_POLICY_PACK, checked when settings load)."""
+    return str(settings.GOLDENTHREAD_POLICY_PACK)
+
+
 @dataclass
 class GuideState:
-    pack: str = DEFAULT_PACK
+    pack: str = field(default_factory=partnership_pack)
     answers: dict[str, Any] = field(default_factory=dict)
-    # The child from the index whose card the guide was started from, named on its pages; none if not.
+    # The person from the index whose card the guide was started from, named on its pages; none if not.
+    # Their age, when the date of birth settles it, is read with the name (audited) and not asked.
     person_id: int | None = None
     person_name: str = ""
+    person_age: int | None = None
+    person_born: str = ""
     supersedes: int | None = None
+
+    @property
+    def known(self) -> Known:
+        return Known(age=self.person_age, born=self.person_born) if self.person_id else Known()
 
 
 @dataclass
 class GuideResult:
     pack: Pack
     steps: list[Step]
+    given: list[Given]
     facts: dict[str, Any]
     problems: list[tuple[Step | None, str]]
     recommendation: Recommendation | None
@@ -39,11 +54,15 @@ def state_get(request: HttpRequest) -> GuideState:
     answers = raw.get("answers")
     supersedes = raw.get("supersedes")
     person_id = raw.get("person_id")
+    person_age = raw.get("person_age")
+    named = isinstance(person_id, int)
     return GuideState(
-        pack=str(raw.get("pack") or DEFAULT_PACK),
+        pack=str(raw.get("pack") or partnership_pack()),
         answers=dict(answers) if isinstance(answers, dict) else {},
-        person_id=person_id if isinstance(person_id, int) else None,
-        person_name=str(raw.get("person_name") or "") if isinstance(person_id, int) else "",
+        person_id=person_id if named else None,
+        person_name=str(raw.get("person_name") or "") if named else "",
+        person_age=person_age if named and isinstance(person_age, int) else None,
+        person_born=str(raw.get("person_born") or "") if named else "",
         supersedes=supersedes if isinstance(supersedes, int) else None,
     )
 
@@ -54,6 +73,8 @@ def state_put(request: HttpRequest, state: GuideState) -> None:
         "answers": state.answers,
         "person_id": state.person_id,
         "person_name": state.person_name,
+        "person_age": state.person_age,
+        "person_born": state.person_born,
         "supersedes": state.supersedes,
     }
 
@@ -66,14 +87,16 @@ def pack_for(state: GuideState) -> Pack:
     try:
         return load_pack(state.pack)
     except PackError:
-        return load_pack(None)
+        return load_pack(partnership_pack())
 
 
-def guide_result(state: GuideState) -> GuideResult:
-    """The facts from the answers so far and, when they are complete and valid, the recommendation."""
-    pack = pack_for(state)
-    steps = guide_steps(pack)
-    facts = facts_from_answers(state.answers)
+def guide_result(state: GuideState, pack: Pack | None = None) -> GuideResult:
+    """The facts from the answers so far and, when they are complete and valid, the recommendation (on
+    the guide's own pack, or on `pack` to compare)."""
+    pack = pack or pack_for(state)
+    plan = guide_plan(pack, state.answers, state.known)
+    steps = plan.steps
+    facts = plan.facts()
     problems: list[tuple[Step | None, str]] = [
         (step, f"Answer the question: {step.question}") for step in steps if step.id not in state.answers
     ]
@@ -86,4 +109,4 @@ def guide_result(state: GuideState) -> GuideResult:
                 step = step_for_path(steps, message)
                 detail = message.split(":", 1)[-1].strip()
                 problems.append((step, f"{step.summary}: {detail}" if step else message))
-    return GuideResult(pack, steps, facts, problems, recommendation)
+    return GuideResult(pack, steps, plan.given, facts, problems, recommendation)

@@ -172,7 +172,7 @@ def test_browser_guide_from_two_year_olds_card_reaches_recommendation_with_pack(
     )
 
     page.goto(f"{live_server.url}/children/{child.pk}/")
-    page.get_by_label("Why are you looking?").select_option(label="Child in need assessment (section 17)")
+    page.get_by_label("Child in need assessment (section 17)", exact=True).check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_test_id("card-decision-guide").click()
     page.wait_for_url("**/sharing/guide/?child=*")

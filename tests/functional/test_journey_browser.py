@@ -57,7 +57,7 @@ JOANNE = row(
 # may be skipped (the guide started from a card knows the child's age): each page is answered as it comes.
 ANSWERS: list[tuple[str, str, str]] = [
     ("clear and legitimate purpose", "radio", "Yes: safeguarding"),
-    ("How old is the child", "fill", "2"),
+    ("How old is the", "fill", "2"),
     ("decide about sharing their information", "radio", "They have not been assessed, or I am not sure"),
     ("reasonable cause to suspect", "radio", "Reasonable cause to suspect significant harm"),
     ("Do any of these also apply", "radio", "None of these"),
@@ -121,7 +121,10 @@ def test_browser_journey_health_visitor_refers_bruised_two_year_old_and_sees_the
     # She looks up the mother she visits; the search is a GET, so Back returns to the results.
     page.get_by_role("link", name="Find a child").click()
     page.get_by_label("Given name").fill("Joanne")
-    page.get_by_label("Date of birth").fill("1994-03-01")
+    born = page.get_by_role("group", name="Date of birth")
+    born.get_by_label("Day").fill("1")
+    born.get_by_label("Month").fill("3")
+    born.get_by_label("Year").fill("1994")
     page.get_by_label("Health assessment or care", exact=True).check()
     page.get_by_role("button", name="Search").click()
     page.wait_for_url(re.compile(r".*/children/\?.*given_name=Joanne.*"))
@@ -155,12 +158,14 @@ def test_browser_journey_health_visitor_refers_bruised_two_year_old_and_sees_the
     page.get_by_role("button", name="Start now").click()
     page.wait_for_url("**/guide/questions/*/")
     asked = _walk_the_guide(page)
-    # TODO(issue 12, after merging the "family" branch): the guide started from the card knows Harry's
-    # age, so assert here that "How old is the child" and "decide about sharing their information" (the
-    # competence question, which cannot apply to a two-year-old) are not in `asked`, and that the check
-    # page shows the derived answers.
+    # The guide started from the card knows Harry's age: it asks neither the age nor whether a
+    # two-year-old can decide for himself, and "check your answers" shows what it worked out.
     assert asked, "the guide asked no questions"
+    assert "How old is the" not in asked and "decide about sharing their information" not in asked
+    assert "child or young person's own answer" not in asked
     page.wait_for_url("**/guide/check/")
+    given = page.get_by_test_id("given-answers").inner_text()
+    assert "2" in given, given
     page.get_by_role("link", name="See the recommendation").click()
     page.wait_for_url("**/guide/recommendation/")
     assert "Refer without delay" in page.get_by_test_id("refer-without-delay").inner_text()

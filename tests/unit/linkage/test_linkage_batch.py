@@ -336,6 +336,15 @@ def test_run_linkage_kept_pairs_name_record_ids(records):
     assert (result.pairs["unique_id_l"] < result.pairs["unique_id_r"]).all()
 
 
+def _scoring_settings():
+    """The model's settings as batch.link_records scores with them: the frequencies kept for the filter."""
+    from goldenthread.linkage import model
+
+    settings = model.settings()
+    settings.retain_intermediate_calculation_columns = True
+    return settings
+
+
 def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
     from splink import Linker
 
@@ -346,7 +355,7 @@ def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
     try:
         linker = Linker(
             batch._register(db_api, batch.records_table(prepared, "dedupe_only"), "dedupe_only"),
-            model.settings(),
+            _scoring_settings(),
             log_level=None,
         )
         linker.training.estimate_u_using_random_sampling(max_pairs=1e5, seed=1)
@@ -378,7 +387,7 @@ def test_auto_link_pairs_leaves_disabled_optimizers_as_it_found_them(records):
         db_api.duckdb_con.execute("SET disabled_optimizers = 'join_order'")
         linker = Linker(
             batch._register(db_api, batch.records_table(prepared, "dedupe_only"), "dedupe_only"),
-            model.settings(),
+            _scoring_settings(),
             log_level=None,
         )
         batch.auto_link_pairs(linker, 0.9, "true")

@@ -127,6 +127,17 @@ def test_agreement_all_officers_sign_becomes_active_audited_with_content_hash(th
     assert version.active_from is not None
 
 
+def test_agreement_worklist_asks_each_officer_to_sign_until_they_have(three: Any, signed_in: Any) -> None:
+    admin, officers = three
+    version = agreement_draft(admin, officers)
+    agreement_submit(version_id=version.pk, by=actor(admin))
+    agreement_sign(version_id=version.pk, stepped_up=True, by=actor(officers[0]))
+    signed = signed_in("ig_officer").get(reverse("web:home")).content.decode()
+    waiting = signed_in("police_officer").get(reverse("web:home")).content.decode()
+    label = "Sign the information sharing agreement"
+    assert label not in signed and label in waiting
+
+
 def test_agreement_sign_without_second_factor_refused(three: Any) -> None:
     admin, officers = three
     version = agreement_draft(admin, officers)
@@ -198,6 +209,28 @@ def test_agreement_amendment_is_new_version_signed_again_old_stays_readable(
         old.status_code == 200
         and "Safeguarding partnership information sharing agreement" in old.content.decode()
     )
+
+
+def test_agreement_amendment_sent_with_passed_review_date_refused(three: Any, settings: Any) -> None:
+    settings.AGREEMENT_REVIEW_REMINDER_DAYS = 1
+    admin, officers = three
+    review = timezone.localdate() + dt.timedelta(days=10)
+    version = agreement_active(admin, officers, next_review_date=review)
+    later = timezone.make_aware(dt.datetime.combine(review + dt.timedelta(days=2), dt.time(9)))
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        run_queue()
+        version.refresh_from_db()
+        assert version.status == Status.REVIEW_DUE
+        amended = agreement_amend(agreement_id=version.agreement_id, by=actor(admin))
+        with pytest.raises(AgreementError, match="review date in the future"):
+            agreement_submit(version_id=amended.pk, by=actor(admin))
+        renewed = review + dt.timedelta(days=365)
+        agreement_draft_update(version_id=amended.pk, terms=terms(next_review_date=renewed), by=actor(admin))
+        agreement_submit(version_id=amended.pk, by=actor(admin))
+        for officer in officers:
+            agreement_sign(version_id=amended.pk, stepped_up=True, by=actor(officer))
+    version.refresh_from_db()
+    assert version.status == Status.RENEWED
 
 
 def test_agreement_draft_cannot_change_once_sent(three: Any) -> None:

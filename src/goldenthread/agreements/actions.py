@@ -267,6 +267,9 @@ def agreement_submit(*, version_id: int, by: Actor) -> AgreementVersion:
     version = _version_locked(version_id)
     if version.parties.count() < 2:
         raise AgreementError("An agreement needs at least two parties, each with a nominated officer")
+    if version.next_review_date <= timezone.localdate():
+        # An amendment copies the terms in force, whose review date may have passed.
+        raise AgreementError("Set a next review date in the future before sending the agreement to be signed")
     transition_check(version.status, Status.AWAITING_SIGNATURES)
     version.content_hash = content_hash(version)
     _move(version, Status.AWAITING_SIGNATURES, by=by)

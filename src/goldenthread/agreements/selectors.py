@@ -181,3 +181,20 @@ def signatures_by_party(version: AgreementVersion) -> list[dict[str, Any]]:
         {"party": p, "officer": _name(p.officer), "signature": signatures.get(p.pk)}
         for p in version.parties.select_related("agency", "officer")
     ]
+
+
+def versions_to_sign_by(*, user: Any) -> list[AgreementVersion]:
+    """Versions awaiting signatures in which this user is a nominated officer who has not yet signed."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    waiting = AgreementVersion.objects.filter(
+        status=Status.AWAITING_SIGNATURES, parties__officer=user
+    ).distinct()
+    return [v for v in waiting if not v.signatures.filter(user=user, content_hash=v.content_hash).exists()]
+
+
+def versions_to_review_by(*, user: Any) -> list[AgreementVersion]:
+    """Versions past their review date in which this user is a nominated officer."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(AgreementVersion.objects.filter(status=Status.REVIEW_DUE, parties__officer=user).distinct())

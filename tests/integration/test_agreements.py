@@ -395,7 +395,7 @@ def test_agreement_odrl_export_has_permissions_between_every_pair_and_onward_pro
     assert all(p["action"] == "distribute" for p in policy["prohibition"])
 
 
-def test_agreement_pages_draft_then_parties_then_send(three: Any, signed_in: Any) -> None:
+def test_agreement_pages_draft_saved_lone_party_and_bad_date_refused(three: Any, signed_in: Any) -> None:
     client = signed_in("system_administrator")
     t = terms()
     data = {

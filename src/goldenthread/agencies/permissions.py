@@ -40,6 +40,9 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_AGENCIES = "manage_agencies"
     APPROVE_MEMBERSHIPS = "approve_memberships"
+    VIEW_AGREEMENTS = "view_agreements"
+    MANAGE_AGREEMENTS = "manage_agreements"
+    CHECK_AGREEMENT_COVERAGE = "check_agreement_coverage"
 
 
 _FRONTLINE = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.DSL, Role.MASH_OFFICER})
@@ -71,6 +74,16 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # The second person who lets a role that sees child data take effect: another administrator, or an
     # IG officer of the agency concerned (agencies.actions.membership_approve checks which).
     Permission.APPROVE_MEMBERSHIPS: frozenset({Role.SYSTEM_ADMINISTRATOR, Role.IG_OFFICER}),
+    # The register of information sharing agreements holds no child data: every member may read it (a
+    # nominated officer signs from it, whatever their role).
+    Permission.VIEW_AGREEMENTS: frozenset(Role),
+    # Drafting and ending agreements: IG officers write them for their agency and, acting for the
+    # partnership, the overarching one; administrators keep the register. Both are who ICO guidance
+    # expects to hold an agreement's paperwork; neither sees child data through it.
+    # agreements.actions lets only the partnership's IG officers and administrators draft an overarching one.
+    Permission.MANAGE_AGREEMENTS: frozenset({Role.IG_OFFICER, Role.SYSTEM_ADMINISTRATOR}),
+    # Whoever shares, or answers for sharing, checks that an agreement covers it.
+    Permission.CHECK_AGREEMENT_COVERAGE: _FRONTLINE | _GOVERNANCE,
 }
 
 # Roles whose memberships see child data, and so take effect only once a second person approves them.

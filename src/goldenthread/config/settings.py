@@ -187,6 +187,7 @@ INSTALLED_APPS = [
     "goldenthread.accounts",
     "goldenthread.notifications",
     "goldenthread.people",
+    "goldenthread.agreements",
     "goldenthread.sharing",
     "goldenthread.web",
 ]
@@ -462,6 +463,12 @@ STORAGES = {
 # Uploaded files a storage keeps (and its folders) are for the service's user alone.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# Information sharing agreements: attached PDFs (private files, named by their SHA-256), their size limit,
+# and how many days before an agreement's review date its nominated officers are reminded.
+AGREEMENT_DOCUMENTS_DIR = VAR_DIR / "agreement-documents"
+AGREEMENT_DOCUMENT_MAX_BYTES = _env_int("GOLDENTHREAD_AGREEMENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+AGREEMENT_REVIEW_REMINDER_DAYS = _env_int("GOLDENTHREAD_AGREEMENT_REVIEW_REMINDER_DAYS", 60)
 
 # Outside production the assets are served straight from build/, so no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -21,6 +21,7 @@ _NAVIGATION: list[tuple[str, str, Permission]] = [
     ("My advice requests", "sharing:advice-mine", Permission.RECORD_DECISION),
     ("Decisions", "sharing:decisions", Permission.VIEW_CHILD_DATA),
     ("Advice requests", "sharing:advice-requests", Permission.GIVE_ADVICE),
+    ("Agreements", "agreements:register", Permission.VIEW_AGREEMENTS),
     ("Audit log", "audit:events", Permission.VIEW_AUDIT_LOG),
     ("Unusual access", "people:alerts", Permission.VIEW_AUDIT_LOG),
     ("Users", "agencies:users", Permission.MANAGE_USERS),

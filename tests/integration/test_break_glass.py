@@ -121,3 +121,13 @@ def test_break_glass_not_on_a_shielded_person(persona: Any) -> None:
     dsl = persona("school_dsl")
     response = client_signed_in(dsl).get(reverse("people:break-glass", args=[person_id]))
     assert response.status_code == 404
+
+
+def test_break_glass_notifies_the_governance_officers_at_once(child: int, persona: Any) -> None:
+    from goldenthread.notifications.models import Notification
+
+    officer, dsl = persona("ig_officer"), persona("school_dsl")
+    _break(client_signed_in(dsl), child, reason=REASON, token=_code(dsl))
+    told = Notification.objects.get(recipient=officer.user, kind="access_alert.raised")
+    alert = AccessAlert.objects.get(agency__code="test-csc")
+    assert told.url == reverse("people:alert-close", args=[alert.pk])

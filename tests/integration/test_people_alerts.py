@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from goldenthread.audit.models import AuditEvent
+from goldenthread.core.actor import Actor
 from goldenthread.people.models import AccessAlert
 from tests.integration.people_support import import_rows, record, row
 
@@ -107,3 +108,21 @@ def test_card_views_limit_from_the_environment_is_checked_at_start() -> None:
         check=False,
     )
     assert result.returncode != 0 and "GOLDENTHREAD_CARD_VIEWS_PER_HOUR" in result.stderr
+
+
+def test_access_alert_raised_notifies_the_agencys_governance_officers(persona: Any) -> None:
+    from goldenthread.notifications.models import Notification
+    from goldenthread.people.actions import access_alert_raise
+
+    officer, worker, outsider = persona("ig_officer"), persona("social_worker"), persona("police_officer")
+    alert = access_alert_raise(
+        kind="burst",
+        user=worker.user,
+        agency=worker.agency,
+        by=Actor.of(worker.user, worker.agency),
+        details={"views": 61},
+    )
+    told = Notification.objects.filter(kind="access_alert.raised")
+    assert [n.recipient_id for n in told] == [officer.user.pk]
+    assert told.get().url.endswith(f"/alerts/{alert.pk}/") and "review" in told.get().message
+    assert outsider.user.pk not in {n.recipient_id for n in told}

@@ -22,6 +22,13 @@ def user_has_permission(*, user: Any, permission: Permission, agency: Agency | N
     return Membership.objects.active().filter(user=user, agency=agency, role__in=list(roles)).exists()
 
 
+def users_with_permission(*, permission: Permission, agency: Agency) -> list[Any]:
+    """The active users holding ``permission`` in ``agency`` through an active membership."""
+    roles = list(PERMISSIONS[permission])
+    members = Membership.objects.active().filter(agency=agency, role__in=roles, user__is_active=True)
+    return [m.user for m in members.select_related("user").order_by("user_id").distinct()]
+
+
 def permissions_for(*, user: Any, agency: Agency | None) -> frozenset[Permission]:
     if agency is None or not getattr(user, "is_authenticated", False):
         return frozenset()

@@ -23,6 +23,7 @@ from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import audit_record
 from goldenthread.core.actor import Actor
 from goldenthread.core.errors import ActionError
+from goldenthread.people.actions.alerts import access_alert_notify
 from goldenthread.people.models import AccessAlert, AlertKind, BreakGlass, Involvement, Person, SourceRecord
 
 MIN_REASON = 10
@@ -102,6 +103,7 @@ def break_glass_open(
                 "person": person.pk,
             },
         )
+        access_alert_notify(alert=alert, by=by)
     return opened
 
 

@@ -379,7 +379,6 @@ def test_auto_link_pairs_same_as_splink_predict_then_filter(records):
 def test_auto_link_pairs_leaves_disabled_optimizers_as_it_found_them(records):
     from splink import Linker
 
-
     prepared = features.prepare(records)
     db_api, cleanup = batch._database("duckdb")
     try:

@@ -9,14 +9,17 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.agencies.models import Agency, AgencyKind, Membership
-from goldenthread.agencies.permissions import Role
+from goldenthread.agencies.permissions import Permission, Role
+from goldenthread.agencies.selectors import users_with_permission
 from goldenthread.audit.actions import audit_record
 from goldenthread.audit.models import AuditEvent
 from goldenthread.core.actor import Actor
 from goldenthread.core.errors import ActionError
+from goldenthread.notifications.actions import notify
 from goldenthread.people.models import AccessAlert, AlertKind, Involvement, Person, SourceRecord
 from goldenthread.people.working_hours import is_out_of_hours
 
@@ -46,7 +49,21 @@ def access_alert_raise(
             **details,
         },
     )
+    access_alert_notify(alert=alert, by=by)
     return alert
+
+
+def access_alert_notify(*, alert: AccessAlert, by: Actor) -> None:
+    """Tell the agency's governance officers (who review alerts) that one is waiting; no personal data."""
+    notify(
+        recipients=users_with_permission(permission=Permission.VIEW_AUDIT_LOG, agency=alert.agency),
+        kind="access_alert.raised",
+        message="An unusual access to a record is waiting for your review",
+        url=reverse("people:alert-close", args=[alert.pk]),
+        agency=alert.agency,
+        key=f"access-alert-{alert.pk}",
+        by=by,
+    )
 
 
 @transaction.atomic

@@ -137,7 +137,7 @@ def _check_columns(columns: list[str], required: Sequence[str], known: Sequence[
     missing = [c for c in required if c not in columns]
     if missing:
         found = _named([c for c in columns if c]) or "none"
-        raise AgencyFileError(f"The header row is missing the required column(s): {', '.join(missing)} (found: {found})")
+        raise AgencyFileError(f"The header row is missing required column(s): {', '.join(missing)} (found: {found})")
     if known is not None:
         unknown = [c for c in columns if c not in known]
         if unknown:

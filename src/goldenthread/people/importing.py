@@ -87,9 +87,10 @@ class RowError:
     row: int
     field: str
     message: str
+    local_id: str = ""  # the agency's own reference for the record, when the row gives a readable one
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "message": self.message}
+        return {"row": self.row, "local_id": self.local_id, "field": self.field, "message": self.message}
 
 
 @dataclass
@@ -111,7 +112,8 @@ class Row:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def error(self, field_name: str, message: str) -> None:
-        self.errors.append(RowError(self.number, field_name, message))
+        local_id = self.local_id if _LOCAL_ID.match(self.local_id) else ""
+        self.errors.append(RowError(self.number, field_name, message, local_id))
 
 
 @dataclass

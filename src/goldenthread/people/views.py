@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -38,6 +39,7 @@ from goldenthread.people.forms import (
     ReviewDecisionForm,
     SearchForm,
 )
+from goldenthread.people.import_format import format_rows, template_csv
 from goldenthread.people.models import ImportBatch, ReviewStatus
 from goldenthread.people.search import SearchQuery
 from goldenthread.people.selectors import (
@@ -237,6 +239,22 @@ def import_records(request: AgencyRequest) -> HttpResponse:
             return redirect("people:import-detail", batch_id=batch.pk)
     batches = import_batches_for(user=request.user, agency=agency)[:20]
     return render(request, "people/import.html", {"form": form, "batches": batches})
+
+
+@require_GET
+@permission_required(Permission.IMPORT_RECORDS)
+def import_format(request: AgencyRequest) -> HttpResponse:
+    """The file format (the same table as docs/import-format.md) and the limits of one file."""
+    context = {"rows": format_rows(), "limits": settings.IMPORT_LIMITS}
+    return render(request, "people/import_format.html", context)
+
+
+@require_GET
+@permission_required(Permission.IMPORT_RECORDS)
+def import_template(request: AgencyRequest) -> HttpResponse:
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="golden-thread-import-template.csv"'
+    return response
 
 
 def _progress(batch: ImportBatch) -> dict[str, Any]:

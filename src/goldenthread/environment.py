@@ -64,7 +64,9 @@ def env_memory(name: str, default: str, *, environ: Mapping[str, str] | None = N
     if raw == "":
         return default
     if not _MEMORY.fullmatch(raw):
-        raise EnvironmentValueError(f"{name} must be an amount of memory such as 4g or 512MB; got {_shown(raw)}")
+        raise EnvironmentValueError(
+            f"{name} must be an amount of memory such as 4g or 512MB; got {_shown(raw)}"
+        )
     return raw
 
 
@@ -78,5 +80,7 @@ def env_bind(name: str, default: str, *, environ: Mapping[str, str] | None = Non
         return default
     match = _BIND.fullmatch(raw)
     if match is None or not 1 <= int(match.group(1)) <= 65535:
-        raise EnvironmentValueError(f"{name} must be HOST:PORT with a port from 1 to 65535; got {_shown(raw)}")
+        raise EnvironmentValueError(
+            f"{name} must be HOST:PORT with a port from 1 to 65535; got {_shown(raw)}"
+        )
     return raw

@@ -18,9 +18,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from goldenthread.audit.signing import SigningKeyError, signing_key_new, signing_key_parse
 from goldenthread.environment import EnvironmentValueError, env_bool, env_int
 from goldenthread.linkage.agency_file import Limits
-from goldenthread.audit.signing import SigningKeyError, signing_key_new, signing_key_parse
 from goldenthread.private_files import private_file_write, private_files_tighten, private_umask
 
 SRC_DIR = Path(__file__).resolve().parent.parent
@@ -291,7 +291,8 @@ TASK_ATTEMPTS = _env_int("GOLDENTHREAD_TASK_ATTEMPTS", 3, maximum=100)
 TASK_RETRY_SECONDS = _env_int("GOLDENTHREAD_TASK_RETRY_SECONDS", 30, minimum=0, maximum=3600)
 
 # What one agency's file may hold (docs/import-format.md): GOLDENTHREAD_IMPORT_MAX_BYTES, _MAX_ROWS,
-# _MAX_FIELD_CHARS, _MAX_DEPTH; read by the pure reader (linkage.agency_file), which `goldenthread link` shares.
+# _MAX_FIELD_CHARS, _MAX_DEPTH; read by the pure reader (linkage.agency_file), which `goldenthread link`
+# shares.
 try:
     IMPORT_LIMITS = Limits.from_environ()
 except EnvironmentValueError as exc:

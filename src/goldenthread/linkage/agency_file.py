@@ -45,7 +45,11 @@ class Limits:
         """Raises ``goldenthread.environment.EnvironmentValueError`` naming a bad variable."""
         return cls(
             max_bytes=env_int(
-                "GOLDENTHREAD_IMPORT_MAX_BYTES", cls.max_bytes, minimum=1024, maximum=2**31 - 1, environ=environ
+                "GOLDENTHREAD_IMPORT_MAX_BYTES",
+                cls.max_bytes,
+                minimum=1024,
+                maximum=2**31 - 1,
+                environ=environ,
             ),
             max_rows=env_int(
                 "GOLDENTHREAD_IMPORT_MAX_ROWS", cls.max_rows, minimum=1, maximum=10_000_000, environ=environ
@@ -133,11 +137,15 @@ def _named(names: Sequence[str]) -> str:
     return ", ".join(shown)
 
 
-def _check_columns(columns: list[str], required: Sequence[str], known: Sequence[str] | None, who: str) -> None:
+def _check_columns(
+    columns: list[str], required: Sequence[str], known: Sequence[str] | None, who: str
+) -> None:
     missing = [c for c in required if c not in columns]
     if missing:
         found = _named([c for c in columns if c]) or "none"
-        raise AgencyFileError(f"The header row is missing required column(s): {', '.join(missing)} (found: {found})")
+        raise AgencyFileError(
+            f"The header row is missing required column(s): {', '.join(missing)} (found: {found})"
+        )
     if known is not None:
         unknown = [c for c in columns if c not in known]
         if unknown:
@@ -168,7 +176,7 @@ def _header(reader: Any, limits: Limits) -> list[str]:
     if not cells or not any(cell.strip() for cell in cells):
         raise AgencyFileError("The file is empty")
     if reader.line_num != before + 1:
-        raise AgencyFileError("The header row contains a line break (a quote (\") missing its pair?)")
+        raise AgencyFileError('The header row contains a line break (a quote (") missing its pair?)')
     header = [cell.strip() for cell in cells]
     for position, name in enumerate(header, 1):
         if not name:
@@ -197,7 +205,8 @@ def _read_csv(text: str, limits: Limits) -> AgencyFile:
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
                 raise AgencyFileError(
-                    f'Line {last_line + 1}: a quote (") is never closed, so the rest of the file cannot be read'
+                    f'Line {last_line + 1}: a quote (") is never closed, '
+                    "so the rest of the file cannot be read"
                 ) from None
             records.append(_record(len(records) + 1, last_line + 1, {}))
             records[-1].problems.append(

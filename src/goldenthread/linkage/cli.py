@@ -74,7 +74,8 @@ def _load(input_path: str, limits: Limits) -> pd.DataFrame:
     bad = [record for record in read.records if record.problems]
     if bad:
         shown = "; ".join(
-            f"row {r.number} (line {r.line}), {r.problems[0][0]}: {r.problems[0][1]}" for r in bad[:ROW_PROBLEMS_SHOWN]
+            f"row {r.number} (line {r.line}), {r.problems[0][0]}: {r.problems[0][1]}"
+            for r in bad[:ROW_PROBLEMS_SHOWN]
         )
         more = f"; and {len(bad) - ROW_PROBLEMS_SHOWN} more rows" if len(bad) > ROW_PROBLEMS_SHOWN else ""
         raise InputError(f"{input_path} has rows that cannot be read, so nothing was linked: {shown}{more}")

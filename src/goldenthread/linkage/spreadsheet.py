@@ -10,6 +10,7 @@ whole file is written, so a failed write leaves the old file as it was.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import tempfile
@@ -62,7 +63,9 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[TextIO], None]) 
     if os.path.isdir(target):
         raise OutputError(f"cannot write {os.fspath(path)}: it is a folder")
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+        )
     except OSError as exc:
         raise OutputError(f"cannot write {os.fspath(path)}: {exc.strerror or exc}") from None
     try:
@@ -80,7 +83,5 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[TextIO], None]) 
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.remove(path)
-    except OSError:
-        pass

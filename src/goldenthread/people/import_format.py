@@ -17,7 +17,10 @@ FORMAT_TABLE: tuple[tuple[str, str, str], ...] = (
     (
         "`local_id`",
         "yes",
-        "the agency's own reference for the record: up to 100 letters, digits and `. _ : / -`. Unique within the agency.",
+        (
+            "the agency's own reference for the record: up to 100 letters, digits and `. _ : / -`. "
+            "Unique within the agency."
+        ),
     ),
     (
         "`given_name`",
@@ -42,7 +45,11 @@ FORMAT_TABLE: tuple[tuple[str, str, str], ...] = (
     (
         "`date_of_birth`",
         "no",
-        "`YYYY-MM-DD`; `YYYY-MM` or `YYYY` when only partly known; `DD/MM/YYYY` is accepted. A month above 12 with a day of 12 or less is read as a day/month swap. Impossible dates (31 February) are rejected.",
+        (
+            "`YYYY-MM-DD`; `YYYY-MM` or `YYYY` when only partly known; `DD/MM/YYYY` is accepted. A "
+            "month above 12 with a day of 12 or less is read as a day/month swap. Impossible dates "
+            "(31 February) are rejected."
+        ),
     ),
     (
         "`sex`",
@@ -97,7 +104,10 @@ FORMAT_TABLE: tuple[tuple[str, str, str], ...] = (
     (
         "`shielded`",
         "no",
-        "`yes` / `no`. A shielded person is never found by address or postcode and their card shows only the brokered contact. One agency's `yes` shields the person everywhere.",
+        (
+            "`yes` / `no`. A shielded person is never found by address or postcode and their card "
+            "shows only the brokered contact. One agency's `yes` shields the person everywhere."
+        ),
     ),
     (
         "`brokered_contact`",
@@ -127,12 +137,23 @@ FORMAT_TABLE: tuple[tuple[str, str, str], ...] = (
     (
         "`sensitive_category`",
         "no",
-        '`sexual_health`, `mental_health` or `substance_misuse`: the card shows only "sensitive service involved" with the brokered contact, never the agency, service or practitioner',
+        (
+            "`sexual_health`, `mental_health` or `substance_misuse`: the card shows only "
+            '"sensitive service involved" with the brokered contact, never the agency, service or '
+            "practitioner"
+        ),
     ),
     (
         "`related_local_id`, `relationship`",
         "together",
-        "this record's person is `relationship` of the person in the record `related_local_id` (same agency, same file or an earlier import): `parent_of`, `has_parental_responsibility_for`, `carer_of`, `sibling_of`, `household_member`. Several related records are separated by `;` (`C-1; C-2`), with one relationship for all of them or one each in the same order (`parent_of; carer_of`). Re-importing a record without one of them removes that relationship.",
+        (
+            "this record's person is `relationship` of the person in the record `related_local_id` "
+            "(same agency, same file or an earlier import): `parent_of`, "
+            "`has_parental_responsibility_for`, `carer_of`, `sibling_of`, `household_member`. "
+            "Several related records are separated by `;` (`C-1; C-2`), with one relationship for "
+            "all of them or one each in the same order (`parent_of; carer_of`). Re-importing a "
+            "record without one of them removes that relationship."
+        ),
     ),
 )
 

@@ -217,8 +217,34 @@ def _iso_date(row: Row, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        row.error(name, "Enter a date as YYYY-MM-DD")
+        row.error(name, _IMPOSSIBLE if _impossible_date(value) else "Enter a date as YYYY-MM-DD")
         return None
+
+
+_IMPOSSIBLE = "There is no such date: that month has fewer days (such as 31 February)"
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_YEAR_MONTH_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def _impossible_date(value: str) -> bool:
+    """A date written in a form we read, with a real month, whose day that month does not have."""
+    if match := _YEAR_MONTH_DAY.match(value):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DAY_MONTH_YEAR.match(value):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        return False
+    if not 1 <= day <= 31:
+        return False
+    if not 1 <= month <= 12:
+        month, day = day, month  # read as a day/month swap, as the date of birth is
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
+            return False
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return year >= 1
+    return False
 
 
 def _validate_reference(row: Row) -> None:
@@ -246,7 +272,10 @@ def _validate_birth_and_sex(row: Row) -> BirthDate | None:
         # The parser salvages the year of an impossible full date (31/31/2016); an import should not.
         claims_day = len(re.findall(r"\d+", raw["date_of_birth"])) >= 3 or raw["date_of_birth"].isdigit()
         if birth is None or (claims_day and len(raw["date_of_birth"]) > 4 and birth.precision != "day"):
-            row.error("date_of_birth", "Not a date of birth we can read: use YYYY-MM-DD, YYYY-MM or YYYY")
+            if _impossible_date(raw["date_of_birth"]):
+                row.error("date_of_birth", _IMPOSSIBLE)
+            else:
+                row.error("date_of_birth", "Not a date of birth we can read: use YYYY-MM-DD, YYYY-MM or YYYY")
             birth = None
     clean["birth"] = birth
     sex = normalise_sex(raw["sex"])

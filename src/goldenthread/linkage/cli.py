@@ -19,9 +19,9 @@ from typing import TextIO
 
 import pandas as pd
 
-from goldenthread.environment import EnvironmentValueError, env_int
+from goldenthread.environment import EnvironmentValueError, env_int, env_memory
 from goldenthread.linkage.agency_file import AgencyFileError, Limits, read_agency_file
-from goldenthread.linkage.batch import ENGINES, link_records
+from goldenthread.linkage.batch import DUCKDB_MEMORY, ENGINES, SPARK_MEMORY, link_records
 from goldenthread.linkage.features import INPUT_COLUMNS
 from goldenthread.linkage.spreadsheet import OutputError, csv_safe_writer, write_atomic
 
@@ -113,6 +113,8 @@ def run_link(input_path: str, out_path: str, engine: str, stdout: TextIO, stderr
         return EXIT_BAD_INPUT
     started = time.perf_counter()
     try:
+        env_memory("GOLDENTHREAD_DUCKDB_MEMORY", DUCKDB_MEMORY)
+        env_memory("GOLDENTHREAD_SPARK_MEMORY", SPARK_MEMORY)
         records = _load(input_path, link_limits())
     except (InputError, EnvironmentValueError) as error:
         print(f"error: {error}", file=stderr)

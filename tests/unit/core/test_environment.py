@@ -1,4 +1,4 @@
-"""The environment's readers (goldenthread.environment): every bad value is one message naming the variable."""
+"""The environment's readers (goldenthread.environment): a bad value is one message naming the variable."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def test_run_decide_utf8_bom_accepted(tmp_path: Path) -> None:
 
 
 def test_run_decide_utf8_bom_on_standard_input_accepted() -> None:
-    code, out, err = _decide("-", stdin="\ufeff" + json.dumps(EXAMPLE_STATISTICS))
+    code, _, err = _decide("-", stdin="\ufeff" + json.dumps(EXAMPLE_STATISTICS))
     assert (code, err) == (0, "")
 
 
@@ -64,7 +64,7 @@ def test_run_decide_huge_key_not_echoed_whole(tmp_path: Path) -> None:
 def test_run_decide_huge_duplicate_key_not_echoed_whole(tmp_path: Path) -> None:
     key = "d" * 1_000_000
     path = tmp_path / "facts.json"
-    path.write_text('{"%s": 1, "%s": 2}' % (key, key), encoding="utf-8")
+    path.write_text(f'{{"{key}": 1, "{key}": 2}}', encoding="utf-8")
     code, _, err = _decide(str(path))
     assert code == 2 and len(err) < 2 * MESSAGE_CHARS
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from goldenthread.agencies.models import Agency
@@ -102,6 +103,7 @@ def records_import_start(*, agency: Agency, filename: str, content: bytes, by: A
         rows_total=len(parsed.rows),
         errors=[e.as_dict() for row in parsed.rows for e in row.errors],
         content=content,
+        active_at=timezone.now(),
     )
     audit_record(
         by=by,
@@ -133,6 +135,7 @@ def records_import_open(*, agency: Agency, filename: str, content: bytes, by: Ac
         rows_total=len(records),
         content=content,
         checked=False,
+        active_at=timezone.now(),
     )
 
 
@@ -147,7 +150,7 @@ def _check(batch: ImportBatch, content: bytes, token: str, by: Actor) -> list[di
 @transaction.atomic
 def _check_record(batch: ImportBatch, token: str, errors: list[dict[str, Any]], by: Actor) -> None:
     _locked(batch, token, rows_done=0)
-    ImportBatch.objects.filter(pk=batch.pk).update(errors=errors, checked=True)
+    ImportBatch.objects.filter(pk=batch.pk).update(errors=errors, checked=True, active_at=timezone.now())
     batch.errors, batch.checked = errors, True
     audit_record(
         by=by,
@@ -347,9 +350,11 @@ def _row_apply_counted(*, row: Row, rejected: bool, batch: ImportBatch, token: s
     _locked(batch, token, rows_done=batch.rows_done)
     outcome = "rejected" if rejected else _row_apply(row=row, agency=batch.agency, batch=batch, by=by)
     counters = _COUNTERS[outcome]
+    now = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(
         rows_done=F("rows_done") + 1,
-        lease_until=timezone.now() + IMPORT_LEASE,
+        lease_until=now + IMPORT_LEASE,
+        active_at=now,
         **{counter: F(counter) + 1 for counter in counters},
     )
     batch.rows_done += 1
@@ -360,7 +365,10 @@ def _row_apply_counted(*, row: Row, rejected: bool, batch: ImportBatch, token: s
 @transaction.atomic
 def _links_advance(*, batch: ImportBatch, token: str, to: int) -> None:
     _locked(batch, token, links_done=batch.links_done)
-    ImportBatch.objects.filter(pk=batch.pk).update(links_done=to, lease_until=timezone.now() + IMPORT_LEASE)
+    now = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        links_done=to, lease_until=now + IMPORT_LEASE, active_at=now
+    )
     batch.links_done = to
 
 
@@ -369,9 +377,11 @@ def _relationships_apply_counted(*, row: Row, batch: ImportBatch, token: str) ->
     """One row's relationships and the batch's progress through them, in one transaction."""
     current = _locked(batch, token, links_done=batch.links_done)
     warnings = _relationship_apply(row=row, batch=batch)
+    now = timezone.now()
     changes: dict[str, Any] = {
         "links_done": F("links_done") + 1,
-        "lease_until": timezone.now() + IMPORT_LEASE,
+        "lease_until": now + IMPORT_LEASE,
+        "active_at": now,
     }
     if warnings:
         batch.warnings = [*current.warnings, *warnings]
@@ -402,31 +412,82 @@ def records_import_fail(*, batch: ImportBatch, reason: str, by: Actor) -> Import
 
 
 @transaction.atomic
-def records_import_stop(*, batch: ImportBatch, by: Actor) -> ImportBatch:
-    """Stop an unfinished import where it is: rows done stay, the rest are not imported, the file goes."""
+def records_import_stop(*, batch: ImportBatch, by: Actor, abandoned: bool = False) -> ImportBatch:
+    """Stop an unfinished import where it is: rows done stay, the rest are not imported, the file goes.
+
+    ``abandoned``: given up rather than stopped (``goldenthread import --abandon``, or housekeeping for an
+    import idle too long); audited as ``records.import_abandoned``. A run working on it stops after the
+    row in hand (its next row finds the import finished).
+    """
     current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if current.finished_at is not None:
         return current
     left = current.rows_total - current.rows_done
+    how = "abandoned" if abandoned else "stopped"
     current.warnings = [
         *current.warnings,
         {
             "row": current.rows_done + 1 if left else None,
             "field": "",
-            "message": f"Import stopped by {by.username}: the last {left} rows were not imported"
+            "message": f"Import {how} by {by.username}: the last {left} rows were not imported"
             if left
-            else f"Import stopped by {by.username} before its relationships were all recorded",
+            else f"Import {how} by {by.username} before its relationships were all recorded",
         },
     ]
     _batch_close(current)
     audit_record(
         by=by,
-        action="records.import_stopped",
+        action=f"records.import_{how}",
         object_type="import_batch",
         object_id=current.pk,
         details={"agency": current.agency.code, "rows": current.rows_total, "done": current.rows_done},
     )
     return current
+
+
+def records_imports_idle(*, idle: dt.timedelta) -> list[int]:
+    """Unfinished imports nobody has worked on for ``idle`` and nobody holds now, oldest first."""
+    now = timezone.now()
+    return list(
+        ImportBatch.objects.filter(finished_at__isnull=True)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .annotate(last=Coalesce("active_at", "started_at"))
+        .filter(last__lt=now - idle)
+        .order_by("last", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def records_import_file_drop(*, batch_id: int, by: Actor) -> bool:
+    """Delete the stored file of a finished import (kept by an older release, or by a crash between the
+    last row and the close); the source records hold what it said. True if there was one to delete."""
+    dropped = ImportBatch.objects.filter(
+        pk=batch_id, finished_at__isnull=False, content__isnull=False
+    ).update(content=None)
+    if dropped:
+        audit_record(
+            by=by,
+            action="records.import_file_deleted",
+            object_type="import_batch",
+            object_id=batch_id,
+            details={},
+        )
+    return bool(dropped)
+
+
+def records_import_housekeeping(*, idle: dt.timedelta, by: Actor) -> dict[str, int]:
+    """Abandon imports idle past ``idle``, then delete the file of every finished one still holding it."""
+    abandoned = 0
+    for batch_id in records_imports_idle(idle=idle):
+        batch = ImportBatch.objects.select_related("agency").get(pk=batch_id)
+        records_import_stop(batch=batch, by=by, abandoned=True)
+        abandoned += 1
+    held = ImportBatch.objects.filter(finished_at__isnull=False, content__isnull=False).values_list(
+        "pk", flat=True
+    )
+    files = sum(records_import_file_drop(batch_id=batch_id, by=by) for batch_id in list(held))
+    return {"abandoned": abandoned, "files_deleted": files}
 
 
 def _batch_close(batch: ImportBatch) -> None:

@@ -48,6 +48,7 @@ from goldenthread.people.selectors import (
     access_alerts_open_for,
     import_batch_get_for_user,
     import_batches_for,
+    import_batches_unfinished_elsewhere,
     match_review_get_for_user,
     match_reviews_open_for,
     person_access_for_user,
@@ -237,8 +238,10 @@ def import_records(request: AgencyRequest) -> HttpResponse:
             form_add_problems(form, exc)
         else:
             return redirect("people:import-detail", batch_id=batch.pk)
-    batches = import_batches_for(user=request.user, agency=agency)[:20]
-    return render(request, "people/import.html", {"form": form, "batches": batches})
+    batches = import_batches_for(user=request.user, agency=agency).filter(agency=agency)[:20]
+    elsewhere = import_batches_unfinished_elsewhere(user=request.user, agency=agency)[:50]
+    context = {"form": form, "batches": batches, "elsewhere": elsewhere}
+    return render(request, "people/import.html", context)
 
 
 @require_GET

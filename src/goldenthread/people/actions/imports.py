@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -293,7 +293,7 @@ def _rows_apply(
         row = Row(number=number, raw=records[number - 1])
         if number not in rejected:
             row = validate_row(number, records[number - 1])
-        _row_apply_counted(row=row, rejected=number in rejected, batch=batch, token=token, by=by)
+        _row_apply_counted(row=row, rejected=rejected, batch=batch, token=token, by=by)
         budget.done += 1
         if progress is not None:
             progress(batch.rows_done, len(records))
@@ -345,10 +345,12 @@ _COUNTERS = {
 
 
 @transaction.atomic
-def _row_apply_counted(*, row: Row, rejected: bool, batch: ImportBatch, token: str, by: Actor) -> None:
-    """One row, the batch's count of it and a renewed hold, in one transaction."""
+def _row_apply_counted(*, row: Row, rejected: set[int], batch: ImportBatch, token: str, by: Actor) -> None:
+    """One row, the batch's count of it and a renewed hold, in one transaction: all of the row or none."""
     _locked(batch, token, rows_done=batch.rows_done)
-    outcome = "rejected" if rejected else _row_apply(row=row, agency=batch.agency, batch=batch, by=by)
+    outcome = "rejected" if row.number in rejected else _row_apply_guarded(row=row, batch=batch, by=by)
+    if outcome == "rejected" and row.number not in rejected:
+        rejected.add(row.number)  # so that its relationships are passed over too
     counters = _COUNTERS[outcome]
     now = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -360,6 +362,27 @@ def _row_apply_counted(*, row: Row, rejected: bool, batch: ImportBatch, token: s
     batch.rows_done += 1
     for counter in counters:
         setattr(batch, counter, getattr(batch, counter) + 1)
+
+
+UNSTORABLE = "The row could not be stored: a value the database refuses (see the file format's limits)"
+
+
+def _row_apply_guarded(*, row: Row, batch: ImportBatch, by: Actor) -> str:
+    """``_row_apply`` (its own savepoint), once more if another import created the same record at the same
+    moment (the record is there now, so the row is applied against it), and rejected with a message if
+    the database refuses a value the checks let through: never a half-applied row, never a crash."""
+    try:
+        try:
+            return _row_apply(row=row, agency=batch.agency, batch=batch, by=by)
+        except IntegrityError:
+            return _row_apply(row=row, agency=batch.agency, batch=batch, by=by)
+    except DataError:
+        errors = ImportBatch.objects.filter(pk=batch.pk).values_list("errors", flat=True).get()
+        local_id = row.local_id if len(row.local_id) <= 100 else ""
+        error = {"row": row.number, "local_id": local_id, "field": "(whole row)", "message": UNSTORABLE}
+        ImportBatch.objects.filter(pk=batch.pk).update(errors=[*errors, error])
+        batch.errors = [*batch.errors, error]
+        return "rejected"
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ from goldenthread.agencies.permissions import Permission
 from goldenthread.core.errors import ActionError, form_add_problems
 from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
-from goldenthread.linkage import scoring
 from goldenthread.people.access_csv import access_csv_rows
 from goldenthread.people.actions import (
     access_alert_close,
@@ -41,6 +40,7 @@ from goldenthread.people.forms import (
 )
 from goldenthread.people.import_format import format_rows, template_csv
 from goldenthread.people.models import ImportBatch, ReviewStatus
+from goldenthread.people.review_help import rules_text, waiting_because
 from goldenthread.people.search import SearchQuery
 from goldenthread.people.selectors import (
     CardViewLimitError,
@@ -347,8 +347,8 @@ def review(request: AgencyRequest, review_id: int) -> HttpResponse:
         "chart": chart,
         "form": form,
         "is_open": the_review.status == ReviewStatus.OPEN,
-        "auto_weight": scoring.AUTO_LINK_WEIGHT,
-        "review_weight": scoring.REVIEW_WEIGHT,
+        "rules": rules_text(),
+        "waiting_because": waiting_because(the_review.fields),
     }
     return render(request, "people/review.html", context)
 

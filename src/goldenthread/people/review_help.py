@@ -42,7 +42,8 @@ def waiting_because(fields: Iterable[Mapping[str, Any]]) -> str:
     if not scoring.auto_link_allowed(weights):
         return (
             f"This pair scores {score}, {_number(scoring.AUTO_LINK_WEIGHT)} or more, but has none of the "
-            "personal evidence below: what agrees could describe a brother, sister or parent, so a person decides."
+            "personal evidence below: what agrees could describe a brother, sister or parent, so a person "
+            "decides."
         )
     return (
         f"This pair scores {score} and has personal evidence, but another person in the index qualified as "

@@ -4,6 +4,8 @@ what tests/support/nasty.py says, as a whole-file message or problems by row and
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.support.nasty import CORPUS, EXPECTED
 
 from goldenthread.environment import EnvironmentValueError
@@ -103,3 +105,37 @@ def test_limits_from_environ_reads_each_variable() -> None:
         }
     )
     assert limits == Limits(max_bytes=4096, max_rows=7, max_field_chars=300, max_depth=5)
+
+
+# --- any bytes at all: a message or records, never another exception ----------------------------------
+
+CELL = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
+    ['"', '""', ",", "\n", "\r", "\x00"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_read_agency_file_any_bytes_message_or_records(content: bytes) -> None:
+    for name in ("f.csv", "f.json"):
+        try:
+            read = read_agency_file(content, name, limits=LIMITS)
+        except AgencyFileError as exc:
+            assert exc.message
+        else:
+            assert all(isinstance(v, str) for r in read.records for v in r.values.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=0, max_size=5), min_size=1, max_size=6))
+def test_read_agency_file_any_csv_like_text_message_or_records(rows: list[list[str]]) -> None:
+    text = "local_id,given_name\n" + "\n".join(",".join(cells) for cells in rows)
+    try:
+        read = read_agency_file(text.encode("utf-8", "surrogatepass"), "f.csv", limits=LIMITS)
+    except AgencyFileError as exc:
+        assert exc.message
+        return
+    for record in read.records:
+        if not record.problems:  # a row kept has exactly the header's fields, each on one line, no controls
+            assert set(record.values) == {"local_id", "given_name"}
+            assert not any(c in v for v in record.values.values() for c in "\x00\n\r")

@@ -81,9 +81,17 @@ ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
 
 
 def _serve(argv: list[str]) -> int:
+    from goldenthread.environment import EnvironmentValueError, env_bind, env_int
+
+    try:
+        bind = env_bind("GOLDENTHREAD_BIND", "127.0.0.1:8000")
+        workers = env_int("GOLDENTHREAD_WORKERS", 2, minimum=1, maximum=64)
+    except EnvironmentValueError as exc:
+        sys.stderr.write(f"goldenthread serve: {exc}\n")
+        return 2
     parser = argparse.ArgumentParser(prog="goldenthread serve")
-    parser.add_argument("--bind", default=os.environ.get("GOLDENTHREAD_BIND", "127.0.0.1:8000"))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("GOLDENTHREAD_WORKERS", "2")))
+    parser.add_argument("--bind", default=bind)
+    parser.add_argument("--workers", type=int, choices=range(1, 65), metavar="1-64", default=workers)
     args = parser.parse_args(argv)
     production = os.environ.get("GOLDENTHREAD_ENV") == "production"
     host = args.bind.rsplit(":", 1)[0].strip("[]")

@@ -227,3 +227,28 @@ def test_browser_import_page_without_script_checks_progress_by_its_button(
         checks.flush()
     finally:
         context.close()
+
+
+def test_browser_import_with_rejected_rows_warns_names_record_ids_and_links_format(
+    live_server: Any, page: Any, tmp_path: Path, worker_process: Any
+) -> None:
+    worker_process()
+    officer = persona_make("ig_officer")
+    # An impossible date, and a NUL byte in a name: each rejected by row, record id and field.
+    rose = {**SOCIAL_CARE[1], "local_id": "CSC-1003", "given_name": "Ro\x00se", "date_of_birth": ""}
+    content = csv_bytes([SOCIAL_CARE[0], {**SOCIAL_CARE[1], "date_of_birth": "2019-02-31"}, rose])
+    (tmp_path / "mixed.csv").write_bytes(content)
+    _sign_in(page, live_server.url, officer)
+    _import(page, tmp_path / "mixed.csv")
+    banner = page.get_by_test_id("import-rejected-banner")
+    assert banner.is_visible() and "2 of 3 rows were not imported" in banner.inner_text()
+    errors = page.get_by_test_id("import-errors").inner_text()
+    assert "CSC-1002" in errors and "There is no such date" in errors
+    assert "CSC-1003" in errors and "control character" in errors
+    assert page.get_by_text("Success").count() == 0
+    page.get_by_role("link", name="The file format").click()
+    assert page.get_by_role("heading", name="The import file format").is_visible()
+    assert page.get_by_test_id("format-columns").get_by_text("local_id", exact=True).is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download a CSV template").click()
+    assert download.value.suggested_filename == "golden-thread-import-template.csv"

@@ -152,7 +152,7 @@ def test_import_command_reports_rows_and_fails_on_rejects(tmp_path, capsys) -> N
     assert exit_info.value.code == 1
     captured = capsys.readouterr()
     assert "1 new" in captured.out and "1 rejected" in captured.out
-    assert "row 2, nhs_number: Not a valid NHS number" in captured.out
+    assert "row 2 (H-2), nhs_number: Not a valid NHS number" in captured.out  # with the record id
     assert "2/2 rows" in captured.err  # the progress line
     with pytest.raises(SystemExit):
         call_command("import", str(path), "--agency", "health", "--no-progress")

@@ -89,6 +89,8 @@ MATRIX: dict[str, Case] = {
         "get", only(GOVERNANCE, 200), others=403, setup=_alert, kwargs=lambda m: {"alert_id": m["alert_id"]}
     ),
     "people:import": Case("get", only(DATA_OFFICERS, 200), others=403),
+    "people:import-format": Case("get", only(DATA_OFFICERS, 200), others=403),
+    "people:import-template": Case("get", only(DATA_OFFICERS, 200), others=403),
     "people:import-detail": Case(
         "get",
         only(DATA_OFFICERS, 200),

@@ -21,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from goldenthread.audit.signing import SigningKeyError, signing_key_new, signing_key_parse
 from goldenthread.policy import DEFAULT_PACK, list_packs
+from goldenthread.environment import EnvironmentValueError, env_bool, env_int
+from goldenthread.linkage.agency_file import Limits
 from goldenthread.private_files import private_file_write, private_files_tighten, private_umask
 
 SRC_DIR = Path(__file__).resolve().parent.parent
@@ -43,27 +45,17 @@ def _policy_pack_checked(name: str) -> str:
 
 
 def _env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false; got {raw!r}")
-
-
-def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
-    raw = os.environ.get(name, "")
-    if raw == "":
-        return default
     try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}")
-    return value
+        return env_bool(name, default)
+    except EnvironmentValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+
+
+def _env_int(name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
+    try:
+        return env_int(name, default, minimum=minimum, maximum=maximum)
+    except EnvironmentValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
 
 
 def _env_dates(name: str) -> tuple[date, ...]:
@@ -249,11 +241,11 @@ LOGIN_URL = "accounts:sign-in"
 
 # Sessions: 30 minutes idle (the cookie's age is renewed on every request) and 10 hours absolute,
 # enforced by SessionPolicyMiddleware from the time of sign-in stored in the session.
-SESSION_COOKIE_AGE = _env_int("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
+SESSION_COOKIE_AGE = _env_int("GOLDENTHREAD_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60, maximum=24 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 GOLDENTHREAD_ABSOLUTE_SESSION_SECONDS = _env_int(
-    "GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", 10 * 3600, minimum=60
+    "GOLDENTHREAD_ABSOLUTE_TIMEOUT_SECONDS", 10 * 3600, minimum=60, maximum=7 * 24 * 3600
 )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -262,7 +254,7 @@ CSRF_COOKIE_HTTPONLY = True
 # Sign-in throttling: five failures lock the account, and separately the address, for 15 minutes, for a
 # password alone: the account's holder passes the lock with the password and a current security code
 # together (web.account_views.unlock), so guessers cannot lock anyone out who has set up the second factor.
-AXES_FAILURE_LIMIT = _env_int("GOLDENTHREAD_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = _env_int("GOLDENTHREAD_SIGN_IN_FAILURE_LIMIT", 5, maximum=100)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Counters are reset for the username only after the second factor (web.account_views); axes' own reset at the
@@ -272,7 +264,7 @@ AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "goldenthread.accounts.client_ip.client_ip"
 # Behind N trusted proxies the client is the Nth address from the right of X-Forwarded-For.
-GOLDENTHREAD_TRUSTED_PROXY_COUNT = _env_int("GOLDENTHREAD_TRUSTED_PROXY_COUNT", 0, minimum=0)
+GOLDENTHREAD_TRUSTED_PROXY_COUNT = _env_int("GOLDENTHREAD_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 AXES_LOCKOUT_CALLABLE = "goldenthread.web.account_views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
@@ -299,7 +291,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 # Cards one user may open in an hour; reaching it refuses more and alerts their agency's IG officers.
-CARD_VIEWS_PER_HOUR = _env_int("GOLDENTHREAD_CARD_VIEWS_PER_HOUR", 60)
+CARD_VIEWS_PER_HOUR = _env_int("GOLDENTHREAD_CARD_VIEWS_PER_HOUR", 60, maximum=100_000)
 
 # Unusual access beyond the hourly ceiling (people.AccessAlert; docs/architecture.md, "Unusual access").
 # Cards opened of people the user's agency holds no record of and does not work with: recorded on each view,
@@ -378,11 +370,21 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Background work (docs/adr/0004-task-queue.md): a queue in the database that `goldenthread worker` runs.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A failing task is tried this many times in all, waiting TASK_RETRY_SECONDS, then twice that, and so on.
-TASK_ATTEMPTS = _env_int("GOLDENTHREAD_TASK_ATTEMPTS", 3)
-TASK_RETRY_SECONDS = _env_int("GOLDENTHREAD_TASK_RETRY_SECONDS", 30, minimum=0)
+TASK_ATTEMPTS = _env_int("GOLDENTHREAD_TASK_ATTEMPTS", 3, maximum=100)
+TASK_RETRY_SECONDS = _env_int("GOLDENTHREAD_TASK_RETRY_SECONDS", 30, minimum=0, maximum=3600)
+
+# What one agency's file may hold (docs/import-format.md): GOLDENTHREAD_IMPORT_MAX_BYTES, _MAX_ROWS,
+# _MAX_FIELD_CHARS, _MAX_DEPTH; read by the pure reader (linkage.agency_file), which `goldenthread link`
+# shares.
+try:
+    IMPORT_LIMITS = Limits.from_environ()
+except EnvironmentValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+# An unfinished import nobody has worked on for this long is abandoned by `goldenthread housekeeping`.
+IMPORT_IDLE_HOURS = _env_int("GOLDENTHREAD_IMPORT_IDLE_HOURS", 72, maximum=24 * 365)
 if PRODUCTION:
     EMAIL_HOST = _required("GOLDENTHREAD_EMAIL_HOST")
-    EMAIL_PORT = _env_int("GOLDENTHREAD_EMAIL_PORT", 587)
+    EMAIL_PORT = _env_int("GOLDENTHREAD_EMAIL_PORT", 587, maximum=65535)
     EMAIL_HOST_USER = os.environ.get("GOLDENTHREAD_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("GOLDENTHREAD_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = _env_bool("GOLDENTHREAD_EMAIL_TLS", True)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from goldenthread.environment import env_memory
 from goldenthread.linkage import clustering, features, model
 
 ENGINES = ("duckdb", "spark")
@@ -36,6 +37,7 @@ PRIOR_RECALL = 0.7
 TRAINING_SAMPLE_RECORDS = 200_000
 SEED = 42
 # DuckDB's memory limit unless GOLDENTHREAD_DUCKDB_MEMORY says otherwise (DuckDB syntax, e.g. "4GB").
+SPARK_MEMORY = "4g"
 DUCKDB_MEMORY = "1GB"
 
 Progress = Callable[[str], None]
@@ -460,7 +462,7 @@ def _database(engine: str) -> tuple[Any, Callable[[], None]]:
         # DuckDB would take up to 80% of RAM; bounded, it spills its largest joins to a private
         # directory instead, which at a million records costs little time and saves about 0.5 GB.
         spill = tempfile.TemporaryDirectory(prefix="goldenthread-duckdb-")
-        memory = os.environ.get("GOLDENTHREAD_DUCKDB_MEMORY", DUCKDB_MEMORY)
+        memory = env_memory("GOLDENTHREAD_DUCKDB_MEMORY", DUCKDB_MEMORY)
         connection.execute("SET enable_progress_bar = false")
         connection.execute(f"SET memory_limit = '{_sql_text(memory)}'")
         connection.execute(f"SET temp_directory = '{_sql_text(spill.name)}'")
@@ -492,7 +494,7 @@ def _spark_database() -> tuple[Any, Callable[[], None]]:
         .config("spark.jars", similarity_jar_location())
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log_config.as_uri()}")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.memory", os.environ.get("GOLDENTHREAD_SPARK_MEMORY", "4g"))
+        .config("spark.driver.memory", env_memory("GOLDENTHREAD_SPARK_MEMORY", SPARK_MEMORY))
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.default.parallelism", "8")
         .config("spark.ui.enabled", "false")

@@ -1,13 +1,17 @@
 """``goldenthread link``: deduplicate a CSV of person records into a CSV of record_id -> person_id.
 
-Pure: no Django, no database. ``run_link`` reports problems with the input as one line naming the
-problem and returns exit status 2; it never lets a traceback reach the user for a bad file.
+Pure: no Django, no database. The input is read by the import's strict reader (``linkage.agency_file``):
+a row it cannot read (more or fewer cells than the header, a control character, an unpaired quote) refuses
+the whole file, naming the rows, since a record left out would be a person left unlinked. ``run_link``
+reports problems as one line and returns exit status 2; it never lets a traceback reach the user for a bad
+file. The output is written beside its destination and renamed over it when complete, and its cells are
+made safe to open in a spreadsheet (``linkage.spreadsheet``).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import dataclasses
 import os
 import sys
 import time
@@ -15,8 +19,11 @@ from typing import TextIO
 
 import pandas as pd
 
-from goldenthread.linkage.batch import ENGINES, link_records
+from goldenthread.environment import EnvironmentValueError, env_int, env_memory
+from goldenthread.linkage.agency_file import AgencyFileError, Limits, read_agency_file
+from goldenthread.linkage.batch import DUCKDB_MEMORY, ENGINES, SPARK_MEMORY, link_records
 from goldenthread.linkage.features import INPUT_COLUMNS
+from goldenthread.linkage.spreadsheet import OutputError, csv_safe_writer, write_atomic
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -27,49 +34,76 @@ class InputError(Exception):
     """The input file cannot be used; the message says why in terms the user can act on."""
 
 
-def _load(input_path: str) -> pd.DataFrame:
+ROW_PROBLEMS_SHOWN = 5
+
+
+def link_limits() -> Limits:
+    """The reader's limits: the import's field length and nesting (GOLDENTHREAD_IMPORT_MAX_FIELD_CHARS,
+    _MAX_DEPTH); size and rows of its own (GOLDENTHREAD_LINK_MAX_BYTES, GOLDENTHREAD_LINK_MAX_ROWS), since
+    deduplicating a whole county's file is what the batch linker is for."""
+    limits = Limits.from_environ()
+    return dataclasses.replace(
+        limits,
+        max_bytes=env_int("GOLDENTHREAD_LINK_MAX_BYTES", LINK_MAX_BYTES, minimum=1024, maximum=2**31 - 1),
+        max_rows=env_int("GOLDENTHREAD_LINK_MAX_ROWS", LINK_MAX_ROWS, maximum=100_000_000),
+    )
+
+
+LINK_MAX_BYTES = 2**31 - 1
+LINK_MAX_ROWS = 20_000_000
+
+
+def _load(input_path: str, limits: Limits) -> pd.DataFrame:
     if not os.path.exists(input_path):
         raise InputError(f"input file not found: {input_path}")
     if os.path.isdir(input_path):
         raise InputError(f"input is a directory, not a CSV file: {input_path}")
     try:
-        with open(input_path, encoding="utf-8-sig", newline="") as handle:
-            header_line = handle.readline()
-    except UnicodeDecodeError:
-        raise InputError(f"{input_path} is not a UTF-8 text CSV file") from None
-    if not header_line.strip():
-        raise InputError(f"{input_path} is empty: expected a header row with {', '.join(INPUT_COLUMNS)}")
-    header = [c.strip() for c in next(csv.reader([header_line]))]
-    missing = [c for c in INPUT_COLUMNS if c not in header]
-    if missing:
-        raise InputError(
-            f"{input_path} is missing required column(s): {', '.join(missing)}"
-            f" (found: {', '.join(h for h in header if h) or 'none'})"
-        )
+        if os.path.getsize(input_path) > limits.max_bytes:
+            raise InputError(f"{input_path} is larger than {limits.max_bytes:,} bytes")
+        with open(input_path, "rb") as handle:
+            content = handle.read()
+    except OSError as error:
+        raise InputError(f"cannot read {input_path}: {error.strerror}") from None
     try:
-        frame = pd.read_csv(
-            input_path,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            encoding="utf-8-sig",
-            usecols=lambda c: c.strip() in INPUT_COLUMNS,
+        read = read_agency_file(content, input_path, limits=limits, required=INPUT_COLUMNS, formats=("csv",))
+    except AgencyFileError as error:
+        message = error.message.replace("The file has no records", "has a header but no records")
+        raise InputError(f"{input_path}: {message}") from None
+    del content
+    bad = [record for record in read.records if record.problems]
+    if bad:
+        shown = "; ".join(
+            f"row {r.number} (line {r.line}), {r.problems[0][0]}: {r.problems[0][1]}"
+            for r in bad[:ROW_PROBLEMS_SHOWN]
         )
-    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as error:
-        raise InputError(f"{input_path} is not a readable CSV file: {error}".splitlines()[0]) from None
-    frame.columns = [c.strip() for c in frame.columns]
-    if frame.empty:
-        raise InputError(f"{input_path} has a header but no records")
+        more = f"; and {len(bad) - ROW_PROBLEMS_SHOWN} more rows" if len(bad) > ROW_PROBLEMS_SHOWN else ""
+        raise InputError(f"{input_path} has rows that cannot be read, so nothing was linked: {shown}{more}")
+    frame = pd.DataFrame(
+        [[record.values[c] or None for c in INPUT_COLUMNS] for record in read.records],
+        columns=list(INPUT_COLUMNS),
+        dtype=object,
+    )
     ids = frame["record_id"]
     if ids.isna().any():
-        rows = (ids[ids.isna()].index[:5] + 2).tolist()  # +2: header line and 1-based numbering
-        raise InputError(f"{input_path} has records with a blank record_id (line(s) {rows})")
+        rows = (ids[ids.isna()].index[:5] + 1).tolist()
+        raise InputError(f"{input_path} has records with a blank record_id (row(s) {rows})")
     duplicated = ids[ids.duplicated()].unique()
     if len(duplicated):
-        shown = ", ".join(duplicated[:5])
+        shown = ", ".join(_shown(value) for value in duplicated[:5])
         more = f" and {len(duplicated) - 5} more" if len(duplicated) > 5 else ""
         raise InputError(f"{input_path} has duplicate record_id values: {shown}{more}")
     return frame
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else value[:40] + "..."
+
+
+def _write(result: pd.DataFrame, out: TextIO) -> None:
+    writer = csv_safe_writer(out, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows(result.itertuples(index=False, name=None))
 
 
 def run_link(input_path: str, out_path: str, engine: str, stdout: TextIO, stderr: TextIO) -> int:
@@ -79,8 +113,10 @@ def run_link(input_path: str, out_path: str, engine: str, stdout: TextIO, stderr
         return EXIT_BAD_INPUT
     started = time.perf_counter()
     try:
-        records = _load(input_path)
-    except InputError as error:
+        env_memory("GOLDENTHREAD_DUCKDB_MEMORY", DUCKDB_MEMORY)
+        env_memory("GOLDENTHREAD_SPARK_MEMORY", SPARK_MEMORY)
+        records = _load(input_path, link_limits())
+    except (InputError, EnvironmentValueError) as error:
         print(f"error: {error}", file=stderr)
         return EXIT_BAD_INPUT
     print(f"read {len(records):,} records from {input_path}", file=stderr)
@@ -94,9 +130,9 @@ def run_link(input_path: str, out_path: str, engine: str, stdout: TextIO, stderr
         print(f"error: the {engine} engine is not available here: {error}", file=stderr)
         return EXIT_FAILED
     try:
-        result.to_csv(out_path, index=False)
-    except OSError as error:
-        print(f"error: cannot write {out_path}: {error.strerror}", file=stderr)
+        write_atomic(out_path, lambda out: _write(result, out))
+    except OutputError as error:
+        print(f"error: {error}", file=stderr)
         return EXIT_BAD_INPUT
     people = result["person_id"].nunique()
     elapsed = time.perf_counter() - started

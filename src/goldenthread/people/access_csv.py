@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
+
+from goldenthread.linkage.spreadsheet import csv_safe_writer
 
 HEADER = ("Sequence", "When (UTC)", "Who", "Agency", "What", "Purpose")
 CHUNK = 500
@@ -18,13 +19,9 @@ class _Line:
         return value
 
 
-def _safe(text: str) -> str:
-    # A spreadsheet runs a cell that starts with =, +, - or @ as a formula: a purpose typed as one must not.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def access_csv_rows(events: Any, entries: Callable[[list[Any]], list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Line())
+    # A spreadsheet runs a cell starting =, +, -, @, tab or CR as a formula: a purpose typed as one must not.
+    writer = csv_safe_writer(_Line())
     yield writer.writerow(HEADER)
     stream = events.iterator(chunk_size=CHUNK)
     while chunk := list(islice(stream, CHUNK)):
@@ -33,9 +30,9 @@ def access_csv_rows(events: Any, entries: Callable[[list[Any]], list[Any]]) -> I
                 (
                     e.seq,
                     e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
-                    _safe(e.who),
-                    _safe(e.agency),
+                    e.who,
+                    e.agency,
                     e.action,
-                    _safe(e.purpose),
+                    e.purpose,
                 )
             )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from goldenthread.core.forms import PartialDateField
 from goldenthread.linkage import normalise as nm
@@ -27,7 +28,6 @@ TOLERANCES = (
     ("366", "Within a year either side"),
     ("731", "Within 2 years either side"),
 )
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def _purpose_field() -> forms.ChoiceField:
@@ -116,18 +116,25 @@ class PurposeForm(forms.Form):
     purpose = _purpose_field()
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.3g} MB"
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="File of records",
-        help_text="CSV or JSON in the Golden Thread import format, up to 20 MB.",
+        help_text="CSV or JSON in the Golden Thread import format, up to "
+        f"{_megabytes(settings.IMPORT_LIMITS.max_bytes)}.",
         error_messages={"required": "Choose a file to import"},
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,.json"}),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 20 MB")
+        if upload.size > settings.IMPORT_LIMITS.max_bytes:
+            raise forms.ValidationError(
+                f"The file must be smaller than {_megabytes(settings.IMPORT_LIMITS.max_bytes)}"
+            )
         if not upload.name.lower().endswith((".csv", ".json")):
             raise forms.ValidationError("The file must be a CSV or JSON file")
         return upload

@@ -7,20 +7,20 @@ stored and the value may be personal data.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from goldenthread.core.errors import ActionError
 from goldenthread.linkage import normalise as nm
+from goldenthread.linkage.agency_file import AgencyFileError, Limits, read_agency_file
 from goldenthread.linkage.keys import BirthDate, normalise_sex, parse_birth_date, postcode_keys
 
 COLUMNS = (
@@ -56,7 +56,6 @@ COLUMNS = (
 REQUIRED_COLUMNS = ("local_id", "given_name", "family_name", "service")
 SENSITIVE = ("sexual_health", "mental_health", "substance_misuse")
 RELATIONSHIPS = ("parent_of", "has_parental_responsibility_for", "carer_of", "sibling_of", "household_member")
-MAX_ROWS = 200_000
 
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0", ""}
@@ -88,9 +87,10 @@ class RowError:
     row: int
     field: str
     message: str
+    local_id: str = ""  # the agency's own reference for the record, when the row gives a readable one
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "message": self.message}
+        return {"row": self.row, "local_id": self.local_id, "field": self.field, "message": self.message}
 
 
 @dataclass
@@ -112,7 +112,8 @@ class Row:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def error(self, field_name: str, message: str) -> None:
-        self.errors.append(RowError(self.number, field_name, message))
+        local_id = self.local_id if _LOCAL_ID.match(self.local_id) else ""
+        self.errors.append(RowError(self.number, field_name, message, local_id))
 
 
 @dataclass
@@ -130,43 +131,35 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _decode(content: bytes) -> str:
+def import_limits() -> Limits:
+    """The limits of one file (docs/import-format.md), from the environment through the settings."""
+    limits: Limits = settings.IMPORT_LIMITS
+    return limits
+
+
+@dataclass
+class RecordsRead:
+    """A file's records as text, every column present, and what the reader could not read in each
+    (row number -> [(field, message)]); nothing validated yet."""
+
+    file_format: str
+    records: list[dict[str, str]]
+    problems: dict[int, list[tuple[str, str]]]
+
+
+def read_file(content: bytes, filename: str) -> RecordsRead:
+    """Raises ImportFileError when the file as a whole cannot be used (linkage.agency_file)."""
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError("The file is not UTF-8 text. Save it as CSV UTF-8 or JSON.") from exc
-
-
-def _records_csv(text: str) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames is None:
-        raise ImportFileError("The file is empty")
-    headers = [h.strip() for h in reader.fieldnames]
-    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
-    if missing:
-        raise ImportFileError(f"The header row is missing the column(s): {', '.join(missing)}")
-    unknown = [h for h in headers if h not in COLUMNS]
-    if unknown:
-        raise ImportFileError(f"The header row has column(s) this format does not know: {', '.join(unknown)}")
-    try:
-        return [{k.strip(): _text(v) for k, v in row.items() if k is not None} for row in reader]
-    except csv.Error as exc:
-        raise ImportFileError(f"The CSV could not be read: {exc}") from exc
-
-
-def _records_json(text: str) -> list[dict[str, str]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(f"The JSON could not be read (line {exc.lineno}): {exc.msg}") from exc
-    if isinstance(data, dict):
-        data = data.get("records")
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise ImportFileError('The JSON must be a list of records, or {"records": [...]}')
-    unknown = sorted({k for item in data for k in item if k not in COLUMNS})
-    if unknown:
-        raise ImportFileError(f"Records have field(s) this format does not know: {', '.join(unknown)}")
-    return [{k: _text(v) for k, v in item.items()} for item in data]
+        read = read_agency_file(
+            content, filename, limits=import_limits(), required=REQUIRED_COLUMNS, known=COLUMNS
+        )
+    except AgencyFileError as exc:
+        raise ImportFileError(exc.message) from None
+    return RecordsRead(
+        file_format=read.file_format,
+        records=[{c: _text(r.values.get(c)) for c in COLUMNS} for r in read.records],
+        problems={r.number: r.problems for r in read.records if r.problems},
+    )
 
 
 def read_records(content: bytes, filename: str) -> tuple[str, list[dict[str, str]]]:
@@ -174,15 +167,8 @@ def read_records(content: bytes, filename: str) -> tuple[str, list[dict[str, str
 
     Raises ImportFileError when the file as a whole cannot be used.
     """
-    text = _decode(content)
-    stripped = text.lstrip()
-    is_json = filename.lower().endswith(".json") or stripped.startswith(("[", "{"))
-    records = _records_json(text) if is_json else _records_csv(text)
-    if not records:
-        raise ImportFileError("The file has no records")
-    if len(records) > MAX_ROWS:
-        raise ImportFileError(f"The file has more than {MAX_ROWS:,} records; split it")
-    return ("json" if is_json else "csv"), [{c: r.get(c, "") for c in COLUMNS} for r in records]
+    read = read_file(content, filename)
+    return read.file_format, read.records
 
 
 def validate_row(number: int, raw: dict[str, str]) -> Row:
@@ -191,10 +177,20 @@ def validate_row(number: int, raw: dict[str, str]) -> Row:
 
 
 def parse_file(content: bytes, filename: str) -> ParsedFile:
-    file_format, records = read_records(content, filename)
-    rows = [validate_row(i, raw) for i, raw in enumerate(records, 1)]
+    read = read_file(content, filename)
+    rows = [_validate_read(i, raw, read.problems.get(i)) for i, raw in enumerate(read.records, 1)]
     _check_duplicates(rows)
-    return ParsedFile(file_format, hashlib.sha256(content).hexdigest(), rows)
+    return ParsedFile(read.file_format, hashlib.sha256(content).hexdigest(), rows)
+
+
+def _validate_read(number: int, raw: dict[str, str], problems: list[tuple[str, str]] | None) -> Row:
+    if not problems:
+        return validate_row(number, raw)
+    # What the reader could not read makes the row's values unreliable: only its problems are reported.
+    row = Row(number=number, raw=raw)
+    for field_name, message in problems:
+        row.error(field_name, message)
+    return row
 
 
 def _check_duplicates(rows: list[Row]) -> None:
@@ -221,8 +217,34 @@ def _iso_date(row: Row, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        row.error(name, "Enter a date as YYYY-MM-DD")
+        row.error(name, _IMPOSSIBLE if _impossible_date(value) else "Enter a date as YYYY-MM-DD")
         return None
+
+
+_IMPOSSIBLE = "There is no such date: that month has fewer days (such as 31 February)"
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_YEAR_MONTH_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def _impossible_date(value: str) -> bool:
+    """A date written in a form we read, with a real month, whose day that month does not have."""
+    if match := _YEAR_MONTH_DAY.match(value):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DAY_MONTH_YEAR.match(value):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        return False
+    if not 1 <= day <= 31:
+        return False
+    if not 1 <= month <= 12:
+        month, day = day, month  # read as a day/month swap, as the date of birth is
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
+            return False
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return year >= 1
+    return False
 
 
 def _validate_reference(row: Row) -> None:
@@ -250,7 +272,10 @@ def _validate_birth_and_sex(row: Row) -> BirthDate | None:
         # The parser salvages the year of an impossible full date (31/31/2016); an import should not.
         claims_day = len(re.findall(r"\d+", raw["date_of_birth"])) >= 3 or raw["date_of_birth"].isdigit()
         if birth is None or (claims_day and len(raw["date_of_birth"]) > 4 and birth.precision != "day"):
-            row.error("date_of_birth", "Not a date of birth we can read: use YYYY-MM-DD, YYYY-MM or YYYY")
+            if _impossible_date(raw["date_of_birth"]):
+                row.error("date_of_birth", _IMPOSSIBLE)
+            else:
+                row.error("date_of_birth", "Not a date of birth we can read: use YYYY-MM-DD, YYYY-MM or YYYY")
             birth = None
     clean["birth"] = birth
     sex = normalise_sex(raw["sex"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -18,7 +19,6 @@ from goldenthread.agencies.permissions import Permission
 from goldenthread.core.errors import ActionError, form_add_problems
 from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
-from goldenthread.linkage import scoring
 from goldenthread.people.access_csv import access_csv_rows
 from goldenthread.people.actions import (
     access_alert_close,
@@ -39,7 +39,9 @@ from goldenthread.people.forms import (
     ReviewDecisionForm,
     SearchForm,
 )
+from goldenthread.people.import_format import format_rows, template_csv
 from goldenthread.people.models import ImportBatch, ReviewStatus
+from goldenthread.people.review_help import rules_text, waiting_because
 from goldenthread.people.search import SearchQuery
 from goldenthread.people.selectors import (
     CardViewLimitError,
@@ -47,6 +49,7 @@ from goldenthread.people.selectors import (
     access_alerts_open_for,
     import_batch_get_for_user,
     import_batches_for,
+    import_batches_unfinished_elsewhere,
     match_review_get_for_user,
     match_reviews_open_for,
     person_access_for_user,
@@ -252,8 +255,26 @@ def import_records(request: AgencyRequest) -> HttpResponse:
             form_add_problems(form, exc)
         else:
             return redirect("people:import-detail", batch_id=batch.pk)
-    batches = import_batches_for(user=request.user, agency=agency)[:20]
-    return render(request, "people/import.html", {"form": form, "batches": batches})
+    batches = import_batches_for(user=request.user, agency=agency).filter(agency=agency)[:20]
+    elsewhere = import_batches_unfinished_elsewhere(user=request.user, agency=agency)[:50]
+    context = {"form": form, "batches": batches, "elsewhere": elsewhere}
+    return render(request, "people/import.html", context)
+
+
+@require_GET
+@permission_required(Permission.IMPORT_RECORDS)
+def import_format(request: AgencyRequest) -> HttpResponse:
+    """The file format (the same table as docs/import-format.md) and the limits of one file."""
+    context = {"rows": format_rows(), "limits": settings.IMPORT_LIMITS}
+    return render(request, "people/import_format.html", context)
+
+
+@require_GET
+@permission_required(Permission.IMPORT_RECORDS)
+def import_template(request: AgencyRequest) -> HttpResponse:
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="golden-thread-import-template.csv"'
+    return response
 
 
 def _progress(batch: ImportBatch) -> dict[str, Any]:
@@ -343,8 +364,8 @@ def review(request: AgencyRequest, review_id: int) -> HttpResponse:
         "chart": chart,
         "form": form,
         "is_open": the_review.status == ReviewStatus.OPEN,
-        "auto_weight": scoring.AUTO_LINK_WEIGHT,
-        "review_weight": scoring.REVIEW_WEIGHT,
+        "rules": rules_text(),
+        "waiting_because": waiting_because(the_review.fields),
     }
     return render(request, "people/review.html", context)
 

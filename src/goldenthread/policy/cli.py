@@ -19,6 +19,23 @@ from goldenthread.policy.pack import Pack, load_pack
 EXIT_OK = 0
 EXIT_USAGE = 2
 FORMATS = ("text", "svg")
+# What `decide` takes and echoes (README): a facts file up to MAX_INPUT_BYTES holding at most MAX_FACTS
+# cases; each message quotes at most MESSAGE_CHARS characters (a key may be a megabyte long), and at most
+# MESSAGES are printed.
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+MAX_FACTS = 1000
+MESSAGE_CHARS = 300
+MESSAGES = 50
+
+
+class _InputTooLarge(Exception):
+    pass
+
+
+def _short(message: str) -> str:
+    if len(message) <= MESSAGE_CHARS:
+        return message
+    return f"{message[:MESSAGE_CHARS]}... ({len(message):,} characters in all)"
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -26,16 +43,21 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"duplicate key {key!r}")
+            raise ValueError(_short(f"duplicate key {key!r}"))
         result[key] = value
     return result
 
 
 def _read(facts_path: str, stdin: TextIO) -> str:
+    """The facts as text, without a UTF-8 byte order mark (which Windows editors write)."""
     if facts_path == "-":
-        return stdin.read()
-    with open(facts_path, encoding="utf-8") as handle:
-        return handle.read()
+        text = stdin.read(MAX_INPUT_BYTES + 1)
+    else:
+        with open(facts_path, encoding="utf-8-sig") as handle:
+            text = handle.read(MAX_INPUT_BYTES + 1)
+    if len(text) > MAX_INPUT_BYTES:
+        raise _InputTooLarge
+    return text.removeprefix("\ufeff")
 
 
 def _pack(name: str | None, stderr: TextIO) -> Pack | None:
@@ -54,13 +76,25 @@ def run_decide(facts_path: str, pack: str | None, stdin: TextIO, stdout: TextIO,
     except FileNotFoundError:
         stderr.write(f"error: facts file {source} not found\n")
         return EXIT_USAGE
+    except _InputTooLarge:
+        stderr.write(f"error: facts in {source} are larger than {MAX_INPUT_BYTES:,} characters; split them\n")
+        return EXIT_USAGE
     except (OSError, UnicodeDecodeError) as exc:
-        stderr.write(f"error: cannot read facts file {source}: {exc}\n")
+        stderr.write(f"error: cannot read facts file {source}: {_short(str(exc))}\n")
         return EXIT_USAGE
     try:
         raw = json.loads(text, object_pairs_hook=_reject_duplicates)
-    except (ValueError, RecursionError) as exc:
-        stderr.write(f"error: facts in {source} are not valid JSON: {exc}\n")
+    except RecursionError:
+        stderr.write(f"error: facts in {source} are not valid JSON: nested too deeply\n")
+        return EXIT_USAGE
+    except ValueError as exc:
+        stderr.write(f"error: facts in {source} are not valid JSON: {_short(str(exc))}\n")
+        return EXIT_USAGE
+    if raw == []:
+        stderr.write(f"error: no facts in {source}: the array is empty\n")
+        return EXIT_USAGE
+    if isinstance(raw, list) and len(raw) > MAX_FACTS:
+        stderr.write(f"error: {source} holds {len(raw):,} sets of facts; at most {MAX_FACTS:,} at a time\n")
         return EXIT_USAGE
 
     rules = _pack(pack, stderr)
@@ -78,7 +112,9 @@ def run_decide(facts_path: str, pack: str | None, stdin: TextIO, stdout: TextIO,
             errors += [prefix + message for message in exc.errors]
     if errors:
         stderr.write(f"error: the facts in {source} are not valid:\n")
-        stderr.writelines(f"  {message}\n" for message in errors)
+        stderr.writelines(f"  {_short(message)}\n" for message in errors[:MESSAGES])
+        if len(errors) > MESSAGES:
+            stderr.write(f"  ... and {len(errors) - MESSAGES:,} more\n")
         return EXIT_USAGE
 
     try:

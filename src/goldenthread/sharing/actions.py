@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,16 +175,22 @@ def decision_record(
     _links_check(problems, agency=agency, decided_by=decided_by, advice=advice, supersedes=supersedes)
     if problems:
         raise SharingError(problems)
-    record = _decision_save(
-        agency=agency,
-        decided_by=decided_by,
-        facts=normalised,
-        recommendation=recommendation,
-        draft=draft,
-        advice=advice,
-        person=person,
-        supersedes=supersedes,
-    )
+    try:
+        with transaction.atomic():
+            record = _decision_save(
+                agency=agency,
+                decided_by=decided_by,
+                facts=normalised,
+                recommendation=recommendation,
+                draft=draft,
+                advice=advice,
+                person=person,
+                supersedes=supersedes,
+            )
+    except IntegrityError as exc:
+        if supersedes is not None and Decision.objects.filter(supersedes=supersedes).exists():
+            raise SharingError({NON_FIELD: [ALREADY_CORRECTED]}) from exc
+        raise
     audit_record(
         by=by,
         action="decision.recorded",
@@ -206,6 +212,9 @@ def decision_record(
     return record
 
 
+ALREADY_CORRECTED = "That decision has already been corrected"
+
+
 def _links_check(
     problems: dict[str, list[str]],
     *,
@@ -222,8 +231,12 @@ def _links_check(
     if supersedes is not None:
         if supersedes.agency_id != agency.pk:
             problems.setdefault(NON_FIELD, []).append("You can only correct a decision of your own agency")
-        elif Decision.objects.filter(supersedes=supersedes).exists():
-            problems.setdefault(NON_FIELD, []).append("That decision has already been corrected")
+        # Locked first, so of two corrections made at the same moment the second waits for the first
+        # and is then told, instead of failing on the database's one-correction rule.
+        elif Decision.objects.select_for_update().filter(pk=supersedes.pk).exists() and (
+            Decision.objects.filter(supersedes=supersedes).exists()
+        ):
+            problems.setdefault(NON_FIELD, []).append(ALREADY_CORRECTED)
 
 
 def _decision_save(

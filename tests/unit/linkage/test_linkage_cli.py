@@ -110,3 +110,73 @@ def test_run_link_extra_columns_ignored_and_bad_dates_accepted(tmp_path):
         rows_out = list(csv.DictReader(handle))
     assert [r["record_id"] for r in rows_out] == ["1", "2", "3", "4", "5"]
     assert list(rows_out[0]) == ["record_id", "person_id"]
+
+
+ROWS = ["A1,x,Ann,Lee,2015-01-02,F,M1 1AE,1 Oak Road,", "A2,y,Bob,Lee,2014-03-04,M,M1 1AE,1 Oak Road,"]
+
+
+def test_run_link_trailing_comma_each_row_refused_naming_rows(tmp_path):
+    status, _, err = _run(tmp_path, "\n".join([HEADER, *(r + "," for r in ROWS)]) + "\n")
+    assert status == 2 and "Traceback" not in err
+    assert "row 1 (line 2), nhs_number: The row ends with an extra comma" in err
+    assert "row 2 (line 3)" in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_run_link_extra_cell_on_first_row_refused_not_duplicate(tmp_path):
+    status, _, err = _run(tmp_path, "\n".join([HEADER, ROWS[0] + ",a,b", ROWS[1]]) + "\n")
+    assert status == 2 and "row 1 (line 2)" in err and "11 cells but the header has 9" in err
+    assert "duplicate" not in err and "TypeError" not in err
+
+
+def test_run_link_nul_byte_refused_naming_row_and_field(tmp_path):
+    status, _, err = _run(tmp_path, "\n".join([HEADER, ROWS[0], ROWS[1].replace("Bob", "B\x00ob")]) + "\n")
+    assert status == 2 and "row 2 (line 3), given_name: Contains a control character" in err
+
+
+def test_run_link_formula_record_ids_written_inert(tmp_path):
+    ids = ['=HYPERLINK("http://x.example","y")', "+cmd|calc", "@SUM(1)", "-1", "\tTAB", "plain"]
+    rows = [f'"{i.replace(chr(34), chr(34) * 2)}",s,Ann{n},Lee{n},,,,,' for n, i in enumerate(ids)]
+    status, _, err = _run(tmp_path, "\n".join([HEADER, *rows]) + "\n")
+    assert status == 0, err
+    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as handle:
+        written = [r["record_id"] for r in csv.DictReader(handle)]
+    assert written == ["'" + i for i in ids[:-1]] + ["plain"]
+
+
+def test_run_link_missing_folder_named_and_old_output_kept(tmp_path):
+    (tmp_path / "in.csv").write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    status = run_link(str(tmp_path / "in.csv"), str(tmp_path / "nowhere" / "out.csv"), "duckdb", out, err)
+    assert status == 2
+    assert (
+        f"the folder {tmp_path / 'nowhere'} does not exist" in err.getvalue() and "None" not in err.getvalue()
+    )
+
+
+def test_run_link_failed_write_keeps_old_output(tmp_path, monkeypatch):
+    (tmp_path / "out.csv").write_text("record_id,person_id\nold,1\n", encoding="utf-8")
+
+    def broken(result, out):
+        out.write("record_id,person_id\nA1,")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("goldenthread.linkage.cli._write", broken)
+    status, _, err = _run(tmp_path, "\n".join([HEADER, *ROWS]) + "\n")
+    assert status == 2 and "No space left on device" in err
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "record_id,person_id\nold,1\n"
+    assert {p.name for p in tmp_path.iterdir()} == {"in.csv", "out.csv"}  # no partial file left
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("GOLDENTHREAD_IMPORT_MAX_FIELD_CHARS", "abc"),
+        ("GOLDENTHREAD_LINK_MAX_ROWS", "0"),
+        ("GOLDENTHREAD_DUCKDB_MEMORY", "lots"),
+    ],
+)
+def test_run_link_bad_environment_value_names_variable(tmp_path, monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    status, _, err = _run(tmp_path, "\n".join([HEADER, *ROWS]) + "\n")
+    assert status == 2 and variable in err and "Traceback" not in err

@@ -45,11 +45,6 @@ def test_run_decide_array_prints_array_in_order(tmp_path: Path) -> None:
     assert [r["outcome"] for r in json.loads(out)] == ["share", "do_not_share", "share", "share"]
 
 
-def test_run_decide_empty_array_prints_empty_array(tmp_path: Path) -> None:
-    code, out, _ = _decide(_write(tmp_path, []))
-    assert (code, json.loads(out)) == (0, [])
-
-
 def test_run_decide_dash_reads_stdin() -> None:
     code, out, err = _decide("-", stdin=json.dumps(EXAMPLE_STATISTICS))
     assert (code, err) == (0, "")

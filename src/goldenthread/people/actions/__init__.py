@@ -30,9 +30,12 @@ from goldenthread.people.actions.imports import (
     records_import,
     records_import_continue,
     records_import_fail,
+    records_import_file_drop,
+    records_import_housekeeping,
     records_import_open,
     records_import_start,
     records_import_stop,
+    records_imports_idle,
 )
 from goldenthread.people.actions.links import LinkError, person_current, person_merge, person_unmerge
 from goldenthread.people.actions.reviews import match_review_link, match_review_separate
@@ -62,7 +65,10 @@ __all__ = [
     "records_import",
     "records_import_continue",
     "records_import_fail",
+    "records_import_file_drop",
+    "records_import_housekeeping",
     "records_import_open",
     "records_import_start",
     "records_import_stop",
+    "records_imports_idle",
 ]

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from goldenthread.agencies.models import Agency
@@ -102,6 +103,7 @@ def records_import_start(*, agency: Agency, filename: str, content: bytes, by: A
         rows_total=len(parsed.rows),
         errors=[e.as_dict() for row in parsed.rows for e in row.errors],
         content=content,
+        active_at=timezone.now(),
     )
     audit_record(
         by=by,
@@ -133,6 +135,7 @@ def records_import_open(*, agency: Agency, filename: str, content: bytes, by: Ac
         rows_total=len(records),
         content=content,
         checked=False,
+        active_at=timezone.now(),
     )
 
 
@@ -147,7 +150,7 @@ def _check(batch: ImportBatch, content: bytes, token: str, by: Actor) -> list[di
 @transaction.atomic
 def _check_record(batch: ImportBatch, token: str, errors: list[dict[str, Any]], by: Actor) -> None:
     _locked(batch, token, rows_done=0)
-    ImportBatch.objects.filter(pk=batch.pk).update(errors=errors, checked=True)
+    ImportBatch.objects.filter(pk=batch.pk).update(errors=errors, checked=True, active_at=timezone.now())
     batch.errors, batch.checked = errors, True
     audit_record(
         by=by,
@@ -290,7 +293,7 @@ def _rows_apply(
         row = Row(number=number, raw=records[number - 1])
         if number not in rejected:
             row = validate_row(number, records[number - 1])
-        _row_apply_counted(row=row, rejected=number in rejected, batch=batch, token=token, by=by)
+        _row_apply_counted(row=row, rejected=rejected, batch=batch, token=token, by=by)
         budget.done += 1
         if progress is not None:
             progress(batch.rows_done, len(records))
@@ -342,14 +345,18 @@ _COUNTERS = {
 
 
 @transaction.atomic
-def _row_apply_counted(*, row: Row, rejected: bool, batch: ImportBatch, token: str, by: Actor) -> None:
-    """One row, the batch's count of it and a renewed hold, in one transaction."""
+def _row_apply_counted(*, row: Row, rejected: set[int], batch: ImportBatch, token: str, by: Actor) -> None:
+    """One row, the batch's count of it and a renewed hold, in one transaction: all of the row or none."""
     _locked(batch, token, rows_done=batch.rows_done)
-    outcome = "rejected" if rejected else _row_apply(row=row, agency=batch.agency, batch=batch, by=by)
+    outcome = "rejected" if row.number in rejected else _row_apply_guarded(row=row, batch=batch, by=by)
+    if outcome == "rejected" and row.number not in rejected:
+        rejected.add(row.number)  # so that its relationships are passed over too
     counters = _COUNTERS[outcome]
+    now = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(
         rows_done=F("rows_done") + 1,
-        lease_until=timezone.now() + IMPORT_LEASE,
+        lease_until=now + IMPORT_LEASE,
+        active_at=now,
         **{counter: F(counter) + 1 for counter in counters},
     )
     batch.rows_done += 1
@@ -357,10 +364,34 @@ def _row_apply_counted(*, row: Row, rejected: bool, batch: ImportBatch, token: s
         setattr(batch, counter, getattr(batch, counter) + 1)
 
 
+UNSTORABLE = "The row could not be stored: a value the database refuses (see the file format's limits)"
+
+
+def _row_apply_guarded(*, row: Row, batch: ImportBatch, by: Actor) -> str:
+    """``_row_apply`` (its own savepoint), once more if another import created the same record at the same
+    moment (the record is there now, so the row is applied against it), and rejected with a message if
+    the database refuses a value the checks let through: never a half-applied row, never a crash."""
+    try:
+        try:
+            return _row_apply(row=row, agency=batch.agency, batch=batch, by=by)
+        except IntegrityError:
+            return _row_apply(row=row, agency=batch.agency, batch=batch, by=by)
+    except DataError:
+        errors = ImportBatch.objects.filter(pk=batch.pk).values_list("errors", flat=True).get()
+        local_id = row.local_id if len(row.local_id) <= 100 else ""
+        error = {"row": row.number, "local_id": local_id, "field": "(whole row)", "message": UNSTORABLE}
+        ImportBatch.objects.filter(pk=batch.pk).update(errors=[*errors, error])
+        batch.errors = [*batch.errors, error]
+        return "rejected"
+
+
 @transaction.atomic
 def _links_advance(*, batch: ImportBatch, token: str, to: int) -> None:
     _locked(batch, token, links_done=batch.links_done)
-    ImportBatch.objects.filter(pk=batch.pk).update(links_done=to, lease_until=timezone.now() + IMPORT_LEASE)
+    now = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        links_done=to, lease_until=now + IMPORT_LEASE, active_at=now
+    )
     batch.links_done = to
 
 
@@ -369,9 +400,11 @@ def _relationships_apply_counted(*, row: Row, batch: ImportBatch, token: str) ->
     """One row's relationships and the batch's progress through them, in one transaction."""
     current = _locked(batch, token, links_done=batch.links_done)
     warnings = _relationship_apply(row=row, batch=batch)
+    now = timezone.now()
     changes: dict[str, Any] = {
         "links_done": F("links_done") + 1,
-        "lease_until": timezone.now() + IMPORT_LEASE,
+        "lease_until": now + IMPORT_LEASE,
+        "active_at": now,
     }
     if warnings:
         batch.warnings = [*current.warnings, *warnings]
@@ -402,31 +435,82 @@ def records_import_fail(*, batch: ImportBatch, reason: str, by: Actor) -> Import
 
 
 @transaction.atomic
-def records_import_stop(*, batch: ImportBatch, by: Actor) -> ImportBatch:
-    """Stop an unfinished import where it is: rows done stay, the rest are not imported, the file goes."""
+def records_import_stop(*, batch: ImportBatch, by: Actor, abandoned: bool = False) -> ImportBatch:
+    """Stop an unfinished import where it is: rows done stay, the rest are not imported, the file goes.
+
+    ``abandoned``: given up rather than stopped (``goldenthread import --abandon``, or housekeeping for an
+    import idle too long); audited as ``records.import_abandoned``. A run working on it stops after the
+    row in hand (its next row finds the import finished).
+    """
     current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if current.finished_at is not None:
         return current
     left = current.rows_total - current.rows_done
+    how = "abandoned" if abandoned else "stopped"
     current.warnings = [
         *current.warnings,
         {
             "row": current.rows_done + 1 if left else None,
             "field": "",
-            "message": f"Import stopped by {by.username}: the last {left} rows were not imported"
+            "message": f"Import {how} by {by.username}: the last {left} rows were not imported"
             if left
-            else f"Import stopped by {by.username} before its relationships were all recorded",
+            else f"Import {how} by {by.username} before its relationships were all recorded",
         },
     ]
     _batch_close(current)
     audit_record(
         by=by,
-        action="records.import_stopped",
+        action=f"records.import_{how}",
         object_type="import_batch",
         object_id=current.pk,
         details={"agency": current.agency.code, "rows": current.rows_total, "done": current.rows_done},
     )
     return current
+
+
+def records_imports_idle(*, idle: dt.timedelta) -> list[int]:
+    """Unfinished imports nobody has worked on for ``idle`` and nobody holds now, oldest first."""
+    now = timezone.now()
+    return list(
+        ImportBatch.objects.filter(finished_at__isnull=True)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .annotate(last=Coalesce("active_at", "started_at"))
+        .filter(last__lt=now - idle)
+        .order_by("last", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def records_import_file_drop(*, batch_id: int, by: Actor) -> bool:
+    """Delete the stored file of a finished import (kept by an older release, or by a crash between the
+    last row and the close); the source records hold what it said. True if there was one to delete."""
+    dropped = ImportBatch.objects.filter(
+        pk=batch_id, finished_at__isnull=False, content__isnull=False
+    ).update(content=None)
+    if dropped:
+        audit_record(
+            by=by,
+            action="records.import_file_deleted",
+            object_type="import_batch",
+            object_id=batch_id,
+            details={},
+        )
+    return bool(dropped)
+
+
+def records_import_housekeeping(*, idle: dt.timedelta, by: Actor) -> dict[str, int]:
+    """Abandon imports idle past ``idle``, then delete the file of every finished one still holding it."""
+    abandoned = 0
+    for batch_id in records_imports_idle(idle=idle):
+        batch = ImportBatch.objects.select_related("agency").get(pk=batch_id)
+        records_import_stop(batch=batch, by=by, abandoned=True)
+        abandoned += 1
+    held = ImportBatch.objects.filter(finished_at__isnull=False, content__isnull=False).values_list(
+        "pk", flat=True
+    )
+    files = sum(records_import_file_drop(batch_id=batch_id, by=by) for batch_id in list(held))
+    return {"abandoned": abandoned, "files_deleted": files}
 
 
 def _batch_close(batch: ImportBatch) -> None:

@@ -50,6 +50,9 @@ class ImportBatch(models.Model):
     checked = models.BooleanField(default=True)
     # Why the background import gave up (its last attempt failed); the rows done before it stay.
     failure = models.CharField(max_length=500, blank=True)
+    # When a run last did work on it (a row, a relationship, the check): `goldenthread housekeeping`
+    # abandons an unfinished import idle past GOLDENTHREAD_IMPORT_IDLE_HOURS (none: since started_at).
+    active_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

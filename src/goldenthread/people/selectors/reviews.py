@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from goldenthread.agencies.models import Agency
+from goldenthread.agencies.models import Agency, AgencyKind
 from goldenthread.agencies.permissions import Permission
 from goldenthread.audit.actions import audit_record
 from goldenthread.core.actor import Actor
@@ -129,9 +129,22 @@ def source_record_get_for_user(*, user: Any, agency: Agency | None, record_id: i
 
 
 def import_batches_for(*, user: Any, agency: Agency | None) -> QuerySet[ImportBatch]:
+    """The agency's imports for its data officers (whoever uploaded them, or ran them at the command line);
+    every agency's for the partnership's data officers (its IG officer), so that an import left unfinished
+    by an agency with no data officer of its own can still be resumed or abandoned."""
     _require(user, agency, Permission.IMPORT_RECORDS)
     # The file itself (kept only while an import runs) is read by the import action, never by a page.
-    return ImportBatch.objects.filter(agency=agency).defer("content").order_by("-started_at", "-pk")
+    batches = ImportBatch.objects.select_related("agency").defer("content").order_by("-started_at", "-pk")
+    if agency is not None and agency.kind == AgencyKind.PARTNERSHIP:
+        return batches
+    return batches.filter(agency=agency)
+
+
+def import_batches_unfinished_elsewhere(*, user: Any, agency: Agency | None) -> QuerySet[ImportBatch]:
+    """For the partnership's data officers: other agencies' imports not yet finished."""
+    return (
+        import_batches_for(user=user, agency=agency).filter(finished_at__isnull=True).exclude(agency=agency)
+    )
 
 
 def import_batch_get_for_user(*, user: Any, agency: Agency | None, batch_id: int) -> ImportBatch:

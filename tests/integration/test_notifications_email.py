@@ -286,7 +286,8 @@ def test_account_page_bad_choice_clear_error_nothing_saved(
     client = client_signed_in(persona("social_worker"))
     page = client.post(reverse("accounts:account"), data)
     assert page.status_code == 200 and problem in page.content.decode()
-    assert 'href="#id_how_0"' in page.content.decode()  # the error summary leads to the first option
+    # The error summary leads to the first option.
+    assert 'href="#id_how"' in page.content.decode() and 'id="id_how"' in page.content.decode()
     assert not EmailChoice.objects.exists()
     assert not AuditEvent.objects.filter(action="notification.email_chosen").exists()
 

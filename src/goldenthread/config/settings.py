@@ -20,9 +20,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from goldenthread.audit.signing import SigningKeyError, signing_key_new, signing_key_parse
-from goldenthread.policy import DEFAULT_PACK, list_packs
 from goldenthread.environment import EnvironmentValueError, env_bool, env_int
 from goldenthread.linkage.agency_file import Limits
+from goldenthread.policy import DEFAULT_PACK, list_packs
 from goldenthread.private_files import private_file_write, private_files_tighten, private_umask
 
 SRC_DIR = Path(__file__).resolve().parent.parent

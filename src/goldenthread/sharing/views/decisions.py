@@ -157,6 +157,11 @@ def decision_detail(request: AgencyRequest, decision_id: int) -> HttpResponse:
 @permission_required(Permission.ENDORSE_DECISION)
 def decision_endorse(request: AgencyRequest, decision_id: int) -> HttpResponse:
     decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)
+    if request.method == "POST" and decision.decided_by_id == request.user.pk:
+        # The page offers the decider no answer to point at: the refusal is the page's own.
+        error = "You cannot endorse your own decision: another endorser must answer it"
+        context = {**_detail_context(decision), "form": EndorsementForm(), "error": error}
+        return render(request, "sharing/decision_endorse.html", context)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         declining = form.cleaned_data["answer"] == EndorsementForm.DECLINE

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +69,16 @@ def _env_dates(name: str) -> tuple[date, ...]:
                 f"{name} must be comma-separated dates like 2026-12-24; {part!r} is not one"
             ) from None
     return tuple(sorted(set(days)))
+
+
+def _env_clock(name: str, default: str) -> time:
+    raw = os.environ.get(name, "") or default
+    try:
+        if len(raw) != 5:
+            raise ValueError(raw)
+        return time.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a time of day like 09:00; got {raw!r}") from None
 
 
 def _required(name: str) -> str:
@@ -286,9 +296,17 @@ CSRF_TRUSTED_ORIGINS = [
 # Cards one user may open in an hour; reaching it refuses more and alerts their agency's IG officers.
 CARD_VIEWS_PER_HOUR = _env_int("GOLDENTHREAD_CARD_VIEWS_PER_HOUR", 60)
 
-# Days the agencies are closed besides the bank holidays of England and Wales (sharing.workdays), such as
-# a local closure between Christmas and New Year: an emergency decision's endorsement is not due on them.
+# Days the agencies are closed besides the bank holidays of England and Wales (core.worktime), such as
+# a local closure between Christmas and New Year: no deadline falls and no working hour counts on them.
 GOLDENTHREAD_EXTRA_CLOSURE_DAYS = _env_dates("GOLDENTHREAD_EXTRA_CLOSURE_DAYS")
+# The working day (local time): the exchange's deadlines count only the hours between these.
+GOLDENTHREAD_WORKING_DAY_START = _env_clock("GOLDENTHREAD_WORKING_DAY_START", "09:00")
+GOLDENTHREAD_WORKING_DAY_END = _env_clock("GOLDENTHREAD_WORKING_DAY_END", "17:00")
+if GOLDENTHREAD_WORKING_DAY_END <= GOLDENTHREAD_WORKING_DAY_START:
+    raise ImproperlyConfigured(
+        "GOLDENTHREAD_WORKING_DAY_END must be later than GOLDENTHREAD_WORKING_DAY_START; got "
+        f"{GOLDENTHREAD_WORKING_DAY_START:%H:%M} to {GOLDENTHREAD_WORKING_DAY_END:%H:%M}"
+    )
 
 # Set-up links (accounts.setup_tokens) last three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600

@@ -18,6 +18,7 @@ from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import audit_record
 from goldenthread.core.actor import Actor
 from goldenthread.core.errors import NON_FIELD, ActionError
+from goldenthread.core.worktime import one_working_day_after
 from goldenthread.people.models import Person
 from goldenthread.policy import FactsError, PackError, Recommendation, decide, load_pack, parse_facts
 from goldenthread.sharing.models import (
@@ -28,7 +29,6 @@ from goldenthread.sharing.models import (
     Endorsement,
 )
 from goldenthread.sharing.rules import DecisionDraft, decision_problems, shares_without_consent
-from goldenthread.sharing.workdays import one_working_day_after
 
 
 class SharingError(ActionError):

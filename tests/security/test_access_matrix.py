@@ -11,13 +11,18 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security import matrix_foundation, matrix_people, matrix_sharing
+from tests.security import matrix_exchange, matrix_foundation, matrix_people, matrix_sharing
 from tests.security.access import EVERYONE, Case
 from tests.support.personas import PERSONAS, client_signed_in, persona_make
 
 pytestmark = pytest.mark.django_db
 
-MATRIX: dict[str, Case] = {**matrix_foundation.MATRIX, **matrix_people.MATRIX, **matrix_sharing.MATRIX}
+MATRIX: dict[str, Case] = {
+    **matrix_foundation.MATRIX,
+    **matrix_people.MATRIX,
+    **matrix_sharing.MATRIX,
+    **matrix_exchange.MATRIX,
+}
 
 
 def _all_url_names(patterns: list[Any], namespace: str = "") -> set[str]:

@@ -188,6 +188,7 @@ INSTALLED_APPS = [
     "goldenthread.notifications",
     "goldenthread.people",
     "goldenthread.sharing",
+    "goldenthread.exchange",
     "goldenthread.web",
 ]
 

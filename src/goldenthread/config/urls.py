@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("goldenthread.web.audit_urls")),
     path("children/", include("goldenthread.people.urls")),
     path("sharing/", include("goldenthread.sharing.urls")),
+    path("exchange/", include("goldenthread.exchange.urls")),
     path("notifications/", include("goldenthread.notifications.urls")),
 ]
 

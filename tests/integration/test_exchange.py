@@ -588,3 +588,95 @@ def test_receivers_are_the_team_when_a_team_is_named(persona: Any) -> None:
     assert receivers_of(health.agency, team) == [health.user]
     assert other.user not in receivers_of(health.agency)
     assert Role.PRACTITIONER in [m.role for m in Membership.objects.filter(user=health.user)]
+
+
+# ---------------------------------------------------- pages: bad input is a clear message, nothing changes
+
+
+def _new_request_url(child: Any) -> str:
+    return reverse("exchange:request-new") + f"?child=person-{child.pk}&type=general_safeguarding"
+
+
+def _request_form(**overrides: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "purpose": "MASH screening",
+        "needed": "Attendance and concerns",
+        "lawful_basis": "Children Act 1989 s47",
+        "priority": "red",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_request_page_past_deadline_shows_the_problem_and_saves_nothing(persona: Any, signed_in: Any) -> None:
+    school = persona("school_dsl")
+    child = child_make()
+    client = signed_in("social_worker")
+    response = client.post(
+        _new_request_url(child),
+        _request_form(addressees=f"a{school.agency.pk}", deadline="2020-01-01T09:00"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and "The deadline must be in the future" in page
+    assert InformationRequest.objects.count() == 0
+
+
+def test_request_page_unknown_agency_shows_the_problem(persona: Any, signed_in: Any) -> None:
+    child = child_make()
+    response = signed_in("social_worker").post(_new_request_url(child), _request_form(addressees="a999999"))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert InformationRequest.objects.count() == 0
+
+
+def test_request_page_sends_and_shows_the_request(persona: Any, signed_in: Any) -> None:
+    school = persona("school_dsl")
+    child = child_make()
+    client = signed_in("social_worker")
+    response = client.post(_new_request_url(child), _request_form(addressees=f"a{school.agency.pk}"))
+    sent = InformationRequest.objects.get()
+    assert response.status_code == 302 and response.url == reverse("exchange:request", args=[sent.pk])
+    page = client.get(response.url).content.decode()
+    assert "Maisie Ward" in page and "Test test-school" in page
+    assert AuditEvent.objects.filter(
+        action="exchange.information_request_viewed", object_id=str(sent.pk)
+    ).exists()
+
+
+def test_answer_page_after_withdrawal_says_so(persona: Any, signed_in: Any) -> None:
+    mash, health = persona("social_worker"), persona("health_visitor")
+    child = child_make()
+    sent = request_make(mash, child, health)
+    decision = share_decision(health, child)
+    request_withdraw(request=sent, by=by(mash), reason="No longer needed")
+    url = (
+        reverse("exchange:recipient-answer", args=[recipient_of(sent, health).pk])
+        + f"?decision={decision.pk}"
+    )
+    items = {f"source_{i.pk}": "Records" for i in decision.items.all()}
+    response = signed_in("health_visitor").post(
+        url,
+        {
+            "outcome": "share_all",
+            "lawful_basis": "s47",
+            "subject_told": "not_told",
+            "subject_not_told_reason": "Risk",
+        }
+        | items,
+    )
+    assert response.status_code == 200
+    assert "it can no longer be answered" in response.content.decode()
+    assert Disclosure.objects.count() == 0
+
+
+def test_card_of_shielded_child_offers_no_request(persona: Any, signed_in: Any) -> None:
+    child = child_make(is_shielded=True, brokered_contact="Safe Harbour duty line 01234 000111")
+    client = signed_in("social_worker")
+    client.post(reverse("people:purpose", args=[child.pk]), {"purpose": "mash_screening"})
+    page = client.get(reverse("people:card", args=[child.pk])).content.decode()
+    assert "Information received" in page and 'data-testid="card-ask-agency"' not in page
+    school = persona("school_dsl")
+    response = client.post(_new_request_url(child), _request_form(addressees=f"a{school.agency.pk}"))
+    assert "This person is shielded" in response.content.decode()
+    assert InformationRequest.objects.count() == 0

@@ -680,3 +680,28 @@ def test_card_of_shielded_child_offers_no_request(persona: Any, signed_in: Any) 
     response = client.post(_new_request_url(child), _request_form(addressees=f"a{school.agency.pk}"))
     assert "This person is shielded" in response.content.decode()
     assert InformationRequest.objects.count() == 0
+
+
+def test_person_trail_lists_requests_and_disclosures_about_them(persona: Any, signed_in: Any) -> None:
+    from tests.integration.people_support import AMELIA, import_rows, record, row
+
+    import_rows("test-csc", [AMELIA | {"local_id": "CSC-1"}])
+    import_rows("test-health", [row(local_id="H-1")])
+    child = record("test-csc", "CSC-1").person
+    mash, health = persona("social_worker"), persona("health_visitor")
+    sent = request_make(mash, child, health)
+    decision = share_decision(health, child)
+    request_answer(
+        recipient=recipient_of(sent, health),
+        by=by(health),
+        decision=decision,
+        outcome="share_all",
+        items=all_items(decision),
+        lawful_basis="s47",
+        notice=NOT_TOLD,
+    )
+    response = signed_in("ig_officer").get(reverse("people:access", args=[child.pk]))
+    actions = {(e.who, e.action) for e in response.context["entries"]}
+    assert ("Social Worker Tester", "Asked other agencies about them") in actions
+    assert ("Health Visitor Tester", "Answered a request about them") in actions
+    assert ("Health Visitor Tester", "Disclosed information about them") in actions

@@ -1022,6 +1022,7 @@ def escalations_raise_due(
                 "target": step.target,
                 "told": len(people),
                 "difference": difference.pk if difference else None,
+                "person": row.request.person_id,
                 "late_by_seconds": int((now - due).total_seconds()),
             },
         )

@@ -53,6 +53,20 @@ ACCESS_ACTIONS = {
     "advice.requested": "Asked for advice about them",
     "advice.answered": "Answered advice about them",
     "advice.viewed": "Read advice about them",
+    "exchange.disclosure_listed": "Listed information received about them",
+    "exchange.request_sent": "Asked other agencies about them",
+    "exchange.information_request_viewed": "Read a request about them",
+    "exchange.request_acknowledged": "Acknowledged a request about them",
+    "exchange.request_assigned": "Assigned a request about them",
+    "exchange.request_answered": "Answered a request about them",
+    "exchange.request_withdrawn": "Withdrew a request about them",
+    "exchange.escalated": "A request about them escalated",
+    "exchange.disclosed": "Disclosed information about them",
+    "exchange.disclosure_viewed": "Read a disclosure about them",
+    "exchange.disclosure_acknowledged": "Acknowledged a disclosure about them",
+    "exchange.disclosure_action_recorded": "Recorded what was done with a disclosure about them",
+    "exchange.difference_raised": "Disputed a decline about them",
+    "exchange.difference_resolved": "Resolved a dispute about them",
 }
 # Events about a record that names the person in its details (a decision, an advice request): they are in
 # the person's trail too. Filtered by action first (indexed), then by the detail.
@@ -63,6 +77,11 @@ _NAMING_ACTIONS = [
     "advice.requested",
     "advice.answered",
     "advice.viewed",
+    *(
+        action
+        for action in ACCESS_ACTIONS
+        if action.startswith("exchange.") and action != "exchange.disclosure_listed"
+    ),
 ]
 
 

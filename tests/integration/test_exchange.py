@@ -127,9 +127,19 @@ def test_priorities_page_shown_to_every_user_and_saved_by_the_administrator(sign
     admin = signed_in("system_administrator")
     data = {"hours_red": "5", "hours_amber": "24", "hours_green": "72"}
     data |= {f"type_{t.code}": t.default_priority.code for t in RequestType.objects.all()}
+    for step in EscalationStep.objects.select_related("priority"):
+        data[f"ladder_{step.priority.code}_{step.position}"] = str(step.after_hours)
+    data["ladder_red_2"] = "1"
     response = admin.post(reverse("exchange:priorities"), data)
     assert response.status_code == 302
     assert Priority.objects.get(code="red").hours == 5
+    assert EscalationStep.objects.get(priority__code="red", position=2).after_hours == 1
+    # A ladder whose rungs go backwards is refused, with the reason, and nothing changes.
+    data["ladder_red_3"] = "0"
+    response = admin.post(reverse("exchange:priorities"), data)
+    assert response.status_code == 200
+    assert "each rung comes no earlier than the one before" in response.content.decode()
+    assert EscalationStep.objects.get(priority__code="red", position=3).after_hours == 4
 
 
 # ---------------------------------------------------------------- requests

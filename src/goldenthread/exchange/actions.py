@@ -31,6 +31,7 @@ from goldenthread.exchange.models import (
     Disclosure,
     DisclosureItem,
     Escalation,
+    EscalationStep,
     InformationRequest,
     Outcome,
     Priority,
@@ -98,10 +99,15 @@ def _can(user: Any, permission: Permission, agency: Agency | None) -> bool:
 
 @transaction.atomic
 def priorities_update(
-    *, hours: Mapping[str, int], type_priorities: Mapping[str, str], by: Actor
+    *,
+    hours: Mapping[str, int],
+    type_priorities: Mapping[str, str],
+    ladders: Mapping[str, Sequence[int]] | None = None,
+    by: Actor,
 ) -> list[str]:
-    """The partnership's administrator sets each priority's working hours and each request type's default
-    priority; returns what changed (audited). A request already sent keeps the deadline it was given."""
+    """The partnership's administrator sets each priority's working hours, its ladder's rungs (working
+    hours after the deadline, in order) and each request type's default priority; returns what changed
+    (audited). A request already sent keeps the deadline it was given; its ladder follows the new rungs."""
     user = by.signed_in_user()
     if not _can(user, Permission.MANAGE_AGENCIES, by.agency):
         raise ExchangeError("Only the partnership's administrator can change priorities and timescales")
@@ -112,6 +118,19 @@ def priorities_update(
             problems.setdefault(NON_FIELD, []).append(f"There is no priority {code!r}")
         elif not isinstance(value, int) or not 1 <= value <= 2000:
             problems[f"hours_{code}"] = ["Enter a whole number of working hours from 1 to 2000"]
+    steps = {
+        code: list(
+            EscalationStep.objects.select_for_update().filter(priority__code=code).order_by("position")
+        )
+        for code in (ladders or {})
+    }
+    for code, rungs in (ladders or {}).items():
+        if code not in priorities or len(rungs) != len(steps[code]):
+            problems.setdefault(NON_FIELD, []).append(f"The ladder of {code!r} has other rungs")
+        elif any(not 0 <= h <= 2000 for h in rungs) or list(rungs) != sorted(rungs):
+            problems[f"ladder_{code}_1"] = [
+                f"{priorities[code].name}: each rung comes no earlier than the one before, 0 to 2000 hours"
+            ]
     types = {t.code: t for t in RequestType.objects.select_for_update()}
     for code, priority_code in type_priorities.items():
         if code not in types or priority_code not in priorities:
@@ -125,6 +144,14 @@ def priorities_update(
             changed.append(f"{priority.name}: {priority.hours} to {value} working hours")
             priority.hours = value
             priority.save(update_fields=["hours"])
+    for code, rungs in (ladders or {}).items():
+        for step, after in zip(steps[code], rungs, strict=True):
+            if step.after_hours != after:
+                changed.append(
+                    f"{priorities[code].name} rung {step.position}: {step.after_hours} to {after} hours"
+                )
+                step.after_hours = after
+                step.save(update_fields=["after_hours"])
     for code, priority_code in type_priorities.items():
         request_type = types[code]
         if request_type.default_priority_id != priorities[priority_code].pk:

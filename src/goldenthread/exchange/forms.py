@@ -304,6 +304,22 @@ class PrioritiesForm(forms.Form):
                     "max_value": "Enter a whole number of working hours from 1 to 2000",
                 },
             )
+        for p in priorities:
+            for step in p.ladder.all():
+                self.fields[f"ladder_{p.code}_{step.position}"] = forms.IntegerField(
+                    label=f"{p.name}, rung {step.position}: {step.get_target_display()}",
+                    help_text="Working hours after the deadline",
+                    min_value=0,
+                    max_value=2000,
+                    initial=step.after_hours,
+                    widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
+                    error_messages={
+                        "required": "Enter a whole number of working hours from 0 to 2000",
+                        "invalid": "Enter a whole number of working hours from 0 to 2000",
+                        "min_value": "Enter a whole number of working hours from 0 to 2000",
+                        "max_value": "Enter a whole number of working hours from 0 to 2000",
+                    },
+                )
         for t in types:
             self.fields[f"type_{t.code}"] = forms.ChoiceField(
                 label=f"Default priority: {t.name}",
@@ -312,4 +328,5 @@ class PrioritiesForm(forms.Form):
                 widget=forms.Select(attrs={"class": "govuk-select"}),
             )
         self.priority_codes = [p.code for p in priorities]
+        self.ladder_positions = {p.code: [step.position for step in p.ladder.all()] for p in priorities}
         self.type_codes = [t.code for t in types]

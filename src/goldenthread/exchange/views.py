@@ -139,6 +139,10 @@ def priorities_page(request: AgencyRequest) -> HttpResponse:
                 changed = actions.priorities_update(
                     hours={code: data[f"hours_{code}"] for code in form.priority_codes},
                     type_priorities={code: data[f"type_{code}"] for code in form.type_codes},
+                    ladders={
+                        code: [data[f"ladder_{code}_{n}"] for n in positions]
+                        for code, positions in form.ladder_positions.items()
+                    },
                     by=request.actor,
                 )
             except ActionError as exc:

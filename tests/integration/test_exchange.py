@@ -715,3 +715,13 @@ def test_person_trail_lists_requests_and_disclosures_about_them(persona: Any, si
     assert ("Social Worker Tester", "Asked other agencies about them") in actions
     assert ("Health Visitor Tester", "Answered a request about them") in actions
     assert ("Health Visitor Tester", "Disclosed information about them") in actions
+
+
+def test_disclosure_items_refuse_bulk_change(persona: Any) -> None:
+    from goldenthread.exchange.models import DisclosureItem, WithheldItem
+
+    disclosure = _proactive(persona("health_visitor"), persona("social_worker"), child_make())
+    with pytest.raises(ImmutableRecordError):
+        DisclosureItem.objects.filter(disclosure=disclosure).update(source="changed")
+    with pytest.raises(ImmutableRecordError):
+        WithheldItem.objects.all().delete()

@@ -215,7 +215,7 @@ class SubjectTold(models.TextChoices):
 
 
 class DisclosureQuerySet(ImmutableQuerySet):
-    pass
+    """A disclosure, its items and its withheld items are never updated or deleted in bulk either."""
 
 
 class Disclosure(ImmutableModel):
@@ -280,6 +280,8 @@ class DisclosureItem(ImmutableModel):
     source = models.CharField(max_length=200)
     dated = models.DateField(null=True, blank=True)
 
+    objects = DisclosureQuerySet.as_manager()
+
     class Meta:
         ordering = ["disclosure", "position"]
         constraints = [
@@ -301,6 +303,8 @@ class WithheldItem(ImmutableModel):
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="withheld")
     decision_item = models.ForeignKey("sharing.DecisionItem", on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
+
+    objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         ordering = ["disclosure", "decision_item"]

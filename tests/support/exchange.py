@@ -43,7 +43,7 @@ def recipient_of(request: InformationRequest, persona: Persona) -> RequestRecipi
     return RequestRecipient.objects.get(request=request, agency=persona.agency)
 
 
-def share_decision(persona: Persona, person: Person) -> Decision:
+def share_decision(persona: Persona, person: Person | None) -> Decision:
     """A decision to share two items without consent in an emergency (endorsement owed afterwards)."""
     return decision_make(persona, person=person, emergency=True)
 

@@ -255,3 +255,20 @@ def test_pages_send_security_headers(client: Any) -> None:
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"GOLDENTHREAD_WORKING_DAY_START": "9am"}, "GOLDENTHREAD_WORKING_DAY_START must be a time of day"),
+        ({"GOLDENTHREAD_WORKING_DAY_END": "25:00"}, "GOLDENTHREAD_WORKING_DAY_END must be a time of day"),
+        (
+            {"GOLDENTHREAD_WORKING_DAY_START": "17:00", "GOLDENTHREAD_WORKING_DAY_END": "09:00"},
+            "GOLDENTHREAD_WORKING_DAY_END must be later than GOLDENTHREAD_WORKING_DAY_START",
+        ),
+    ],
+)
+def test_settings_bad_working_day_fails_loudly(tmp_path: Path, env: dict[str, str], message: str) -> None:
+    result = _run(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr

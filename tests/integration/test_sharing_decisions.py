@@ -14,11 +14,11 @@ from django.utils import timezone
 from goldenthread.audit.models import AuditEvent
 from goldenthread.core.actor import Actor
 from goldenthread.core.immutable import ImmutableRecordError
+from goldenthread.core.worktime import one_working_day_after
 from goldenthread.sharing import actions as sharing_actions
 from goldenthread.sharing.actions import SharingError, decision_record, endorsement_record
 from goldenthread.sharing.models import Decision, DecisionItem, Endorsement
 from goldenthread.sharing.rules import ItemInput
-from goldenthread.sharing.workdays import one_working_day_after
 from goldenthread.sharing.worklist import endorsement_items
 from tests.support.sharing import REFUSED_FACTS, decision_make, share_without_consent
 

@@ -11,7 +11,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security import matrix_agreements, matrix_foundation, matrix_people, matrix_sharing
+from tests.security import (
+    matrix_agreements,
+    matrix_exchange,
+    matrix_foundation,
+    matrix_people,
+    matrix_sharing,
+)
 from tests.security.access import EVERYONE, Case
 from tests.support.personas import PERSONAS, client_signed_in, persona_make
 
@@ -22,6 +28,7 @@ MATRIX: dict[str, Case] = {
     **matrix_people.MATRIX,
     **matrix_sharing.MATRIX,
     **matrix_agreements.MATRIX,
+    **matrix_exchange.MATRIX,
 }
 
 

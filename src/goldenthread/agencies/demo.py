@@ -72,6 +72,18 @@ AGENCIES: tuple[DemoAgency, ...] = (
     DemoAgency("northshire-housing", "Northshire Homes", AgencyKind.HOUSING),
     DemoAgency("northshire-yjs", "Northshire Youth Justice Service", AgencyKind.YOUTH_JUSTICE),
     DemoAgency(
+        "northshire-family-court",
+        "Northshire Family Court",
+        AgencyKind.COURT,
+        (("care-proceedings", "Care proceedings office", False),),
+    ),
+    DemoAgency(
+        "cps-northshire",
+        "Crown Prosecution Service, Northshire",
+        AgencyKind.PROSECUTOR,
+        (("rasso", "Rape and serious sexual offences unit", False),),
+    ),
+    DemoAgency(
         "safe-harbour", "Safe Harbour Family Support", AgencyKind.VOLUNTARY_SECTOR, charity_number="9999999"
     ),
 )
@@ -116,6 +128,14 @@ USERS: tuple[DemoUser, ...] = (
         "Designated safeguarding lead",
         (("school-northshire-academy", Role.DSL),),
     ),
+    DemoUser(
+        "legal.adviser",
+        "Nadia",
+        "Hussain",
+        "Court legal adviser",
+        (("northshire-family-court", Role.PRACTITIONER),),
+    ),
+    DemoUser("cps.lawyer", "Owen", "Griffiths", "Crown prosecutor", (("cps-northshire", Role.PRACTITIONER),)),
     DemoUser(
         "po.kowalski",
         "Marek",

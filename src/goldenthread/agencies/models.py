@@ -14,6 +14,7 @@ code_validator = RegexValidator(
 
 
 class AgencyKind(models.TextChoices):
+    # The local authority's children's services: the "local authority" of the joint agency protocol.
     CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
     POLICE = "police", "Police"
     HEALTH_TRUST = "health_trust", "Health trust"
@@ -23,6 +24,10 @@ class AgencyKind(models.TextChoices):
     HOUSING = "housing", "Housing"
     YOUTH_JUSTICE = "youth_justice", "Youth justice"
     VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary sector"
+    # The family court and the prosecutor (the Crown Prosecution Service), parties to the exchange's
+    # protocol requests.
+    COURT = "court", "Family court"
+    PROSECUTOR = "prosecutor", "Crown Prosecution Service"
     # The safeguarding partnership itself: its governance officers oversee every agency's use.
     PARTNERSHIP = "partnership", "Safeguarding partnership"
     OTHER = "other", "Other"

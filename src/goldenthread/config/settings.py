@@ -73,6 +73,16 @@ def _env_dates(name: str) -> tuple[date, ...]:
     return tuple(sorted(set(days)))
 
 
+def _env_clock(name: str, default: str) -> time:
+    raw = os.environ.get(name, "") or default
+    try:
+        if len(raw) != 5:
+            raise ValueError(raw)
+        return time.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a time of day like 09:00; got {raw!r}") from None
+
+
 def _required(name: str) -> str:
     value = os.environ.get(name, "")
     if not value:
@@ -181,6 +191,7 @@ INSTALLED_APPS = [
     "goldenthread.people",
     "goldenthread.agreements",
     "goldenthread.sharing",
+    "goldenthread.exchange",
     "goldenthread.web",
 ]
 
@@ -350,9 +361,17 @@ WORKING_HOURS = _env_hours("GOLDENTHREAD_WORKING_HOURS", "08:00-18:00")
 VOLUME_FACTOR = _env_int("GOLDENTHREAD_VOLUME_FACTOR", 3, minimum=2)
 VOLUME_FLOOR = _env_int("GOLDENTHREAD_VOLUME_FLOOR", 20)
 
-# Days the agencies are closed besides the bank holidays of England and Wales (sharing.workdays), such as
-# a local closure between Christmas and New Year: an emergency decision's endorsement is not due on them.
+# Days the agencies are closed besides the bank holidays of England and Wales (core.worktime), such as
+# a local closure between Christmas and New Year: no deadline falls and no working hour counts on them.
 GOLDENTHREAD_EXTRA_CLOSURE_DAYS = _env_dates("GOLDENTHREAD_EXTRA_CLOSURE_DAYS")
+# The working day (local time): the exchange's deadlines count only the hours between these.
+GOLDENTHREAD_WORKING_DAY_START = _env_clock("GOLDENTHREAD_WORKING_DAY_START", "09:00")
+GOLDENTHREAD_WORKING_DAY_END = _env_clock("GOLDENTHREAD_WORKING_DAY_END", "17:00")
+if GOLDENTHREAD_WORKING_DAY_END <= GOLDENTHREAD_WORKING_DAY_START:
+    raise ImproperlyConfigured(
+        "GOLDENTHREAD_WORKING_DAY_END must be later than GOLDENTHREAD_WORKING_DAY_START; got "
+        f"{GOLDENTHREAD_WORKING_DAY_START:%H:%M} to {GOLDENTHREAD_WORKING_DAY_END:%H:%M}"
+    )
 
 # The rule pack the partnership's decision guide follows (a name from `goldenthread policy show`'s packs).
 # An environment variable, not a row an administrator edits: which edition of the law the service

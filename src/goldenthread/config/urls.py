@@ -8,6 +8,7 @@ urlpatterns = [
     path("children/", include("goldenthread.people.urls")),
     path("sharing/", include("goldenthread.sharing.urls")),
     path("agreements/", include("goldenthread.agreements.urls")),
+    path("exchange/", include("goldenthread.exchange.urls")),
     path("notifications/", include("goldenthread.notifications.urls")),
 ]
 

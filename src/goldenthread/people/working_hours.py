@@ -1,32 +1,19 @@
-"""The working day, for unusual-access alerts on cards opened out of hours.
+"""Out of hours, for unusual-access alerts on cards opened outside the working day.
 
-Working days are Monday to Friday except the bank holidays of England and Wales (the maintained ``holidays``
-library) and the closure days in ``GOLDENTHREAD_EXTRA_CLOSURE_DAYS``, as for the decision guide's deadlines
-(sharing/workdays.py, a layer above, keeps its own copy of the day rule); the working day is
-``GOLDENTHREAD_WORKING_HOURS`` (08:00-18:00), local time.
+Working days are core.worktime's (Monday to Friday except the bank holidays of England and Wales and the
+closure days in ``GOLDENTHREAD_EXTRA_CLOSURE_DAYS``, the same days the exchange's deadlines count). The
+hours are the alert's own window, ``GOLDENTHREAD_WORKING_HOURS`` (08:00-18:00 local time), wider than the
+exchange's deadline clock (``GOLDENTHREAD_WORKING_DAY_START``/``_END``) so early and late shifts do not alert.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
 
-import holidays
 from django.conf import settings
 from django.utils import timezone
 
-
-@lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
-
-
-def is_working_day(day: date) -> bool:
-    return (
-        day.weekday() < 5
-        and day not in _bank_holidays(day.year)
-        and day not in settings.GOLDENTHREAD_EXTRA_CLOSURE_DAYS
-    )
+from goldenthread.core.worktime import is_working_day
 
 
 def is_out_of_hours(moment: datetime) -> bool:

@@ -19,6 +19,7 @@ from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import audit_record
 from goldenthread.core.actor import Actor
 from goldenthread.core.errors import NON_FIELD, ActionError
+from goldenthread.core.worktime import one_working_day_after
 from goldenthread.notifications.actions import notify
 from goldenthread.people.models import Person
 from goldenthread.policy import FactsError, PackError, Recommendation, decide, load_pack, parse_facts
@@ -31,7 +32,6 @@ from goldenthread.sharing.models import (
     Endorsement,
 )
 from goldenthread.sharing.rules import DecisionDraft, decision_problems, shares_without_consent
-from goldenthread.sharing.workdays import one_working_day_after
 
 
 class SharingError(ActionError):

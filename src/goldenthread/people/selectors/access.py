@@ -56,6 +56,20 @@ ACCESS_ACTIONS = {
     "advice.viewed": "Read advice about them",
     "access_alert.raised": "Unusual access alerted to governance",
     "access_alert.closed": "Unusual access reviewed and closed",
+    "exchange.disclosure_listed": "Listed information received about them",
+    "exchange.request_sent": "Asked other agencies about them",
+    "exchange.information_request_viewed": "Read a request about them",
+    "exchange.request_acknowledged": "Acknowledged a request about them",
+    "exchange.request_assigned": "Assigned a request about them",
+    "exchange.request_answered": "Answered a request about them",
+    "exchange.request_withdrawn": "Withdrew a request about them",
+    "exchange.escalated": "A request about them escalated",
+    "exchange.disclosed": "Disclosed information about them",
+    "exchange.disclosure_viewed": "Read a disclosure about them",
+    "exchange.disclosure_acknowledged": "Acknowledged a disclosure about them",
+    "exchange.disclosure_action_recorded": "Recorded what was done with a disclosure about them",
+    "exchange.difference_raised": "Disputed a decline about them",
+    "exchange.difference_resolved": "Resolved a dispute about them",
 }
 # What a card view's event records as unusual (people/actions/alerts.py), added to its line in the trail.
 _UNUSUAL = {"outside_need": "their agency not involved", "out_of_hours": "out of hours"}
@@ -71,6 +85,11 @@ _NAMING_ACTIONS = [
     "advice.viewed",
     "access_alert.raised",
     "access_alert.closed",
+    *(
+        action
+        for action in ACCESS_ACTIONS
+        if action.startswith("exchange.") and action != "exchange.disclosure_listed"
+    ),
 ]
 
 

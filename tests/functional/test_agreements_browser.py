@@ -18,6 +18,7 @@ from goldenthread.agreements.content import ICO_HEADINGS
 from goldenthread.agreements.lifecycle import Status
 from goldenthread.agreements.models import AgreementVersion, CoverageGap
 from goldenthread.notifications.models import Notification
+from tests.functional.conftest import checked_page
 from tests.functional.test_child_index_browser import _sign_in
 from tests.support.agreements import terms
 from tests.support.pdf import pdf_page_count
@@ -47,7 +48,7 @@ def _as(browser: Any, base: str, persona: Any) -> Any:
             }
         ]
     )
-    page = context.new_page()
+    page, _checks = checked_page(context.new_page())  # axe and 320 px on every page it loads
     page.set_default_timeout(15000)
     return page
 

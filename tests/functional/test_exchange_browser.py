@@ -16,6 +16,7 @@ import pytest
 from goldenthread.exchange.defaults import defaults_ensure
 from goldenthread.exchange.models import Disclosure, Escalation, InformationRequest, RequestRecipient
 from goldenthread.notifications.models import Notification
+from tests.functional.conftest import checked_page
 from tests.support.exchange import child_make, decline_decision, share_decision
 from tests.support.personas import PASSWORD, Persona, persona_make
 from tests.support.worker import run_queue
@@ -28,7 +29,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def _sign_in(browser: Any, live_server: Any, persona: Persona) -> Any:
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page, _checks = checked_page(context.new_page())  # axe and 320 px on every page it loads
     page.set_default_timeout(15000)
     page.goto(live_server.url + "/accounts/sign-in/")
     page.get_by_label("Username").fill(persona.user.username)
@@ -55,9 +56,10 @@ def _fits_320(page: Any, within: str = "") -> None:
 
 def _open_card(page: Any, live_server: Any, child: Any) -> None:
     page.goto(f"{live_server.url}/children/{child.pk}/")
-    if page.get_by_label("Why are you looking?").count():  # asked once a session for each child
-        page.get_by_label("Why are you looking?").select_option(index=1)
+    if "/purpose/" in page.url:  # asked once a session for each child
+        page.locator("input[type=radio][name=purpose]").first.check()
         page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(f"**/children/{child.pk}/")
 
 
 def _shot(page: Any, name: str) -> None:

@@ -58,18 +58,27 @@ def coverage(
     """The agreement versions in force on ``on_date`` (today by default) to which both agencies are
     parties and which name this purpose and category of information. Never refuses: a gap is an answer."""
     day = on_date or timezone.localdate()
-    candidates = (
+    candidates = _in_force_between(sharing_agency, receiving_agency, day)
+    covering = [v for v in candidates if purpose in v.purposes and category in v.categories]
+    return Coverage(sharing_agency, receiving_agency, purpose, category, day, covering)
+
+
+def agreements_between(one: Agency, other: Agency, on_date: dt.date | None = None) -> list[AgreementVersion]:
+    """The agreement versions in force on ``on_date`` (today by default) with both agencies as parties."""
+    return list(_in_force_between(one, other, on_date or timezone.localdate()))
+
+
+def _in_force_between(one: Agency, other: Agency, day: dt.date) -> Any:
+    return (
         AgreementVersion.objects.filter(active_from__isnull=False)
         .filter(Q(active_until__isnull=True) | Q(active_until__gt=_start_of(day)))
         .filter(active_from__lt=_start_of(day + dt.timedelta(days=1)))
-        .filter(parties__agency=sharing_agency)
-        .filter(parties__agency=receiving_agency)
+        .filter(parties__agency=one)
+        .filter(parties__agency=other)
         .select_related("agreement")
         .distinct()
         .order_by("agreement_id", "number")
     )
-    covering = [v for v in candidates if purpose in v.purposes and category in v.categories]
-    return Coverage(sharing_agency, receiving_agency, purpose, category, day, covering)
 
 
 def _start_of(day: dt.date) -> dt.datetime:

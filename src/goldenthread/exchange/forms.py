@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from goldenthread.agencies.models import Agency, Team
+from goldenthread.agreements.vocab import CATEGORIES, PURPOSES
 from goldenthread.exchange.actions import Addressee, ItemChoice, SubjectNotice
 from goldenthread.exchange.models import Outcome, Priority, SubjectTold
 from goldenthread.exchange.request_types import TypeSpec
@@ -163,6 +164,35 @@ class SubjectFields(forms.Form):
         widget=_area(2),
         required=False,
     )
+
+    # The information sharing agreements check (optional, never a block): which agreement covers this
+    # share, or the gap, recorded for the partnership when the disclosure is sent.
+    agreement_purpose = forms.ChoiceField(
+        label="Purpose, for the information sharing agreements check",
+        help_text="Optional. With a category, the share is checked against the partnership's agreements.",
+        choices=[("", "Not checked"), *PURPOSES],
+        required=False,
+    )
+    information_category = forms.ChoiceField(
+        label="Category of information", choices=[("", "Not checked"), *CATEGORIES], required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("agreement_purpose")) != bool(data.get("information_category")):
+            missing = "information_category" if data.get("agreement_purpose") else "agreement_purpose"
+            self.add_error(
+                missing, "Choose both a purpose and a category for the agreements check, or neither"
+            )
+        return data
+
+    def coverage_wanted(self) -> tuple[str, str] | None:
+        """The purpose and category to check the share against the agreements, if both were chosen."""
+        purpose, category = (
+            self.cleaned_data.get("agreement_purpose"),
+            self.cleaned_data.get("information_category"),
+        )
+        return (purpose, category) if purpose and category else None
 
     def notice(self) -> SubjectNotice:
         data = self.cleaned_data

@@ -16,6 +16,8 @@ from goldenthread.accounts.models import User
 from goldenthread.agencies.models import Agency, Team
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
+from goldenthread.agreements.actions import coverage_check
+from goldenthread.agreements.selectors import agreements_between
 from goldenthread.core.errors import ActionError, form_add_problems
 from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
@@ -333,8 +335,38 @@ def recipient_answer(request: AgencyRequest, recipient_id: int) -> HttpResponse:
         except ActionError as exc:
             form_add_problems(form, exc)
         else:
+            _agreements_check(request, form, row.request.agency, context=f"answer {row.pk}")
             return _done(request, "Your answer has been sent", row.request_id)
-    return render(request, "exchange/answer.html", {"row": row, "decision": decision, "form": form})
+    between = agreements_between(request.agency, row.request.agency) if request.agency else []
+    context = {"row": row, "decision": decision, "form": form, "agreements": between}
+    return render(request, "exchange/answer.html", context)
+
+
+def _agreements_check(request: AgencyRequest, form: Any, to_agency: Agency | None, *, context: str) -> None:
+    """After a share, the information sharing agreements check the sender asked for: a message saying
+    which agreement covers it, or that the gap was recorded for the partnership (never a block)."""
+    wanted = form.coverage_wanted()
+    if wanted is None or to_agency is None or request.agency is None or to_agency.pk == request.agency.pk:
+        return
+    found = coverage_check(
+        sharing_agency=request.agency,
+        receiving_agency=to_agency,
+        purpose=wanted[0],
+        category=wanted[1],
+        on_date=timezone.localdate(),
+        context=context,
+        by=request.actor,
+    )
+    if found.gap:
+        messages.warning(
+            request,
+            f"No information sharing agreement covers sharing {found.category_label.lower()} with "
+            f"{to_agency.name} for {found.purpose_label.lower()}: "
+            "the gap has been recorded for the partnership",
+        )
+    else:
+        titles = ", ".join(f"{v.title} (version {v.number})" for v in found.covering)
+        messages.info(request, f"Covered by the information sharing agreement: {titles}")
 
 
 @require_POST
@@ -489,6 +521,7 @@ def _disclosure_form_page(
             form_add_problems(form, exc)
         else:
             messages.success(request, f"Disclosure {made.pk} sent")
+            _agreements_check(request, form, made.to_agency, context=f"disclosure {made.pk}")
             return redirect("exchange:disclosure", disclosure_id=made.pk)
     return render(
         request,

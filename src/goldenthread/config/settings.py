@@ -323,6 +323,8 @@ AGENCY_KINDS = (
     "housing",
     "youth_justice",
     "voluntary_sector",
+    "court",
+    "prosecutor",
     "partnership",
     "other",
 )

@@ -186,7 +186,8 @@ def test_decision_form_records_decision_and_shows_it(signed_in: Any) -> None:
     child = Person.objects.create(given_name="Amelia", family_name="Kowalski")
     client = signed_in("social_worker")
     _walk(client, child=f"person-{child.pk}")
-    assert "About: <strong" in client.get("/sharing/decisions/new/").content.decode()
+    form_page = client.get("/sharing/decisions/new/").content.decode()
+    assert 'data-testid="guide-child">Amelia Kowalski<' in form_page
     response = client.post("/sharing/decisions/new/", _decision_form())
     decision = Decision.objects.get()
     assert response.status_code == 302 and response.url == f"/sharing/decisions/{decision.pk}/"

@@ -247,6 +247,16 @@ def test_decision_endorse_page_refuses_own_decision(persona: Any, signed_in: Any
     assert not Endorsement.objects.exists()
 
 
+def test_decision_endorse_page_empty_post_on_own_decision_gives_the_refusal_not_a_field_error(
+    persona: Any, signed_in: Any
+) -> None:
+    decision = decision_make(persona("manager"))
+    page = signed_in("manager").post(f"/sharing/decisions/{decision.pk}/endorse/", {}).content.decode()
+    assert "You cannot endorse your own decision" in page
+    assert "Select whether you endorse the decision" not in page and 'href="#id_answer"' not in page
+    assert not Endorsement.objects.exists()
+
+
 def test_decision_correct_records_new_decision_superseding_old(persona: Any, signed_in: Any) -> None:
     child = Person.objects.create(given_name="Amelia", family_name="Kowalski")
     original = decision_make(persona("social_worker"), person=child)

@@ -165,6 +165,16 @@ def decision_endorse(request: AgencyRequest, decision_id: int) -> HttpResponse:
         context = {**_detail_context(decision), "form": EndorsementForm(), "error": error}
         return render(request, "sharing/decision_endorse.html", context)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
+    answerable = (
+        decision.needs_endorsement
+        and decision_endorsement(decision) is None
+        and decision.decided_by_id != request.user.pk
+    )
+    if request.method == "POST" and not answerable:
+        # The page draws no form for this user (their own decision, one answered already or needing no
+        # endorsement), so whatever was sent, the answer is the action's refusal, shown above the page:
+        # never an error on a field that is not there.
+        form = EndorsementForm({"answer": EndorsementForm.ENDORSE})
     if request.method == "POST" and form.is_valid():
         declining = form.cleaned_data["answer"] == EndorsementForm.DECLINE
         try:

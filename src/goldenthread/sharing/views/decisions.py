@@ -165,15 +165,9 @@ def decision_endorse(request: AgencyRequest, decision_id: int) -> HttpResponse:
         context = {**_detail_context(decision), "form": EndorsementForm(), "error": error}
         return render(request, "sharing/decision_endorse.html", context)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
-    answerable = (
-        decision.needs_endorsement
-        and decision_endorsement(decision) is None
-        and decision.decided_by_id != request.user.pk
-    )
-    if request.method == "POST" and not answerable:
-        # The page draws no form for this user (their own decision, one answered already or needing no
-        # endorsement), so whatever was sent, the answer is the action's refusal, shown above the page:
-        # never an error on a field that is not there.
+    if request.method == "POST" and (not decision.needs_endorsement or decision_endorsement(decision)):
+        # Nor does it offer an answer on a decision answered already or needing no endorsement: whatever
+        # was sent, the answer is the action's refusal, above the page, never an error on a missing field.
         form = EndorsementForm({"answer": EndorsementForm.ENDORSE})
     if request.method == "POST" and form.is_valid():
         declining = form.cleaned_data["answer"] == EndorsementForm.DECLINE

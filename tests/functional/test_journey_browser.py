@@ -173,6 +173,10 @@ def test_browser_journey_health_visitor_refers_bruised_two_year_old_and_sees_the
     # Decide and record in one step: the form starts as an emergency share, and names who can endorse.
     page.get_by_role("link", name="Record your decision").click()
     page.wait_for_url("**/sharing/decisions/new/")
+    # The form, like every guide page, names Harry with his age from the index and links back to his card.
+    assert page.get_by_test_id("guide-child").inner_text() == "Harry Wilkinson"
+    assert page.get_by_test_id("guide-age").inner_text() == harry.age_label
+    assert page.get_by_test_id("back-to-card").get_attribute("href") == f"/children/{harry.pk}/"
     assert page.get_by_label(
         "Consent not sought, for example because asking would increase the risk"
     ).is_checked()

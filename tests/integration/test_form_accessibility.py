@@ -234,6 +234,10 @@ def case_endorse_own() -> Any:
     return client_signed_in(manager).post(reverse("sharing:decision-endorse", args=[decision.pk]), {})
 
 
+def case_account_notifications() -> Any:
+    return _signed("social_worker").post(reverse("accounts:account"), {})
+
+
 def case_user_new() -> Any:
     return _signed("system_administrator").post(reverse("agencies:user-new"), {"email": "not-an-address"})
 

@@ -10,6 +10,7 @@ reasons for the match and no raw score. The purpose page names the child and cho
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -160,6 +161,9 @@ def test_search_form_keeps_no_purpose_chosen_and_results_tell_namesakes_apart(si
     results = page[page.index('data-testid="search-results"') :]
     assert results.count('data-testid="result-district"') == 2
     assert ">NS3<" in results and ">NS9<" in results
+    ages = re.findall(r'data-testid="result-age">([^<]*)<', results)
+    expected = {record("health", local_id).person.age_label for local_id in ("H-1", "H-9")}
+    assert set(ages) == expected and len(expected) == 2 and "" not in expected
     assert ">Male<" in results and ">Female<" in results
     assert "Score" not in results and 'data-testid="result-reasons"' in results
     assert "<li>Given name: " in results and "<li>Family name: " in results

@@ -134,6 +134,65 @@ def test_guide_from_card_reads_the_person_through_the_audited_selector(signed_in
     assert client.session[SESSION_KEY]["person_age"] == 9
 
 
+def test_guide_from_card_decision_form_shows_person_panel_and_link_back(signed_in: Any) -> None:
+    client = signed_in("health_visitor")
+    child = _child(2)
+    _walk(client, _begin(client, child), BRUISED_TWO_YEAR_OLD)
+    page = client.get("/sharing/decisions/new/").content.decode()
+    assert 'data-testid="guide-about"' in page
+    assert 'data-testid="guide-child">Maisie Holt<' in page
+    assert 'data-testid="guide-age">2<' in page
+    assert f'data-testid="back-to-card" href="/children/{child.pk}/"' in page
+    advice = client.get("/sharing/advice/new/").content.decode()
+    assert 'data-testid="guide-age">2<' in advice and 'data-testid="back-to-card"' in advice
+
+
+def test_guide_from_card_naming_audited_with_the_purpose_given_for_the_card(signed_in: Any) -> None:
+    client = signed_in("health_visitor")
+    child = _child(2)
+    assert client.post(f"/children/{child.pk}/purpose/", {"purpose": "health_care"}).status_code == 302
+    assert client.get(f"/children/{child.pk}/").status_code == 200
+    client.get(GUIDE + f"?child=person-{child.pk}")
+    _begin(client, child)
+    named = AuditEvent.objects.filter(action="person.named", object_id=str(child.pk))
+    assert [e.purpose for e in named.order_by("pk")] == ["Health assessment or care"] * 2
+
+
+def test_guide_naming_without_a_purpose_for_the_card_uses_the_guides_own(signed_in: Any) -> None:
+    client = signed_in("health_visitor")
+    child = _child(2)
+    _begin(client, child)
+    named = AuditEvent.objects.get(action="person.named", object_id=str(child.pk))
+    assert named.purpose == "Deciding whether to share information"
+
+
+def test_decision_correction_about_a_person_takes_the_age_from_the_index(signed_in: Any) -> None:
+    client = signed_in("health_visitor")
+    child = _child(2)
+    _walk(client, _begin(client, child), BRUISED_TWO_YEAR_OLD)
+    form = {
+        "decision": "share",
+        "purpose": "Refer to children's social care",
+        "recipients": "Test CSC, duty social worker",
+        "item_1_description": "Bruises seen on both upper arms",
+        "item_1_kind": "fact",
+        "consent_position": "not_sought",
+        "consent_reasons": "Asking the parent would increase the risk",
+        "risks": "Not sharing leaves the child at risk",
+        "emergency": "on",
+    }
+    response = client.post("/sharing/decisions/new/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    decision_id = int(str(response["Location"]).rstrip("/").rsplit("/", 1)[-1])
+    assert client.post(f"/sharing/decisions/{decision_id}/correct/").status_code == 302
+    assert client.session[SESSION_KEY]["person_age"] == 2
+    assert client.get(GUIDE + "questions/age/").status_code == 404  # not asked again
+    check = client.get(GUIDE + "check/").content.decode()
+    assert "From the child index: born" in check
+    assert 'data-testid="guide-age">2<' in check
+    assert AuditEvent.objects.filter(action="person.named", object_id=str(child.pk)).count() == 2
+
+
 def test_guide_from_card_nine_year_old_is_asked_whether_they_can_decide(signed_in: Any) -> None:
     client = signed_in("social_worker")
     first = _begin(client, _child(9))

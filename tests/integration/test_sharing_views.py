@@ -8,10 +8,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from goldenthread.agencies.models import AgencyKind
+from goldenthread.agencies.permissions import Role
 from goldenthread.audit.models import AuditEvent
 from goldenthread.people.models import Person
 from goldenthread.sharing.models import Decision, Endorsement
 from goldenthread.sharing.views.state import SESSION_KEY
+from tests.support.personas import client_signed_in, persona_in
 from tests.support.sharing import BRUISING_ANSWERS, decision_make
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +189,8 @@ def test_decision_form_records_decision_and_shows_it(signed_in: Any) -> None:
     child = Person.objects.create(given_name="Amelia", family_name="Kowalski")
     client = signed_in("social_worker")
     _walk(client, child=f"person-{child.pk}")
-    assert "About: <strong" in client.get("/sharing/decisions/new/").content.decode()
+    form_page = client.get("/sharing/decisions/new/").content.decode()
+    assert 'data-testid="guide-child">Amelia Kowalski<' in form_page
     response = client.post("/sharing/decisions/new/", _decision_form())
     decision = Decision.objects.get()
     assert response.status_code == 302 and response.url == f"/sharing/decisions/{decision.pk}/"
@@ -244,6 +248,28 @@ def test_decision_endorse_page_refuses_own_decision(persona: Any, signed_in: Any
     )
     assert "You cannot endorse your own decision" in response.content.decode()
     assert not Endorsement.objects.exists()
+
+
+def test_decision_endorse_page_empty_post_on_own_decision_gives_the_refusal_not_a_field_error(
+    persona: Any, signed_in: Any
+) -> None:
+    decision = decision_make(persona("manager"))
+    page = signed_in("manager").post(f"/sharing/decisions/{decision.pk}/endorse/", {}).content.decode()
+    assert "You cannot endorse your own decision" in page
+    assert "Select whether you endorse the decision" not in page and 'href="#id_answer"' not in page
+    assert not Endorsement.objects.exists()
+
+
+def test_decision_endorse_page_empty_post_on_answered_decision_gives_the_refusal_not_a_field_error(
+    persona: Any, signed_in: Any
+) -> None:
+    decision = decision_make(persona("social_worker"))
+    assert signed_in("manager").post(f"/sharing/decisions/{decision.pk}/endorse/", {"answer": "endorse"})
+    dsl = persona_in("csc_dsl", code="test-csc", kind=AgencyKind.CHILDRENS_SOCIAL_CARE, role=Role.DSL)
+    page = client_signed_in(dsl).post(f"/sharing/decisions/{decision.pk}/endorse/", {}).content.decode()
+    assert "This decision has already been endorsed or declined" in page
+    assert "Select whether you endorse the decision" not in page and 'href="#id_answer"' not in page
+    assert Endorsement.objects.count() == 1
 
 
 def test_decision_correct_records_new_decision_superseding_old(persona: Any, signed_in: Any) -> None:

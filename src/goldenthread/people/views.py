@@ -41,6 +41,7 @@ from goldenthread.people.forms import (
 )
 from goldenthread.people.import_format import format_rows, template_csv
 from goldenthread.people.models import ImportBatch, ReviewStatus
+from goldenthread.people.purposes import SEARCH_KEY, purpose_given, purpose_remember
 from goldenthread.people.review_help import rules_text, waiting_because
 from goldenthread.people.search import SearchQuery
 from goldenthread.people.selectors import (
@@ -65,9 +66,6 @@ from goldenthread.people.tasks import records_import_queue, records_import_resum
 
 # Naming the child on the purpose page is a read of the index, audited with this purpose (ADR 0006).
 PURPOSE_NAMING = "Stating why the card is opened"
-# Session keys: the purpose given for each child opened, and the last search's purpose and results.
-PURPOSES_KEY = "people.purposes"
-SEARCH_KEY = "people.search"
 
 
 def _query(data: dict[str, Any]) -> SearchQuery:
@@ -112,24 +110,6 @@ def search(request: AgencyRequest) -> HttpResponse:
     return render(request, "people/search.html", {"form": form, "hits": hits, "rows": rows})
 
 
-def _purpose_for(request: AgencyRequest, person_id: int) -> str:
-    purposes = request.session.get(PURPOSES_KEY, {})
-    if str(person_id) in purposes:
-        return PURPOSE_LABELS.get(purposes[str(person_id)], "")
-    last = request.session.get(SEARCH_KEY, {})
-    # Opening a child from the search just made: the purpose stated for that search carries over.
-    if person_id in last.get("results", []) and last.get("purpose_code") in PURPOSE_LABELS:
-        _remember_purpose(request, person_id, last["purpose_code"])
-        return PURPOSE_LABELS[last["purpose_code"]]
-    return ""
-
-
-def _remember_purpose(request: AgencyRequest, person_id: int, code: str) -> None:
-    purposes = dict(request.session.get(PURPOSES_KEY, {}))
-    purposes[str(person_id)] = code
-    request.session[PURPOSES_KEY] = purposes
-
-
 @require_GET
 @permission_required(Permission.VIEW_CHILD_DATA)
 def card(request: AgencyRequest, person_id: int) -> HttpResponse:
@@ -137,7 +117,7 @@ def card(request: AgencyRequest, person_id: int) -> HttpResponse:
     current = person_current_id_for_user(user=request.user, agency=agency, person_id=person_id)
     if current != person_id:
         return redirect("people:card", person_id=current)
-    purpose = _purpose_for(request, person_id)
+    purpose = purpose_given(request.session, person_id)
     if not purpose:
         return redirect("people:purpose", person_id=person_id)
     try:
@@ -198,7 +178,7 @@ def purpose(request: AgencyRequest, person_id: int) -> HttpResponse:
     current = person_current_id_for_user(user=request.user, agency=request.agency, person_id=person_id)
     form = PurposeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        _remember_purpose(request, current, form.cleaned_data["purpose"])
+        purpose_remember(request.session, current, form.cleaned_data["purpose"])
         return redirect("people:card", person_id=current)
     person = person_named_for_user(
         user=request.user, agency=request.agency, person_id=current, purpose=PURPOSE_NAMING

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -220,3 +222,23 @@ def test_family_goldenthread_decide_answers_adult_subjects(pack: str, tmp_path: 
         ("do_not_share", False),
     ]
     assert all(a["pack"] == {"name": pack, "version": "1.1.0"} for a in answers)
+
+
+@packs
+def test_family_goldenthread_decide_command_answers_an_adult_subject(pack: str, tmp_path: Path) -> None:
+    """The installed command itself, as a partner would run it, not only the function behind it."""
+    path = tmp_path / "mother.json"
+    mother = make_facts(purpose="safeguarding", age=34, kind="adult", role="parent_or_carer", concern=RCS)
+    path.write_text(json.dumps(mother), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "goldenthread.cli", "decide", "--facts", str(path), "--pack", pack],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert (answer["outcome"], answer["refer_without_delay"]) == ("share", True)
+    assert answer["pack"]["name"] == pack
+    assert answer["path"][0] == {"question": "child_protection", "answer": "yes"}

@@ -28,7 +28,7 @@ from goldenthread.sharing.selectors import (
     advice_requests_for_adviser,
     adviser_choices_for,
 )
-from goldenthread.sharing.views.state import guide_result, state_get
+from goldenthread.sharing.views.state import about_context, guide_result, state_get
 
 
 @require_GET
@@ -98,7 +98,12 @@ def advice_new(request: AgencyRequest) -> HttpResponse:
     return render(
         request,
         "sharing/advice_new.html",
-        {"form": form, "with_facts": facts is not None, "person_name": state.person_name},
+        {
+            "form": form,
+            "with_facts": facts is not None,
+            "person_name": state.person_name,
+            **about_context(state),
+        },
     )
 
 

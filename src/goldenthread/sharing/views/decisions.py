@@ -34,8 +34,11 @@ from goldenthread.sharing.selectors import (
 )
 from goldenthread.sharing.views.state import (
     GuideState,
+    about_context,
     guide_result,
+    person_named,
     state_clear,
+    state_for_person,
     state_get,
     state_put,
 )
@@ -114,8 +117,7 @@ def decision_new(request: AgencyRequest) -> HttpResponse:
             "form": form,
             "rec": recommendation_display(recommendation.to_dict(), title),
             "supersedes": supersedes,
-            "person_name": state.person_name,
-            "person_id": state.person_id,
+            **about_context(state),
             "refer_without_delay": refer,
             "endorsers": endorsers_for(agency=agency, exclude=request.user),
         },
@@ -163,6 +165,10 @@ def decision_endorse(request: AgencyRequest, decision_id: int) -> HttpResponse:
         context = {**_detail_context(decision), "form": EndorsementForm(), "error": error}
         return render(request, "sharing/decision_endorse.html", context)
     form = EndorsementForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (not decision.needs_endorsement or decision_endorsement(decision)):
+        # Nor does it offer an answer on a decision answered already or needing no endorsement: whatever
+        # was sent, the answer is the action's refusal, above the page, never an error on a missing field.
+        form = EndorsementForm({"answer": EndorsementForm.ENDORSE})
     if request.method == "POST" and form.is_valid():
         declining = form.cleaned_data["answer"] == EndorsementForm.DECLINE
         try:
@@ -186,13 +192,13 @@ def decision_endorse(request: AgencyRequest, decision_id: int) -> HttpResponse:
 def decision_correct(request: AgencyRequest, decision_id: int) -> HttpResponse:
     """Start a correction: the guide reopens with the old decision's answers, to record a new decision."""
     decision = decision_get_for_user(user=request.user, agency=request.agency, decision_id=decision_id)
-    state = GuideState(
-        pack=decision.pack_name,
-        answers=answers_from_facts(decision.facts),
-        person_id=decision.person_id,
-        person_name=decision.person.full_name if decision.person else "",
-        supersedes=decision.pk,
-    )
+    # About a person in the index: read them again (audited), so the guide takes their age from the index
+    # as it does when started from their card, rather than asking it again.
+    person = person_named(request, decision.person_id) if decision.person_id is not None else None
+    state = state_for_person(person) if person else GuideState()
+    state.pack = decision.pack_name
+    state.answers = answers_from_facts(decision.facts)
+    state.supersedes = decision.pk
     state_put(request, state)
     messages.info(
         request, f"Correcting decision {decision.pk}: check the answers, then record the new decision"

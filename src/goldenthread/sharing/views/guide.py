@@ -3,9 +3,6 @@ answers on another rule pack to compare."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,47 +12,26 @@ from goldenthread.agencies.permissions import Permission
 from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
 from goldenthread.people.models import Person
-from goldenthread.people.selectors import person_named_for_user
 from goldenthread.policy import flowchart_svg, list_packs, load_pack
 from goldenthread.sharing.forms import GuideStartForm, GuideStepForm, PackCompareForm
 from goldenthread.sharing.guide import NUMBER
-from goldenthread.sharing.guide_plan import age_from_birth
 from goldenthread.sharing.presenting import recommendation_display
 from goldenthread.sharing.views.state import (
     GuideState,
+    about_context,
     guide_result,
     pack_for,
     partnership_pack,
+    person_named,
+    state_for_person,
     state_get,
     state_put,
 )
 
-# Named on the guide's pages so a practitioner sees whom the decision is about; each naming is audited.
-NAMING_PURPOSE = "Deciding whether to share information"
-
 
 def _person_from(request: AgencyRequest, form: GuideStartForm) -> Person | None:
     person_id = form.person_id()
-    if person_id is None:
-        return None
-    agency = request.agency
-    return person_named_for_user(
-        user=request.user, agency=agency, person_id=person_id, purpose=NAMING_PURPOSE
-    )
-
-
-def _about(state: GuideState) -> dict[str, Any]:
-    """Whom the guide is about, for the panel on every page: name, age and a link back to the card."""
-    return {
-        "about": {
-            "person_id": state.person_id,
-            "name": state.person_name,
-            "age": state.person_age,
-            "born": state.person_born,
-        }
-        if state.person_id
-        else None
-    }
+    return None if person_id is None else person_named(request, person_id)
 
 
 @require_GET
@@ -64,7 +40,7 @@ def guide_start(request: AgencyRequest) -> HttpResponse:
     # The child's card links here as ?child=person-<id>; a malformed or unknown one is dropped.
     person = _person_from(request, GuideStartForm({"child": request.GET.get("child", "")}))
     state = state_get(request)
-    about = _state_for(person) if person else None
+    about = state_for_person(person) if person else None
     return render(
         request,
         "sharing/guide_start.html",
@@ -72,27 +48,8 @@ def guide_start(request: AgencyRequest) -> HttpResponse:
             "person": person,
             "pack": pack_for(state),
             "in_progress": bool(state.answers),
-            **_about(about or GuideState()),
+            **about_context(about or GuideState()),
         },
-    )
-
-
-def _state_for(person: Person) -> GuideState:
-    """A new guide about a person from the index: their name, and their age when the date of birth
-    settles it (then the guide does not ask it). A shielded person is shown as their card shows them: by
-    name, so their date of birth is neither shown nor used."""
-    today = dt.date.today()
-    born = None if person.is_shielded else person.date_of_birth
-    shown = ""
-    if born is not None:
-        shown = {"day": f"{born.day} {born:%B %Y}", "month": f"{born:%B %Y}", "year": f"{born:%Y}"}.get(
-            person.dob_precision, ""
-        )
-    return GuideState(
-        person_id=person.pk,
-        person_name=person.full_name,
-        person_age=age_from_birth(born, person.dob_precision, today),
-        person_born=shown,
     )
 
 
@@ -100,7 +57,7 @@ def _state_for(person: Person) -> GuideState:
 @permission_required(Permission.USE_GUIDE)
 def guide_begin(request: AgencyRequest) -> HttpResponse:
     person = _person_from(request, GuideStartForm(request.POST))
-    state = _state_for(person) if person else GuideState()
+    state = state_for_person(person) if person else GuideState()
     state_put(request, state)
     first = guide_result(state).steps[0]
     return redirect("sharing:guide-question", step_id=first.id)
@@ -151,7 +108,7 @@ def guide_question(request: AgencyRequest, step_id: str) -> HttpResponse:
             "number": index + 1,
             "total": len(steps),
             "pack": result.pack,
-            **_about(state),
+            **about_context(state),
         },
     )
 
@@ -180,7 +137,7 @@ def guide_check(request: AgencyRequest) -> HttpResponse:
             "person_name": state.person_name,
             "supersedes": state.supersedes,
             "pack": result.pack,
-            **_about(state),
+            **about_context(state),
         },
     )
 
@@ -204,7 +161,7 @@ def guide_recommendation(request: AgencyRequest) -> HttpResponse:
             "global_note": result.pack.global_note,
             "can_record": Permission.RECORD_DECISION in request.permissions,
             "can_compare": Permission.COMPARE_PACKS in request.permissions,
-            **_about(state),
+            **about_context(state),
         },
     )
 
@@ -242,7 +199,7 @@ def guide_compare(request: AgencyRequest) -> HttpResponse:
         {
             "columns": columns,
             "form": form,
-            **_about(state),
+            **about_context(state),
         },
     )
 

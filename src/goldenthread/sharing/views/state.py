@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 
+from goldenthread.core.request import AgencyRequest
+from goldenthread.people.models import Person
+from goldenthread.people.purposes import purpose_given
+from goldenthread.people.selectors import person_named_for_user
 from goldenthread.policy import FactsError, Pack, PackError, Recommendation, decide, load_pack
 from goldenthread.sharing.guide import Step, step_for_path
-from goldenthread.sharing.guide_plan import Given, Known, guide_plan
+from goldenthread.sharing.guide_plan import Given, Known, age_from_birth, guide_plan
 
 SESSION_KEY = "gt_guide"
+# The purpose a person's naming by the guide is audited with when the user gave none for them in this
+# session (a guide page opened without going through the card).
+NAMING_PURPOSE = "Deciding whether to share information"
 
 
 def partnership_pack() -> str:
@@ -110,3 +118,49 @@ def guide_result(state: GuideState, pack: Pack | None = None) -> GuideResult:
                 detail = message.split(":", 1)[-1].strip()
                 problems.append((step, f"{step.summary}: {detail}" if step else message))
     return GuideResult(pack, steps, plan.given, facts, problems, recommendation)
+
+
+def person_named(request: AgencyRequest, person_id: int) -> Person | None:
+    """The person the guide (or a decision correcting one about them) is about, read to name them on its
+    pages. The read is audited with the purpose the user gave for that person's card in this session,
+    as the card's own reads are, or NAMING_PURPOSE when they gave none."""
+    return person_named_for_user(
+        user=request.user,
+        agency=request.agency,
+        person_id=person_id,
+        purpose=purpose_given(request.session, person_id) or NAMING_PURPOSE,
+    )
+
+
+def state_for_person(person: Person) -> GuideState:
+    """A new guide about a person from the index: their name, and their age when the date of birth
+    settles it (then the guide does not ask it). A shielded person is shown as their card shows them: by
+    name, so their date of birth is neither shown nor used."""
+    today = dt.date.today()
+    born = None if person.is_shielded else person.date_of_birth
+    shown = ""
+    if born is not None:
+        shown = {"day": f"{born.day} {born:%B %Y}", "month": f"{born:%B %Y}", "year": f"{born:%Y}"}.get(
+            person.dob_precision, ""
+        )
+    return GuideState(
+        person_id=person.pk,
+        person_name=person.full_name,
+        person_age=age_from_birth(born, person.dob_precision, today),
+        person_born=shown,
+    )
+
+
+def about_context(state: GuideState) -> dict[str, Any]:
+    """Whom the guide is about, for the panel on every page started from a card (sharing/_guide_about.html):
+    name, age and a link back to the card."""
+    return {
+        "about": {
+            "person_id": state.person_id,
+            "name": state.person_name,
+            "age": state.person_age,
+            "born": state.person_born,
+        }
+        if state.person_id
+        else None
+    }

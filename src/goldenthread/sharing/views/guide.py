@@ -12,12 +12,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
+from goldenthread.consent.selectors import guide_competence, guide_consents
+from goldenthread.core.errors import form_add_problems
 from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
 from goldenthread.people.models import Person
-from goldenthread.people.selectors import person_named_for_user
+from goldenthread.people.selectors import person_for_record, person_named_for_user
 from goldenthread.policy import flowchart_svg, list_packs, load_pack
-from goldenthread.sharing.forms import GuideStartForm, GuideStepForm, PackCompareForm
+from goldenthread.sharing.actions import SharingError, guide_answer_correct
+from goldenthread.sharing.forms import GuideCorrectForm, GuideStartForm, GuideStepForm, PackCompareForm
 from goldenthread.sharing.guide import NUMBER
 from goldenthread.sharing.guide_plan import age_from_birth
 from goldenthread.sharing.presenting import recommendation_display
@@ -93,7 +96,22 @@ def _state_for(person: Person) -> GuideState:
         person_name=person.full_name,
         person_age=age_from_birth(born, person.dob_precision, today),
         person_born=shown,
+        recorded=_recorded_for(person),
     )
+
+
+def _recorded_for(person: Person) -> dict[str, Any]:
+    """Whose consent counts (the current assessment) and the consent position per purpose (the current
+    consent records), for the guide to take instead of asking; the practitioner may correct them."""
+    competence = guide_competence(person.pk)
+    return {
+        "competence": [competence.value, competence.reason, competence.record_id] if competence else None,
+        "consents": {
+            purpose: {step: [r.value, r.reason, r.record_id] for step, r in by_step.items()}
+            for purpose, by_step in guide_consents(person.pk).items()
+        },
+        "corrections": {},
+    }
 
 
 @require_POST
@@ -182,6 +200,46 @@ def guide_check(request: AgencyRequest) -> HttpResponse:
             "pack": result.pack,
             **_about(state),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.USE_GUIDE)
+def guide_correct(request: AgencyRequest, step_id: str) -> HttpResponse:
+    """Correct an answer the guide read from a consent record or an assessment, with the reason (audited)."""
+    state = state_get(request)
+    result = guide_result(state)
+    item = next((g for g in result.given if g.recorded and g.step.id == step_id), None)
+    person = person_for_record(state.person_id)
+    if item is None or person is None:
+        raise Http404("No recorded answer to correct")
+    recorded_value = str(item.value)
+    form = GuideCorrectForm(
+        item.step, request.POST if request.method == "POST" else None, initial={"answer": recorded_value}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            guide_answer_correct(
+                person=person,
+                step_id=step_id,
+                recorded=recorded_value,
+                corrected=form.cleaned_data["answer"],
+                reason=form.cleaned_data["reason"],
+                by=request.actor,
+            )
+        except SharingError as error:
+            form_add_problems(form, error)
+        else:
+            corrections = dict(state.recorded.get("corrections") or {})
+            corrections[step_id] = [form.cleaned_data["answer"], form.cleaned_data["reason"].strip()]
+            state.recorded = {**state.recorded, "corrections": corrections}
+            state_put(request, state)
+            return redirect("sharing:guide-check")
+    return render(
+        request,
+        "sharing/guide_correct.html",
+        {"form": form, "item": item, "pack": result.pack, **_about(state)},
+        status=400 if form.errors else 200,
     )
 
 

@@ -377,3 +377,32 @@ def test_consent_new_page_with_bad_input_shows_every_error_and_saves_nothing() -
     assert "The review date must be in the future" in page
     assert "Enter what the person was told" in page
     assert not ConsentRecord.objects.exists()
+
+
+def test_consent_database_refuses_update_of_a_record() -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    record = consent_make(persona_make("social_worker"), girl())
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE consent_consentrecord SET answer = 'refused' WHERE id = %s", [record.pk])
+    assert ConsentRecord.objects.get(pk=record.pk).answer == "given"
+
+
+def test_consent_of_a_shielded_person_is_shown_only_to_the_agency_that_recorded_it() -> None:
+    worker, police = persona_make("social_worker"), persona_make("police_officer")
+    child = girl()
+    child.is_shielded = True
+    child.brokered_contact = "Contact through the refuge's duty worker"
+    child.save()
+    record = consent_make(worker, child)
+    assessment = assessment_make(worker, child)
+    from goldenthread.consent.selectors import assessments_about, consent_position
+
+    assert [
+        row.record.pk for row in consent_position(user=worker.user, agency=worker.agency, person=child)
+    ] == [record.pk]
+    assert consent_position(user=police.user, agency=police.agency, person=child) == []
+    assert assessments_about(user=police.user, agency=police.agency, person=child) == []
+    client = client_signed_in(police)
+    assert client.get(f"/consent/{record.pk}/").status_code == 404
+    assert client.get(f"/consent/competence/{assessment.pk}/").status_code == 404

@@ -81,3 +81,15 @@ def test_guide_correction_of_a_recorded_answer_needs_a_reason_and_is_audited() -
         "Corrected by you from the record: She told me today"
         in client.get("/sharing/guide/check/").content.decode()
     )
+
+
+def test_guide_from_an_adults_card_takes_capacity_from_the_mental_capacity_assessment() -> None:
+    worker, client = _worker_client()
+    adult = girl(40)
+    assessment_make(worker, adult, kind="mca", conclusion="not_competent")
+    assert client.post("/sharing/guide/start/", {"child": f"person-{adult.pk}"}).status_code == 302
+    client.post("/sharing/guide/questions/purpose/", {"answer": "safeguarding"})
+    client.post("/sharing/guide/questions/who/", {"answer": "parent_or_carer"})
+    page = client.get("/sharing/guide/check/").content.decode()
+    assert "From the Mental Capacity Act 2005 two-stage test assessment of" in page
+    assert client.get("/sharing/guide/questions/capacity/").status_code == 404

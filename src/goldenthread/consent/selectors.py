@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from goldenthread.agencies.permissions import Permission, Role
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import audit_record
 from goldenthread.consent.models import CompetenceAssessment, ConsentRecord, ConsentWithdrawal
-from goldenthread.consent.vocab import PURPOSE_LABELS, ConsentAnswer, GiverKind
+from goldenthread.consent.vocab import PURPOSE_LABELS, AssessmentKind, ConsentAnswer, GiverKind
 from goldenthread.core.actor import Actor
 from goldenthread.people.models import Person
 from goldenthread.people.selectors import person_ids_merged_into
@@ -28,10 +28,17 @@ def _require(user: Any, agency: Agency | None, permission: Permission = Permissi
         raise Http404
 
 
-def _current_records(person: Person) -> QuerySet[ConsentRecord]:
+def _shielded_from(person: Person, agency_id: int | None) -> Q:
+    """A shielded person's records are shown only to the agency that made them (their recipients and
+    assessors could say where the person is), as their card lists only the viewer's own records."""
+    return Q(agency_id=agency_id) if person.is_shielded else Q()
+
+
+def _current_records(person: Person, agency_id: int | None) -> QuerySet[ConsentRecord]:
     """Records about the person (and those merged into them) that no newer record has changed."""
     return (
         ConsentRecord.objects.filter(person__in=person_ids_merged_into(person.pk), superseded_by__isnull=True)
+        .filter(_shielded_from(person, agency_id))
         .select_related("withdrawal", "recorded_by")
         .order_by("-given_on", "-recorded_at", "-pk")
     )
@@ -72,7 +79,7 @@ def consent_position(*, user: Any, agency: Agency | None, person: Person) -> lis
     """The current position per purpose and recipient, for the card (whose own read is audited)."""
     _require(user, agency)
     rows = []
-    for record in _current_records(person):
+    for record in _current_records(person, agency.pk if agency else None):
         for purpose in record.purposes:
             rows.append(
                 PositionRow(
@@ -88,16 +95,24 @@ def consent_position(*, user: Any, agency: Agency | None, person: Person) -> lis
 
 def assessments_about(*, user: Any, agency: Agency | None, person: Person) -> list[CompetenceAssessment]:
     _require(user, agency)
-    return list(CompetenceAssessment.objects.filter(person__in=person_ids_merged_into(person.pk)))
+    return list(
+        CompetenceAssessment.objects.filter(person__in=person_ids_merged_into(person.pk)).filter(
+            _shielded_from(person, agency.pk if agency else None)
+        )
+    )
 
 
-def current_assessment(person_id: int) -> CompetenceAssessment | None:
-    """The newest assessment of the person, if its reassess-by date has not passed."""
+def current_assessment(
+    person_id: int, agency_id: int | None, kinds: tuple[str, ...]
+) -> CompetenceAssessment | None:
+    """The newest assessment of these kinds of the person, if its reassess-by date has not passed."""
     today = timezone.localdate()
+    person = Person.objects.get(pk=person_id)
     return (
         CompetenceAssessment.objects.filter(
-            person__in=person_ids_merged_into(person_id), reassess_by__gte=today
+            person__in=person_ids_merged_into(person_id), reassess_by__gte=today, kind__in=kinds
         )
+        .filter(_shielded_from(person, agency_id))
         .order_by("-assessed_on", "-recorded_at", "-pk")
         .first()
     )
@@ -112,7 +127,7 @@ def consent_record_for_user(*, user: Any, agency: Agency | None, record_id: int)
         .filter(pk=record_id)
         .first()
     )
-    if record is None:
+    if record is None or (record.person.is_shielded and (agency is None or record.agency_id != agency.pk)):
         raise Http404
     audit_record(
         by=Actor.of(user, agency),
@@ -130,7 +145,9 @@ def assessment_for_user(*, user: Any, agency: Agency | None, assessment_id: int)
     assessment: CompetenceAssessment | None = (
         CompetenceAssessment.objects.select_related("person", "assessed_by").filter(pk=assessment_id).first()
     )
-    if assessment is None:
+    if assessment is None or (
+        assessment.person.is_shielded and (agency is None or assessment.agency_id != agency.pk)
+    ):
         raise Http404
     audit_record(
         by=Actor.of(user, agency),
@@ -166,13 +183,26 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def guide_competence(person_id: int) -> Recorded | None:
-    """ "Whose consent counts": the guide's competence answer from the current assessment, if any."""
-    assessment = current_assessment(person_id)
+def guide_competence(person_id: int, agency_id: int | None) -> Recorded | None:
+    """Whose consent counts, for a child: the guide's competence answer from the current Gillick (or
+    Fraser) assessment, if any."""
+    kinds = (AssessmentKind.GILLICK.value, AssessmentKind.FRASER.value)
+    return _from_assessment(person_id, agency_id, kinds, ("yes", "no"))
+
+
+def guide_capacity(person_id: int, agency_id: int | None) -> Recorded | None:
+    """An adult's capacity for the guide, from the current Mental Capacity Act assessment, if any."""
+    return _from_assessment(person_id, agency_id, (AssessmentKind.MCA.value,), ("presumed", "lacks"))
+
+
+def _from_assessment(
+    person_id: int, agency_id: int | None, kinds: tuple[str, ...], answers: tuple[str, str]
+) -> Recorded | None:
+    assessment = current_assessment(person_id, agency_id, kinds)
     if assessment is None:
         return None
     return Recorded(
-        "yes" if assessment.competent else "no",
+        answers[0] if assessment.competent else answers[1],
         f"From the {assessment.get_kind_display().split(' (')[0]} assessment of "
         f"{_day(assessment.assessed_on)}"
         f" (reassess by {_day(assessment.reassess_by)})",
@@ -180,12 +210,12 @@ def guide_competence(person_id: int) -> Recorded | None:
     )
 
 
-def guide_consents(person_id: int) -> dict[str, dict[str, Recorded]]:
+def guide_consents(person_id: int, agency_id: int | None) -> dict[str, dict[str, Recorded]]:
     """For each purpose, the person's own answer ("consent-child") and a parent's ("consent-parent")
     from the newest current record covering it. A purpose no record covers is not here: the guide asks."""
     person = Person.objects.get(pk=person_id)
     found: dict[str, dict[str, Recorded]] = {}
-    for record in _current_records(person):
+    for record in _current_records(person, agency_id):
         step = "consent-child" if record.giver_kind == GiverKind.PERSON else "consent-parent"
         status = status_of(record)
         when = f"withdrawn {_day(record.withdrawal.withdrawn_on)}" if status == "withdrawn" else ""

@@ -34,6 +34,7 @@ class Known:
     born: str = ""
     # From the consent records and the current competence assessment (issue 14): (answer, where from).
     competence: tuple[str, str] | None = None
+    capacity: tuple[str, str] | None = None  # an adult's, from a Mental Capacity Act assessment
     # purpose -> {"consent-child" | "consent-parent": (status, where from)}
     consents: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
     # What the practitioner corrected of those, with their reason: step id -> (answer, reason).
@@ -140,6 +141,8 @@ def _recorded(
     found: dict[str, tuple[str | list[str], str]] = {}
     if known.competence is not None and not adult and "competence" not in given:
         found["competence"] = known.competence
+    if known.capacity is not None and adult:
+        found["capacity"] = known.capacity
     purpose = answers.get("purpose")
     for step_id, value in known.consents.get(purpose, {}).items() if isinstance(purpose, str) else ():
         if step_id not in given:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
-from goldenthread.consent.selectors import guide_competence, guide_consents
+from goldenthread.consent.selectors import guide_capacity, guide_competence, guide_consents
 from goldenthread.core.errors import form_add_problems
 from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
@@ -67,7 +67,7 @@ def guide_start(request: AgencyRequest) -> HttpResponse:
     # The child's card links here as ?child=person-<id>; a malformed or unknown one is dropped.
     person = _person_from(request, GuideStartForm({"child": request.GET.get("child", "")}))
     state = state_get(request)
-    about = _state_for(person) if person else None
+    about = _state_for(person, request.agency) if person else None
     return render(
         request,
         "sharing/guide_start.html",
@@ -80,7 +80,7 @@ def guide_start(request: AgencyRequest) -> HttpResponse:
     )
 
 
-def _state_for(person: Person) -> GuideState:
+def _state_for(person: Person, agency: Any) -> GuideState:
     """A new guide about a person from the index: their name, and their age when the date of birth
     settles it (then the guide does not ask it). A shielded person is shown as their card shows them: by
     name, so their date of birth is neither shown nor used."""
@@ -96,19 +96,21 @@ def _state_for(person: Person) -> GuideState:
         person_name=person.full_name,
         person_age=age_from_birth(born, person.dob_precision, today),
         person_born=shown,
-        recorded=_recorded_for(person),
+        recorded=_recorded_for(person, agency.pk if agency is not None else None),
     )
 
 
-def _recorded_for(person: Person) -> dict[str, Any]:
+def _recorded_for(person: Person, agency_id: int | None) -> dict[str, Any]:
     """Whose consent counts (the current assessment) and the consent position per purpose (the current
     consent records), for the guide to take instead of asking; the practitioner may correct them."""
-    competence = guide_competence(person.pk)
+    competence = guide_competence(person.pk, agency_id)
+    capacity = guide_capacity(person.pk, agency_id)
     return {
         "competence": [competence.value, competence.reason, competence.record_id] if competence else None,
+        "capacity": [capacity.value, capacity.reason, capacity.record_id] if capacity else None,
         "consents": {
             purpose: {step: [r.value, r.reason, r.record_id] for step, r in by_step.items()}
-            for purpose, by_step in guide_consents(person.pk).items()
+            for purpose, by_step in guide_consents(person.pk, agency_id).items()
         },
         "corrections": {},
     }
@@ -118,7 +120,7 @@ def _recorded_for(person: Person) -> dict[str, Any]:
 @permission_required(Permission.USE_GUIDE)
 def guide_begin(request: AgencyRequest) -> HttpResponse:
     person = _person_from(request, GuideStartForm(request.POST))
-    state = _state_for(person) if person else GuideState()
+    state = _state_for(person, request.agency) if person else GuideState()
     state_put(request, state)
     first = guide_result(state).steps[0]
     return redirect("sharing:guide-question", step_id=first.id)

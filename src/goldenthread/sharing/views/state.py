@@ -41,11 +41,13 @@ class GuideState:
         if not self.person_id:
             return Known()
         competence = self.recorded.get("competence")
+        capacity = self.recorded.get("capacity")
         consents = self.recorded.get("consents") or {}
         return Known(
             age=self.person_age,
             born=self.person_born,
             competence=(competence[0], competence[1]) if competence else None,
+            capacity=(capacity[0], capacity[1]) if capacity else None,
             consents={
                 purpose: {step: (v[0], v[1]) for step, v in by_step.items()}
                 for purpose, by_step in consents.items()

@@ -70,9 +70,10 @@ def _withdraw(persona: Any, record: ConsentRecord, **changes: Any) -> ConsentWit
     return consent_withdraw(record_id=record.pk, by=actor(persona), **values)
 
 
-def _share_on(persona: Any, record: ConsentRecord) -> Decision:
+def _share_on(persona: Any, record: ConsentRecord, **overrides: Any) -> Decision:
     return decision_make(
         persona,
+        **overrides,
         facts=dict(HEALTH_FACTS),
         consent_position="given",
         consent_reasons="",

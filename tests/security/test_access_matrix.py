@@ -13,8 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security import (
     matrix_agreements,
-    matrix_exchange,
     matrix_consent,
+    matrix_exchange,
     matrix_foundation,
     matrix_people,
     matrix_sharing,

@@ -190,9 +190,10 @@ INSTALLED_APPS = [
     "goldenthread.notifications",
     "goldenthread.people",
     "goldenthread.agreements",
-    "goldenthread.consent",
     "goldenthread.sharing",
     "goldenthread.exchange",
+    # After sharing and the exchange, so the card shows its decisions first and then the consent section.
+    "goldenthread.consent",
     "goldenthread.web",
 ]
 

@@ -61,3 +61,23 @@ def private_file_write_bytes(path: Path, data: bytes) -> None:
         return
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
+
+
+# What an upload is, by its first bytes (and a PDF's end-of-file marker), never by its name or the type the
+# browser claims: (kind, file suffix).
+_SIGNATURES: tuple[tuple[str, bytes], ...] = (
+    ("pdf", b"%PDF-"),
+    ("png", b"\x89PNG\r\n\x1a\n"),
+    ("jpeg", b"\xff\xd8\xff"),
+)
+
+
+def upload_kind(data: bytes) -> str:
+    """The kind of an upload by its content: "pdf", "png" or "jpeg" (a PDF must also end with its %%EOF
+    marker), else ""."""
+    for kind, magic in _SIGNATURES:
+        if data.startswith(magic):
+            if kind == "pdf" and b"%%EOF" not in data[-1024:]:
+                return ""
+            return kind
+    return ""

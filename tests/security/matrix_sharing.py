@@ -50,6 +50,10 @@ MATRIX: dict[str, Case] = {
     # With no answers yet the recommendation (and the comparison) send the user back to check the answers.
     "sharing:guide-recommendation": Case("get", only(GUIDE_USERS, "go"), others=403),
     "sharing:guide-compare": Case("get", only(["ig_officer"], "go"), others=403),
+    # Correcting an answer read from a consent record: with no guide started from a card there is none.
+    "sharing:guide-correct": Case(
+        "get", only(GUIDE_USERS, 404), others=404, kwargs=lambda made: {"step_id": "consent-child"}
+    ),
     "sharing:guide-flowchart": Case("get", only(GUIDE_USERS, 200), others=403),
     "sharing:decisions": Case("get", only(READERS, 200), others=403),
     "sharing:decision-new": Case("get", only(RECORDERS, "go"), others=403),

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security import (
     matrix_agreements,
+    matrix_consent,
     matrix_exchange,
     matrix_foundation,
     matrix_people,
@@ -29,6 +30,7 @@ MATRIX: dict[str, Case] = {
     **matrix_sharing.MATRIX,
     **matrix_agreements.MATRIX,
     **matrix_exchange.MATRIX,
+    **matrix_consent.MATRIX,
 }
 
 
@@ -104,6 +106,8 @@ PUBLIC_VIEWS = {
     "accounts:two-factor-set-up",
     "accounts:two-factor-verify",
     "accounts:set-up",
+    # Each agency's "how we share information" notice: no personal data, handed out at first contact.
+    "consent:notice",
 }
 
 

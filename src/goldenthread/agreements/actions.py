@@ -32,7 +32,7 @@ from goldenthread.audit.actions import audit_record
 from goldenthread.core.actor import Actor
 from goldenthread.core.errors import ActionError
 from goldenthread.notifications.actions import notify
-from goldenthread.private_files import private_file_write_bytes
+from goldenthread.private_files import private_file_write_bytes, upload_kind
 
 MAX_REVIEW_MONTHS = 36
 
@@ -210,7 +210,7 @@ def _pdf_problem(name: str, data: bytes) -> str:
     if len(data) > limit:
         return f"The selected file must be smaller than {limit // (1024 * 1024)} MB"
     # By content, not by name: a PDF starts with its header and ends with its end-of-file marker.
-    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+    if upload_kind(data) != "pdf":
         return "The selected file must be a PDF"
     if not name.strip():
         return "The selected file needs a name"

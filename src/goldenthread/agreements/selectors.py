@@ -207,3 +207,18 @@ def versions_to_review_by(*, user: Any) -> list[AgreementVersion]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(AgreementVersion.objects.filter(status=Status.REVIEW_DUE, parties__officer=user).distinct())
+
+
+def versions_in_force_for(agency: Agency, on_date: dt.date | None = None) -> list[AgreementVersion]:
+    """The agreement versions in force on ``on_date`` (today by default) to which ``agency`` is a party,
+    with their parties: what the agency's "how we share information" notice is built from."""
+    day = on_date or timezone.localdate()
+    return list(
+        AgreementVersion.objects.filter(active_from__isnull=False)
+        .filter(Q(active_until__isnull=True) | Q(active_until__gt=_start_of(day)))
+        .filter(active_from__lt=_start_of(day + dt.timedelta(days=1)))
+        .filter(parties__agency=agency)
+        .prefetch_related("parties__agency")
+        .distinct()
+        .order_by("agreement_id", "number")
+    )

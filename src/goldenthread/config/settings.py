@@ -192,6 +192,8 @@ INSTALLED_APPS = [
     "goldenthread.agreements",
     "goldenthread.sharing",
     "goldenthread.exchange",
+    # After sharing and the exchange, so the card shows its decisions first and then the consent section.
+    "goldenthread.consent",
     "goldenthread.web",
 ]
 
@@ -491,6 +493,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # and how many days before an agreement's review date its nominated officers are reminded.
 AGREEMENT_DOCUMENTS_DIR = VAR_DIR / "agreement-documents"
 AGREEMENT_DOCUMENT_MAX_BYTES = _env_int("GOLDENTHREAD_AGREEMENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# A consent's signed document (PDF, PNG or JPEG), kept privately under its SHA-256.
+CONSENT_DOCUMENTS_DIR = VAR_DIR / "consent-documents"
+CONSENT_DOCUMENT_MAX_BYTES = _env_int("GOLDENTHREAD_CONSENT_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
 AGREEMENT_REVIEW_REMINDER_DAYS = _env_int("GOLDENTHREAD_AGREEMENT_REVIEW_REMINDER_DAYS", 60)
 
 # Outside production the assets are served straight from build/, so no collectstatic step is needed.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sharing/", include("goldenthread.sharing.urls")),
     path("agreements/", include("goldenthread.agreements.urls")),
     path("exchange/", include("goldenthread.exchange.urls")),
+    path("consent/", include("goldenthread.consent.urls")),
     path("notifications/", include("goldenthread.notifications.urls")),
 ]
 

@@ -7,4 +7,4 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Requests between agencies, disclosures and escalation"
 
     def ready(self) -> None:
-        from goldenthread.exchange import card, worklist  # noqa: F401 - register the card section, worklist
+        from goldenthread.exchange import card, consent_hooks, worklist  # noqa: F401 - register them

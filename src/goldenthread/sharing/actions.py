@@ -17,6 +17,7 @@ from goldenthread.agencies.models import Agency, AgencyKind, Membership
 from goldenthread.agencies.permissions import Permission
 from goldenthread.agencies.selectors import user_has_permission
 from goldenthread.audit.actions import audit_record
+from goldenthread.consent.selectors import consent_problem
 from goldenthread.core.actor import Actor
 from goldenthread.core.errors import NON_FIELD, ActionError
 from goldenthread.core.worktime import one_working_day_after
@@ -158,11 +159,20 @@ def decision_record(
     advice: AdviceRequest | None = None,
     person: Person | None = None,
     supersedes: Decision | None = None,
+    consent_record_id: int | None = None,
 ) -> Decision:
-    """Record a practitioner's decision, with the engine's recommendation worked out afresh here."""
+    """Record a practitioner's decision, with the engine's recommendation worked out afresh here.
+
+    With ``consent_record_id`` (the guide read the consent from that record) the record's row is locked
+    and checked first: a consent withdrawn, even by a withdrawal committed a moment ago, cannot support
+    the decision (consent_withdraw locks the same row, so the two serialise)."""
     decided_by = by.signed_in_user()
     if not user_has_permission(user=decided_by, permission=Permission.RECORD_DECISION, agency=agency):
         raise _refuse("You cannot record decisions for this agency")
+    if consent_record_id is not None:
+        problem = consent_problem(record_id=consent_record_id, lock=True)
+        if problem:
+            raise _refuse(problem)
     try:
         checked = parse_facts(facts)
         recommendation = decide(checked, load_pack(pack_name))
@@ -186,6 +196,7 @@ def decision_record(
                 advice=advice,
                 person=person,
                 supersedes=supersedes,
+                consent_record_id=consent_record_id,
             )
     except IntegrityError as exc:
         if supersedes is not None and Decision.objects.filter(supersedes=supersedes).exists():
@@ -207,6 +218,7 @@ def decision_record(
             "advice": advice.pk if advice is not None else None,
             "supersedes": supersedes.pk if supersedes is not None else None,
             "person": record.person_id,
+            "consent_record": consent_record_id,
         },
     )
     return record
@@ -249,6 +261,7 @@ def _decision_save(
     advice: AdviceRequest | None,
     person: Person | None,
     supersedes: Decision | None,
+    consent_record_id: int | None = None,
 ) -> Decision:
     """The decision and its items, saved once the draft has no problem.
 
@@ -279,6 +292,7 @@ def _decision_save(
         risks=draft.risks.strip(),
         consulted=draft.consulted.strip(),
         advice=advice,
+        consent_record_id=consent_record_id,
         needs_endorsement=without_consent,
         emergency=emergency,
         endorsement_due_at=one_working_day_after(now) if emergency else None,
@@ -410,4 +424,28 @@ def advice_request_viewed(*, advice: AdviceRequest, by: Actor) -> None:
         object_type="advice_request",
         object_id=advice.pk,
         details={"person": advice.person_id},
+    )
+
+
+@transaction.atomic
+def guide_answer_correct(
+    *, person: Person, step_id: str, recorded: str, corrected: str, reason: str, by: Actor
+) -> None:
+    """The practitioner corrects an answer the guide read from a consent record or an assessment: the
+    correction, with its reason, is audited (the record itself is never changed)."""
+    if not reason.strip():
+        raise _refuse("Enter why the recorded answer is not right for this decision", "reason")
+    if corrected == recorded:
+        raise _refuse("Select an answer different from the recorded one, or go back", "answer")
+    audit_record(
+        by=by,
+        action="guide.recorded_answer_corrected",
+        object_type="person",
+        object_id=person.pk,
+        details={
+            "step": step_id,
+            "recorded": recorded,
+            "corrected": corrected,
+            "reason": reason.strip()[:300],
+        },
     )

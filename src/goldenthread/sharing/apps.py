@@ -7,4 +7,4 @@ class SharingConfig(AppConfig):
     verbose_name = "Decisions, disclosures, requests and advice"
 
     def ready(self) -> None:
-        from goldenthread.sharing import card, worklist  # noqa: F401 - register the card section, worklist
+        from goldenthread.sharing import card, consent_hooks, worklist  # noqa: F401 - register them

@@ -312,3 +312,17 @@ class EndorsementForm(forms.Form):
         if data.get("answer") == self.DECLINE and not str(data.get("comment", "")).strip():
             self.add_error("comment", "Give your reasons for declining to endorse the decision")
         return data
+
+
+class GuideCorrectForm(GuideStepForm):
+    """A recorded answer corrected for this decision: the step's own question, and why."""
+
+    def __init__(self, step: Step, *args: Any, **kwargs: Any) -> None:
+        super().__init__(step, *args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label="Why is the recorded answer not right for this decision?",
+            help_text="The record is not changed; your correction and its reason are kept in the audit log",
+            max_length=1000,
+            error_messages={"required": "Enter why the recorded answer is not right for this decision"},
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from goldenthread.policy import Pack
@@ -31,6 +32,13 @@ class Known:
 
     age: int | None = None
     born: str = ""
+    # From the consent records and the current competence assessment (issue 14): (answer, where from).
+    competence: tuple[str, str] | None = None
+    capacity: tuple[str, str] | None = None  # an adult's, from a Mental Capacity Act assessment
+    # purpose -> {"consent-child" | "consent-parent": (status, where from)}
+    consents: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
+    # What the practitioner corrected of those, with their reason: step id -> (answer, reason).
+    corrections: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class Given:
     reason: str
     # What "check your answers" says, where the step's own label for the value would mislead.
     shown: str = ""
+    # Read from a consent record or an assessment: the practitioner may correct it, with a reason.
+    recorded: bool = False
 
     @property
     def label(self) -> str:
@@ -103,6 +113,8 @@ def guide_plan(pack: Pack, answers: Answers, known: Known) -> Plan:
             given["consent-child"] = ("not_possible", f"{too_young} to give an answer of their own")
             shown["competence"] = "No: a person with parental responsibility decides for them"
             shown["consent-child"] = "Too young to give their own answer"
+    recorded = _recorded(answers, known, adult, given)
+    given.update(recorded)
     indicators = answers.get("indicators")
     if not (isinstance(indicators, list) and ACTIVE_13_15 in indicators):
         skipped.add("sexual-risks")
@@ -115,11 +127,31 @@ def guide_plan(pack: Pack, answers: Answers, known: Known) -> Plan:
     return Plan(
         steps=asked,
         given=[
-            Given(steps[step_id], value, reason, shown.get(step_id, ""))
+            Given(steps[step_id], value, reason, shown.get(step_id, ""), step_id in recorded)
             for step_id, (value, reason) in given.items()
         ],
         answers={**kept, **{step_id: value for step_id, (value, _) in given.items()}},
     )
+
+
+def _recorded(
+    answers: Answers, known: Known, adult: bool, given: Mapping[str, Any]
+) -> dict[str, tuple[str | list[str], str]]:
+    """The answers read from the records (not asked), each as the practitioner corrected it, if they did."""
+    found: dict[str, tuple[str | list[str], str]] = {}
+    if known.competence is not None and not adult and "competence" not in given:
+        found["competence"] = known.competence
+    if known.capacity is not None and adult:
+        found["capacity"] = known.capacity
+    purpose = answers.get("purpose")
+    for step_id, value in known.consents.get(purpose, {}).items() if isinstance(purpose, str) else ():
+        if step_id not in given:
+            found[step_id] = value
+    for step_id in found:
+        if step_id in known.corrections:
+            answer, reason = known.corrections[step_id]
+            found[step_id] = (answer, f"Corrected by you from the record: {reason}")
+    return found
 
 
 def _fitted(step: Step, age: int | None, adult: bool) -> Step:

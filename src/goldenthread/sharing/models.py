@@ -153,6 +153,11 @@ class Decision(ImmutableModel):
     recipients = models.TextField(blank=True)
     consent_position = models.CharField(max_length=32, choices=ConsentPosition.choices)
     consent_reasons = models.TextField(blank=True)
+    # The consent record the consent position rests on, when the guide read it from one (issue 14): a
+    # withdrawn consent cannot support a new decision (sharing.actions.decision_record).
+    consent_record = models.ForeignKey(
+        "consent.ConsentRecord", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     risks = models.TextField(blank=True)
     consulted = models.TextField(blank=True)
     advice = models.ForeignKey(

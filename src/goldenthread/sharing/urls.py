@@ -8,6 +8,7 @@ urlpatterns = [
     path("guide/start/", guide.guide_begin, name="guide-begin"),
     path("guide/questions/<slug:step_id>/", guide.guide_question, name="guide-question"),
     path("guide/check/", guide.guide_check, name="guide-check"),
+    path("guide/recorded/<slug:step_id>/", guide.guide_correct, name="guide-correct"),
     path("guide/recommendation/", guide.guide_recommendation, name="guide-recommendation"),
     path("guide/flowchart.svg", guide.guide_flowchart, name="guide-flowchart"),
     path("guide/compare/", guide.guide_compare, name="guide-compare"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from goldenthread.agencies.models import Agency, Team
 from goldenthread.agencies.permissions import Permission
 from goldenthread.audit.actions import audit_record
+from goldenthread.consent.selectors import consent_problem
 from goldenthread.core.actor import Actor
 from goldenthread.core.errors import NON_FIELD
 from goldenthread.exchange.actions.common import (
@@ -123,6 +124,12 @@ def disclosure_save(
     supersedes: Disclosure | None = None,
     correction_reason: str = "",
 ) -> Disclosure:
+    # A decision made on a recorded consent discloses only while that consent stands: its row is locked
+    # as a withdrawal locks it, so a withdrawal and this disclosure serialise (ADR 0013).
+    if decision.consent_record_id is not None:
+        problem = consent_problem(record_id=decision.consent_record_id, lock=True)
+        if problem:
+            raise ExchangeError(problem, field="decision")
     disclosure = Disclosure.objects.create(
         from_agency=from_agency,
         disclosed_by=user,

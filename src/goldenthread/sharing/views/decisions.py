@@ -102,6 +102,7 @@ def decision_new(request: AgencyRequest) -> HttpResponse:
                 advice=data["advice"],
                 person=person_for_record(state.person_id),
                 supersedes=supersedes,
+                consent_record_id=state.consent_basis(),
             )
         except ActionError as exc:
             form_add_problems(form, exc)

@@ -3,17 +3,24 @@ answers on another rule pack to compare."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from goldenthread.agencies.permissions import Permission
+from goldenthread.consent.selectors import guide_capacity, guide_competence, guide_consents
+from goldenthread.core.errors import form_add_problems
 from goldenthread.core.permissions import permission_required
 from goldenthread.core.request import AgencyRequest
 from goldenthread.people.models import Person
+from goldenthread.people.selectors import person_for_record
 from goldenthread.policy import flowchart_svg, list_packs, load_pack
-from goldenthread.sharing.forms import GuideStartForm, GuideStepForm, PackCompareForm
+from goldenthread.sharing.actions import SharingError, guide_answer_correct
+from goldenthread.sharing.forms import GuideCorrectForm, GuideStartForm, GuideStepForm, PackCompareForm
 from goldenthread.sharing.guide import NUMBER
 from goldenthread.sharing.presenting import recommendation_display
 from goldenthread.sharing.views.state import (
@@ -40,7 +47,7 @@ def guide_start(request: AgencyRequest) -> HttpResponse:
     # The child's card links here as ?child=person-<id>; a malformed or unknown one is dropped.
     person = _person_from(request, GuideStartForm({"child": request.GET.get("child", "")}))
     state = state_get(request)
-    about = state_for_person(person) if person else None
+    about = _state_for(person, request.agency) if person else None
     return render(
         request,
         "sharing/guide_start.html",
@@ -53,11 +60,33 @@ def guide_start(request: AgencyRequest) -> HttpResponse:
     )
 
 
+def _state_for(person: Person, agency: Any) -> GuideState:
+    """A new guide about a person from the index (``state_for_person``: name, and age when the date of
+    birth settles it) with what is already recorded about their consent, for the guide to take."""
+    return replace(state_for_person(person), recorded=_recorded_for(person, agency.pk if agency else None))
+
+
+def _recorded_for(person: Person, agency_id: int | None) -> dict[str, Any]:
+    """Whose consent counts (the current assessment) and the consent position per purpose (the current
+    consent records), for the guide to take instead of asking; the practitioner may correct them."""
+    competence = guide_competence(person.pk, agency_id)
+    capacity = guide_capacity(person.pk, agency_id)
+    return {
+        "competence": [competence.value, competence.reason, competence.record_id] if competence else None,
+        "capacity": [capacity.value, capacity.reason, capacity.record_id] if capacity else None,
+        "consents": {
+            purpose: {step: [r.value, r.reason, r.record_id] for step, r in by_step.items()}
+            for purpose, by_step in guide_consents(person.pk, agency_id).items()
+        },
+        "corrections": {},
+    }
+
+
 @require_POST
 @permission_required(Permission.USE_GUIDE)
 def guide_begin(request: AgencyRequest) -> HttpResponse:
     person = _person_from(request, GuideStartForm(request.POST))
-    state = state_for_person(person) if person else GuideState()
+    state = _state_for(person, request.agency) if person else GuideState()
     state_put(request, state)
     first = guide_result(state).steps[0]
     return redirect("sharing:guide-question", step_id=first.id)
@@ -139,6 +168,46 @@ def guide_check(request: AgencyRequest) -> HttpResponse:
             "pack": result.pack,
             **about_context(state),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(Permission.USE_GUIDE)
+def guide_correct(request: AgencyRequest, step_id: str) -> HttpResponse:
+    """Correct an answer the guide read from a consent record or an assessment, with the reason (audited)."""
+    state = state_get(request)
+    result = guide_result(state)
+    item = next((g for g in result.given if g.recorded and g.step.id == step_id), None)
+    person = person_for_record(state.person_id)
+    if item is None or person is None:
+        raise Http404("No recorded answer to correct")
+    recorded_value = str(item.value)
+    form = GuideCorrectForm(
+        item.step, request.POST if request.method == "POST" else None, initial={"answer": recorded_value}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            guide_answer_correct(
+                person=person,
+                step_id=step_id,
+                recorded=recorded_value,
+                corrected=form.cleaned_data["answer"],
+                reason=form.cleaned_data["reason"],
+                by=request.actor,
+            )
+        except SharingError as error:
+            form_add_problems(form, error)
+        else:
+            corrections = dict(state.recorded.get("corrections") or {})
+            corrections[step_id] = [form.cleaned_data["answer"], form.cleaned_data["reason"].strip()]
+            state.recorded = {**state.recorded, "corrections": corrections}
+            state_put(request, state)
+            return redirect("sharing:guide-check")
+    return render(
+        request,
+        "sharing/guide_correct.html",
+        {"form": form, "item": item, "pack": result.pack, **about_context(state)},
+        status=400 if form.errors else 200,
     )
 
 

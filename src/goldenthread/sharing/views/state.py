@@ -39,10 +39,41 @@ class GuideState:
     person_age: int | None = None
     person_born: str = ""
     supersedes: int | None = None
+    # Read from the consent records and the current assessment when the guide starts from a card
+    # (issue 14): {"competence": [answer, reason, id] | None, "consents": {purpose: {step: [status,
+    # reason, record id]}}, "corrections": {step: [answer, reason]}}.
+    recorded: dict[str, Any] = field(default_factory=dict)
 
     @property
     def known(self) -> Known:
-        return Known(age=self.person_age, born=self.person_born) if self.person_id else Known()
+        if not self.person_id:
+            return Known()
+        competence = self.recorded.get("competence")
+        capacity = self.recorded.get("capacity")
+        consents = self.recorded.get("consents") or {}
+        return Known(
+            age=self.person_age,
+            born=self.person_born,
+            competence=(competence[0], competence[1]) if competence else None,
+            capacity=(capacity[0], capacity[1]) if capacity else None,
+            consents={
+                purpose: {step: (v[0], v[1]) for step, v in by_step.items()}
+                for purpose, by_step in consents.items()
+            },
+            corrections={k: (v[0], v[1]) for k, v in (self.recorded.get("corrections") or {}).items()},
+        )
+
+    def consent_basis(self) -> int | None:
+        """The consent record a decision's consent rests on: the one the guide read "given" from for the
+        purpose answered, uncorrected (the person's own answer first)."""
+        purpose = self.answers.get("purpose")
+        by_step = (self.recorded.get("consents") or {}).get(purpose) if isinstance(purpose, str) else None
+        corrections = self.recorded.get("corrections") or {}
+        for step in ("consent-child", "consent-parent"):
+            found = (by_step or {}).get(step)
+            if found and found[0] == "given" and step not in corrections:
+                return int(found[2])
+        return None
 
 
 @dataclass
@@ -72,6 +103,7 @@ def state_get(request: HttpRequest) -> GuideState:
         person_age=person_age if named and isinstance(person_age, int) else None,
         person_born=str(raw.get("person_born") or "") if named else "",
         supersedes=supersedes if isinstance(supersedes, int) else None,
+        recorded=dict(raw.get("recorded") or {}) if named else {},
     )
 
 
@@ -84,6 +116,7 @@ def state_put(request: HttpRequest, state: GuideState) -> None:
         "person_age": state.person_age,
         "person_born": state.person_born,
         "supersedes": state.supersedes,
+        "recorded": state.recorded,
     }
 
 

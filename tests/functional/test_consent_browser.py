@@ -143,3 +143,12 @@ def test_browser_consent_competence_guide_withdrawal_and_refused_share(live_serv
     assert f"From consent record {record.pk} (The person themselves, withdrawn" in given
     page.goto(f"{live_server.url}/children/{child.pk}/")
     assert "Withdrawn" in page.get_by_test_id("card-consent").inner_text()
+
+
+def test_browser_how_we_share_notice_public_without_sign_in(live_server: Any, page: Any) -> None:
+    agency = Agency.objects.create(
+        code="northshire-school", name="Northshire Primary", kind=AgencyKind.SCHOOL
+    )
+    page.goto(f"{live_server.url}/consent/how-we-share/{agency.code}/")
+    assert "/accounts/sign-in/" not in page.url
+    assert "Northshire Primary" in page.locator("main").inner_text()
